@@ -1,0 +1,3 @@
+module engagebot
+
+go 1.26
