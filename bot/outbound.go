@@ -1,0 +1,87 @@
+package bot
+
+import "time"
+
+// OutKind is what an outbound item does on the platform.
+type OutKind string
+
+const (
+	// OutReply answers in the conversation, threaded under ReplyTo when set.
+	OutReply OutKind = "reply"
+	// OutPrivateReply answers a public comment privately (Meta private
+	// replies); used for complaints and side-effect reports.
+	OutPrivateReply OutKind = "private_reply"
+	// OutDirect opens or continues a private conversation unprompted
+	// (campaigns, surveys).
+	OutDirect OutKind = "direct"
+	// OutPost publishes to a channel, page or timeline.
+	OutPost OutKind = "post"
+	// OutHide hides a public comment (ReplyTo) at a moderator's request.
+	OutHide OutKind = "hide"
+)
+
+// OutState is the outbox state machine:
+// pending -> sending -> sent | failed; pending again after a retryable
+// failure; sending -> unknown when a crash interrupted a send, which a
+// person resolves (resend or drop) because it may have been delivered.
+type OutState string
+
+const (
+	OutPending OutState = "pending"
+	OutSending OutState = "sending"
+	OutSent    OutState = "sent"
+	OutFailed  OutState = "failed"
+	OutUnknown OutState = "unknown"
+)
+
+// Button is a quick answer under a message: a callback with Data, or a link.
+type Button struct {
+	Text string `json:"text"`
+	Data string `json:"data,omitempty"`
+	URL  string `json:"url,omitempty"`
+}
+
+// Outbound is one item of the outbox.
+type Outbound struct {
+	ID       uint64   `json:"id"` // store-assigned, increasing
+	Platform string   `json:"platform"`
+	Account  string   `json:"account"`
+	Chat     string   `json:"chat"`
+	ChatType ChatType `json:"chat_type"`
+	Kind     OutKind  `json:"kind"`
+	// ReplyTo is the platform id of the message or comment answered.
+	ReplyTo string `json:"reply_to,omitempty"`
+	// Recipient is the person addressed, where the platform needs it apart
+	// from Chat (a DM partner, the author of a commented comment).
+	Recipient string     `json:"recipient,omitempty"`
+	Text      string     `json:"text"`
+	Buttons   [][]Button `json:"buttons,omitempty"`
+	MediaURL  string     `json:"media_url,omitempty"`
+	Lang      string     `json:"lang,omitempty"`
+	Template  string     `json:"template,omitempty"`
+	// Extra is copied from the inbound event for the adapter's use.
+	Extra map[string]string `json:"extra,omitempty"`
+	// LastInbound is when the follower last wrote in this conversation,
+	// for platforms with a messaging window.
+	LastInbound time.Time `json:"last_inbound,omitzero"`
+	// Key makes enqueueing idempotent: a second item with the same
+	// non-empty key is not created. Replies use the inbound event's dedupe
+	// key; scheduled posts use (post, slot).
+	Key string `json:"key,omitempty"`
+	// Source says who made it: "bot", "moderator:<name>", "schedule:<id>".
+	Source string `json:"source"`
+
+	State      OutState  `json:"state"`
+	Attempts   int       `json:"attempts"`
+	NotBefore  time.Time `json:"not_before,omitzero"`
+	LastError  string    `json:"last_error,omitempty"`
+	PlatformID string    `json:"platform_id,omitempty"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+}
+
+// AccountKey returns "<platform>.<account>".
+func (o *Outbound) AccountKey() string { return AccountKey(o.Platform, o.Account) }
+
+// LaneKey is the unit of ordering and per-chat rate limiting.
+func (o *Outbound) LaneKey() string { return o.AccountKey() + "/" + o.Chat }
