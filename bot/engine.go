@@ -1,0 +1,361 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Observer receives the Engine's measurements; the web package turns them
+// into Prometheus metrics. Methods must be cheap and safe for concurrent use.
+type Observer interface {
+	// Received counts inbound events stored (new) and redeliveries dropped.
+	Received(platform string, stored, duplicates int)
+	// Processed records one inbound event processed, with the time from
+	// receipt to the end of its transaction.
+	Processed(platform string, latency time.Duration)
+	// Sent counts one outbound item delivered.
+	Sent(platform string)
+	// SendFailed counts one failed attempt, by SendErrorKind name.
+	SendFailed(platform, kind string)
+}
+
+type nopObserver struct{}
+
+func (nopObserver) Received(string, int, int)       {}
+func (nopObserver) Processed(string, time.Duration) {}
+func (nopObserver) Sent(string)                     {}
+func (nopObserver) SendFailed(string, string)       {}
+
+// Options configure an Engine. Store, Analyzer and Renderer are required.
+type Options struct {
+	Store    Store
+	Analyzer Analyzer
+	Renderer Renderer
+	// Logger defaults to discarding.
+	Logger *slog.Logger
+	// Now defaults to time.Now.
+	Now func() time.Time
+	// Observer defaults to none.
+	Observer Observer
+	// Workers is how many threads are processed in parallel (default 4).
+	Workers int
+	// DefaultLang answers followers whose language is unknown (default "fa").
+	DefaultLang string
+	// Send tunes the dispatcher.
+	Send SendOptions
+}
+
+// SendOptions tune retries of failed sends.
+type SendOptions struct {
+	// RetryBase is the first back-off after a temporary failure, doubled
+	// each time up to RetryMax (defaults 1s and 5m).
+	RetryBase, RetryMax time.Duration
+	// MaxAttempts is how many temporary failures an item survives before
+	// it fails for good (default 8). Rate-limit answers do not count.
+	MaxAttempts int
+	// Timeout bounds one Send call (default 30s).
+	Timeout time.Duration
+	// Concurrency bounds sends in flight (default 16).
+	Concurrency int
+}
+
+// Engine is the conversation core: it stores inbound events, processes each
+// thread in order, and dispatches the outbox. See design.md for the flow.
+type Engine struct {
+	store    Store
+	analyzer Analyzer
+	renderer Renderer
+	log      *slog.Logger
+	now      func() time.Time
+	obs      Observer
+	workers  int
+	lang     string
+
+	mu       sync.RWMutex
+	adapters map[string]Adapter // by account key
+	status   map[string]AccountStatus
+
+	feed       chan struct{} // new inbox items stored
+	inboxDepth atomic.Int64
+	disp       *dispatcher
+	running    atomic.Bool
+}
+
+// NewEngine returns an Engine; add adapters, then Run it.
+func NewEngine(o Options) (*Engine, error) {
+	if o.Store == nil || o.Analyzer == nil || o.Renderer == nil {
+		return nil, errors.New("engine: store, analyzer and renderer are required")
+	}
+	e := &Engine{
+		store: o.Store, analyzer: o.Analyzer, renderer: o.Renderer,
+		log: o.Logger, now: o.Now, obs: o.Observer, workers: o.Workers, lang: o.DefaultLang,
+		adapters: map[string]Adapter{}, status: map[string]AccountStatus{},
+		feed: make(chan struct{}, 1),
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.obs == nil {
+		e.obs = nopObserver{}
+	}
+	if e.workers <= 0 {
+		e.workers = 4
+	}
+	if e.lang == "" {
+		e.lang = LangFa
+	}
+	e.disp = newDispatcher(e, o.Send)
+	return e, nil
+}
+
+// AddAdapter registers an account's adapter. Call it before Run.
+func (e *Engine) AddAdapter(a Adapter) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	k := AccountKey(a.Platform(), a.Account())
+	e.adapters[k] = a
+	e.status[k] = AccountStatus{Account: k, State: AccountOK}
+}
+
+// Adapter returns the adapter of an account key.
+func (e *Engine) Adapter(key string) (Adapter, bool) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	a, ok := e.adapters[key]
+	return a, ok
+}
+
+// Adapters returns every registered adapter.
+func (e *Engine) Adapters() []Adapter {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]Adapter, 0, len(e.adapters))
+	for _, a := range e.adapters {
+		out = append(out, a)
+	}
+	return out
+}
+
+// Account states.
+const (
+	AccountOK             = "ok"
+	AccountNeedsAttention = "needs_attention"
+)
+
+// AccountStatus tells whether an account works.
+type AccountStatus struct {
+	Account string    `json:"account"`
+	State   string    `json:"state"`
+	Reason  string    `json:"reason,omitempty"`
+	Since   time.Time `json:"since,omitzero"`
+}
+
+// Accounts returns the status of every account.
+func (e *Engine) Accounts() []AccountStatus {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]AccountStatus, 0, len(e.status))
+	for _, s := range e.status {
+		out = append(out, s)
+	}
+	return out
+}
+
+func (e *Engine) setStatus(key, state, reason string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.status[key]
+	if s.State == state && s.Reason == reason {
+		return
+	}
+	e.status[key] = AccountStatus{Account: key, State: state, Reason: reason, Since: e.now()}
+	if state != AccountOK {
+		e.log.Warn("account needs attention", "account", key, "reason", reason)
+	}
+}
+
+// Stats are queue depths for metrics and readiness.
+type Stats struct {
+	Inbox   int `json:"inbox"`
+	Pending int `json:"pending"`
+	Sending int `json:"sending"`
+}
+
+// Stats returns the current queue depths.
+func (e *Engine) Stats() Stats {
+	p, s := e.disp.depth()
+	return Stats{Inbox: int(e.inboxDepth.Load()), Pending: p, Sending: s}
+}
+
+var _ Inbox = (*Engine)(nil)
+
+// Accept stores events durably, de-duplicated, with the cursor; when it
+// returns nil the caller may acknowledge the platform.
+func (e *Engine) Accept(ctx context.Context, events []Event, cursor *Cursor) error {
+	now := e.now()
+	for i := range events {
+		if events[i].ReceivedAt.IsZero() {
+			events[i].ReceivedAt = now
+		}
+		if err := events[i].Validate(); err != nil {
+			return err
+		}
+	}
+	items, err := e.store.Accept(ctx, events, cursor)
+	if err != nil {
+		return fmt.Errorf("accept: %w", err)
+	}
+	perPlatform := map[string][2]int{}
+	for _, ev := range events {
+		c := perPlatform[ev.Platform]
+		c[1]++
+		perPlatform[ev.Platform] = c
+	}
+	for _, it := range items {
+		c := perPlatform[it.Event.Platform]
+		c[0]++
+		c[1]--
+		perPlatform[it.Event.Platform] = c
+	}
+	for p, c := range perPlatform {
+		e.obs.Received(p, c[0], c[1])
+	}
+	if len(items) > 0 {
+		e.inboxDepth.Add(int64(len(items)))
+		select {
+		case e.feed <- struct{}{}:
+		default:
+		}
+	}
+	return nil
+}
+
+// Cursor returns a poller's stored position.
+func (e *Engine) Cursor(ctx context.Context, key string) (string, error) {
+	return e.store.Cursor(ctx, key)
+}
+
+// Run processes the inbox and dispatches the outbox until ctx is done, then
+// drains: it finishes the items in hand and waits for sends in flight.
+func (e *Engine) Run(ctx context.Context) error {
+	if !e.running.CompareAndSwap(false, true) {
+		return errors.New("engine: already running")
+	}
+	var n int
+	if err := e.store.View(ctx, func(tx Tx) (err error) {
+		n, err = tx.InboxLen()
+		return err
+	}); err != nil {
+		return fmt.Errorf("engine: inbox length: %w", err)
+	}
+	e.inboxDepth.Store(int64(n))
+	if err := e.disp.recover(ctx); err != nil {
+		return err
+	}
+
+	queues := make([]chan InboxItem, e.workers)
+	var wg sync.WaitGroup
+	for i := range queues {
+		queues[i] = make(chan InboxItem, 64)
+		wg.Add(1)
+		go func(q <-chan InboxItem) {
+			defer wg.Done()
+			for it := range q {
+				e.handle(ctx, it)
+			}
+		}(queues[i])
+	}
+	dispDone := make(chan struct{})
+	go func() {
+		defer close(dispDone)
+		e.disp.run(ctx)
+	}()
+
+	err := e.feedLoop(ctx, queues)
+	for _, q := range queues {
+		close(q)
+	}
+	wg.Wait()
+	<-dispDone
+	return err
+}
+
+// feedLoop reads the inbox in arrival order and hands each item to the
+// worker owning its thread, so one thread is processed in order while
+// different threads run in parallel. The store is the queue: nothing is
+// held only in memory, so a crash loses nothing.
+func (e *Engine) feedLoop(ctx context.Context, queues []chan InboxItem) error {
+	var after uint64
+	for {
+		var items []InboxItem
+		err := e.store.View(ctx, func(tx Tx) (err error) {
+			items, err = tx.Inbox(after, 256)
+			return err
+		})
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			e.log.Error("read inbox", "err", err)
+			items = nil
+		}
+		for _, it := range items {
+			q := queues[shard(it.Event.ThreadKey().String(), len(queues))]
+			select {
+			case q <- it:
+				after = it.Seq
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if len(items) == 256 {
+			continue
+		}
+		select {
+		case <-e.feed:
+		case <-time.After(time.Second): // safety net; Accept normally signals
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+func shard(key string, n int) int {
+	h := fnv.New32a()
+	h.Write([]byte(key))
+	return int(h.Sum32() % uint32(n))
+}
+
+// handle processes one item, retrying transient failures; an item that
+// keeps failing is stored without a reply and flagged for a person, so one
+// bad message never blocks its thread.
+func (e *Engine) handle(ctx context.Context, it InboxItem) {
+	var err error
+	for attempt := range 3 {
+		if err = e.process(ctx, it); err == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			return // processed again after restart
+		}
+		e.log.Warn("process message", "platform", it.Event.Platform, "seq", it.Seq, "attempt", attempt+1, "err", err)
+		select {
+		case <-time.After(time.Duration(attempt+1) * 200 * time.Millisecond):
+		case <-ctx.Done():
+			return
+		}
+	}
+	e.log.Error("message failed processing; flagged for review", "platform", it.Event.Platform, "seq", it.Seq, "err", err)
+	if err := e.deadLetter(ctx, it, err); err != nil {
+		e.log.Error("store failed message", "seq", it.Seq, "err", err)
+	}
+}
