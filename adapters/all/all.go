@@ -1,0 +1,16 @@
+// Package all lists every platform adapter the service can run. Adding a
+// platform means a new adapter package and one line here; the core does
+// not change.
+package all
+
+import (
+	"engagebot/adapters/webchat"
+	"engagebot/bot"
+)
+
+// Factories returns the factory of every adapter.
+func Factories() []bot.Factory {
+	return []bot.Factory{
+		webchat.Factory,
+	}
+}
