@@ -1,0 +1,107 @@
+// Command engagebot runs the service and its offline tools.
+//
+//	engagebot serve        -config FILE [-listen ADDR] [-data DIR]
+//	engagebot check-config -config FILE
+//	engagebot analyze      [-config FILE] [--eval FILE.tsv]   (text per line on stdin)
+//	engagebot webhook register -config FILE -account PLATFORM.NAME [-url URL]
+//	engagebot version
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+func main() {
+	// Signal handling lives here only: the first SIGINT/SIGTERM starts a
+	// graceful drain, a second one exits at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `engagebot talks with a brand's followers, one person at a time.
+
+Usage:
+  engagebot serve        -config FILE [-listen ADDR] [-data DIR]
+  engagebot check-config -config FILE
+  engagebot analyze      [-config FILE] [--eval FILE.tsv]
+  engagebot webhook register -config FILE -account PLATFORM.NAME [-url URL]
+  engagebot version
+
+serve          runs the service (embedded bbolt store, web chat at /chat)
+check-config   validates a config file; exits 1 naming each wrong key
+analyze        reads one text per line on stdin and writes one JSON object per
+               line; with --eval, scores a text<TAB>label file instead
+webhook        registers an account's webhook URL with its platform
+version        prints the version
+`
+
+// run is main without the process: it returns the exit code.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "serve":
+		err = runServe(ctx, args[1:], stderr)
+	case "check-config":
+		err = runCheckConfig(args[1:], stdout, stderr)
+	case "analyze":
+		err = runAnalyze(ctx, args[1:], stdin, stdout, stderr)
+	case "webhook":
+		err = runWebhook(ctx, args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "engagebot", Version())
+		return 0
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "engagebot: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		if err == errUsage {
+			return 2
+		}
+		fmt.Fprintln(stderr, "engagebot:", err)
+		return 1
+	}
+	return 0
+}
+
+// Version returns the build's version: the -ldflags one, else the module
+// version or VCS revision recorded by the Go toolchain.
+func Version() string {
+	if version != "" {
+		return version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v = "devel+" + s.Value[:12]
+		}
+	}
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	return fmt.Sprintf("%s (%s)", v, bi.GoVersion)
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"engagebot/adapters/all"
+	"engagebot/analyze"
+	"engagebot/bot"
+	"engagebot/config"
+	"engagebot/store/bolt"
+	"engagebot/templates"
+	"engagebot/web"
+)
+
+var errUsage = errors.New("usage")
+
+func runServe(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "config.yaml", "config file")
+	listen := fs.String("listen", "", "address to serve on (overrides server.listen)")
+	dataDir := fs.String("data", "", "data folder (overrides data.dir)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := config.Load(*cfgPath, all.Factories(), config.Getenv)
+	if err != nil {
+		return err
+	}
+	if *listen != "" {
+		cfg.Server.Listen = *listen
+	}
+	if *dataDir != "" {
+		cfg.Data.Dir = *dataDir
+	}
+	m := &Main{Config: cfg, Logger: newLogger(cfg.Log, stderr)}
+	if err := m.Open(); err != nil {
+		m.Close()
+		return err
+	}
+	return m.Run(ctx)
+}
+
+func newLogger(c config.Log, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(c.Level))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// Main is the running service: it builds every part from the config, runs
+// them, and shuts them down in order.
+type Main struct {
+	Config *config.Config
+	Logger *slog.Logger
+
+	DB      *bolt.DB
+	Engine  *bot.Engine
+	Web     *web.Server
+	ln      net.Listener
+	runners []bot.Runner
+}
+
+// Open builds the service and binds its listener; nothing runs yet.
+func (m *Main) Open() error {
+	c, log := m.Config, m.Logger
+	if err := os.MkdirAll(c.Data.Dir, 0o700); err != nil {
+		return fmt.Errorf("data folder: %w", err)
+	}
+	db, err := bolt.Open(filepath.Join(c.Data.Dir, "engagebot.db"), bolt.WithLogger(log), bolt.WithTimeout(2*time.Second))
+	if err != nil {
+		return err
+	}
+	m.DB = db
+	an, err := newAnalyzer(c)
+	if err != nil {
+		return err
+	}
+	rd, err := newRenderer(c)
+	if err != nil {
+		return err
+	}
+	metrics := web.NewMetrics()
+	m.Engine, err = bot.NewEngine(bot.Options{
+		Store: db, Analyzer: an, Renderer: rd, Logger: log, Observer: metrics,
+		Workers: c.Bot.Workers, DefaultLang: c.Bot.DefaultLang,
+		Send: bot.SendOptions{RetryBase: c.Bot.RetryBase, RetryMax: c.Bot.RetryMax, MaxAttempts: c.Bot.MaxAttempts, Timeout: c.Bot.SendTimeout},
+	})
+	if err != nil {
+		return err
+	}
+	chat := ""
+	deps := bot.AdapterDeps{Inbox: m.Engine, Logger: log, HTTPClient: &http.Client{Timeout: 60 * time.Second}, Now: time.Now}
+	for _, acc := range c.Accounts {
+		if acc.Skip != "" {
+			log.Warn("account skipped", "account", acc.Key, "reason", acc.Skip)
+			continue
+		}
+		a, err := acc.Factory.New(acc.Platform, acc.Name, acc.Config, deps)
+		if err != nil {
+			return fmt.Errorf("account %s: %w", acc.Key, err)
+		}
+		m.Engine.AddAdapter(a)
+		if r, ok := a.(bot.Runner); ok {
+			m.runners = append(m.runners, r)
+		}
+		if acc.Platform == bot.PlatformWebchat && chat == "" {
+			chat = acc.Key
+		}
+		log.Info("account ready", "account", acc.Key)
+	}
+	m.Web = web.New(web.Options{Engine: m.Engine, Metrics: metrics, Logger: log, MaxBodyBytes: c.Server.MaxBodyBytes, ChatAccount: chat, Version: Version()})
+	m.ln, err = net.Listen("tcp", c.Server.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	return nil
+}
+
+// Addr is the address the service listens on.
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// Run serves until ctx is done, then drains: it stops accepting HTTP and
+// waits for deliveries being stored, stops pollers, lets the engine finish
+// the items in hand and the sends in flight, and closes the store.
+func (m *Main) Run(ctx context.Context) error {
+	log := m.Logger
+	engineCtx, stopEngine := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopEngine()
+	pollCtx, stopPolls := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopPolls()
+
+	errc := make(chan error, 2)
+	engineDone := make(chan struct{})
+	go func() {
+		defer close(engineDone)
+		if err := m.Engine.Run(engineCtx); err != nil {
+			errc <- fmt.Errorf("engine: %w", err)
+		}
+	}()
+	var polls sync.WaitGroup
+	for _, r := range m.runners {
+		polls.Add(1)
+		go func() {
+			defer polls.Done()
+			if err := r.Run(pollCtx); err != nil {
+				log.Error("poller stopped", "err", err)
+			}
+		}()
+	}
+	go func() {
+		if err := m.Web.Serve(m.ln); err != nil {
+			errc <- fmt.Errorf("http: %w", err)
+		}
+	}()
+	log.Info("engagebot serving", "addr", m.Addr(), "chat", "http://"+m.Addr()+"/chat/", "version", Version())
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+	case runErr = <-errc:
+		log.Error("stopping after failure", "err", runErr)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), m.Config.Server.ShutdownTimeout)
+	defer cancel()
+	if err := m.Web.Shutdown(sctx); err != nil {
+		log.Warn("http drain incomplete", "err", err)
+	}
+	stopPolls()
+	polls.Wait()
+	stopEngine()
+	select {
+	case <-engineDone:
+	case <-sctx.Done():
+		log.Warn("engine drain incomplete; unsent items resume at next start")
+	}
+	if err := m.Close(); err != nil && runErr == nil {
+		runErr = err
+	}
+	log.Info("stopped")
+	return runErr
+}
+
+// Close releases what Open acquired.
+func (m *Main) Close() error {
+	if m.ln != nil {
+		m.ln.Close()
+	}
+	if m.DB != nil {
+		return m.DB.Close()
+	}
+	return nil
+}
+
+func newAnalyzer(c *config.Config) (*analyze.Analyzer, error) {
+	var opts []analyze.Option
+	if c.Analyze.Vocabulary != "" {
+		opts = append(opts, analyze.WithVocabulary(c.Analyze.Vocabulary))
+	}
+	a, err := analyze.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("analyzer: %w", err)
+	}
+	return a, nil
+}
+
+func newRenderer(c *config.Config) (*templates.Renderer, error) {
+	opts := []templates.Option{templates.WithDefaultLang(c.Bot.DefaultLang)}
+	if c.Templates.Dir != "" {
+		opts = append(opts, templates.WithDir(c.Templates.Dir))
+	}
+	r, err := templates.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	return r, nil
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"engagebot/adapters/all"
+	"engagebot/analyze"
+	"engagebot/bot"
+	"engagebot/config"
+)
+
+func runCheckConfig(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("check-config", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "config.yaml", "config file")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg, err := config.Load(*cfgPath, all.Factories(), config.Getenv)
+	if err != nil {
+		return err
+	}
+	// Build the analyzer and templates too: a broken vocabulary file or
+	// template is a config mistake the service would only find at start.
+	if _, err := newAnalyzer(cfg); err != nil {
+		return fmt.Errorf("config %s:\nanalyze.vocabulary: %w", *cfgPath, err)
+	}
+	if _, err := newRenderer(cfg); err != nil {
+		return fmt.Errorf("config %s:\ntemplates.dir: %w", *cfgPath, err)
+	}
+	fmt.Fprintf(stdout, "%s: ok\n", *cfgPath)
+	for _, a := range cfg.Accounts {
+		state := "enabled"
+		if a.Skip != "" {
+			state = "skipped: " + a.Skip
+		}
+		fmt.Fprintf(stdout, "  %-28s %s\n", a.Key, state)
+	}
+	return nil
+}
+
+func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "", "config file (for analyze.vocabulary)")
+	eval := fs.String("eval", "", "score a text<TAB>label file with a header line")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	cfg := config.Default()
+	if *cfgPath != "" {
+		var err error
+		if cfg, err = config.Load(*cfgPath, all.Factories(), config.Getenv); err != nil {
+			return err
+		}
+	}
+	a, err := newAnalyzer(cfg)
+	if err != nil {
+		return err
+	}
+	if *eval == "" {
+		return analyze.RunLines(ctx, a, stdin, stdout)
+	}
+	f, err := os.Open(*eval)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer f.Close()
+	_, err = analyze.RunEval(ctx, a, f, stdout)
+	return err
+}
+
+func runWebhook(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "register" {
+		fmt.Fprintln(stderr, "usage: engagebot webhook register -config FILE -account PLATFORM.NAME [-url URL]")
+		return errUsage
+	}
+	fs := flag.NewFlagSet("webhook register", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfgPath := fs.String("config", "config.yaml", "config file")
+	account := fs.String("account", "", "account key, e.g. telegram.support")
+	url := fs.String("url", "", "public URL of the webhook (default: server.public_url + /webhooks/<platform>/<name>)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return errUsage
+	}
+	cfg, err := config.Load(*cfgPath, all.Factories(), config.Getenv)
+	if err != nil {
+		return err
+	}
+	for _, acc := range cfg.Accounts {
+		if acc.Key != *account {
+			continue
+		}
+		if acc.Skip != "" {
+			return fmt.Errorf("account %s is not enabled: %s", acc.Key, acc.Skip)
+		}
+		target := *url
+		if target == "" {
+			if cfg.Server.PublicURL == "" {
+				return fmt.Errorf("server.public_url is not set; pass -url")
+			}
+			target = strings.TrimRight(cfg.Server.PublicURL, "/") + "/webhooks/" + acc.Platform + "/" + acc.Name
+		}
+		a, err := acc.Factory.New(acc.Platform, acc.Name, acc.Config, bot.AdapterDeps{Logger: newLogger(cfg.Log, stderr)})
+		if err != nil {
+			return err
+		}
+		reg, ok := a.(bot.WebhookRegistrar)
+		if !ok {
+			return fmt.Errorf("account %s cannot register a webhook (polling mode, or registered in the platform's dashboard)", acc.Key)
+		}
+		if err := reg.RegisterWebhook(ctx, target); err != nil {
+			return fmt.Errorf("register %s: %w", acc.Key, err)
+		}
+		fmt.Fprintf(stdout, "%s: webhook registered at %s\n", acc.Key, target)
+		return nil
+	}
+	return fmt.Errorf("no account %q in %s", *account, *cfgPath)
+}
