@@ -1,0 +1,263 @@
+package bolt
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"sync"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"engagebot/bot"
+)
+
+// SchemaVersion is the layout this build reads and writes.
+const SchemaVersion = 1
+
+// schemaKey is the meta key holding the schema version.
+const schemaKey = "schema_version"
+
+// ErrInUse is returned by Open when another process holds the file lock.
+var ErrInUse = bot.Errorf(bot.EUNAVAILABLE,
+	"database is in use by another process (is engagebot serve running?)")
+
+// Bucket names. See doc.go for the key layout of each.
+var (
+	bucketMeta             = []byte("meta")
+	bucketInbox            = []byte("inbox")
+	bucketDedupe           = []byte("dedupe")
+	bucketCursors          = []byte("cursors")
+	bucketFollowers        = []byte("followers")
+	bucketThreads          = []byte("threads")
+	bucketThreadsFollower  = []byte("threads_by_follower")
+	bucketMessages         = []byte("messages")
+	bucketMessagesFollower = []byte("messages_by_follower")
+	bucketSentiment        = []byte("sentiment")
+	bucketSentimentTime    = []byte("sentiment_by_time")
+	bucketSentimentPlat    = []byte("sentiment_by_platform")
+	bucketSentimentFol     = []byte("sentiment_by_follower")
+	bucketFlags            = []byte("flags")
+	bucketFlagsStatus      = []byte("flags_by_status")
+	bucketFlagsThread      = []byte("flags_by_thread")
+	bucketOutbox           = []byte("outbox")
+	bucketOutboxState      = []byte("outbox_by_state")
+	bucketOutboxKey        = []byte("outbox_by_key")
+)
+
+var allBuckets = [][]byte{
+	bucketMeta, bucketInbox, bucketDedupe, bucketCursors,
+	bucketFollowers, bucketThreads, bucketThreadsFollower,
+	bucketMessages, bucketMessagesFollower,
+	bucketSentiment, bucketSentimentTime, bucketSentimentPlat, bucketSentimentFol,
+	bucketFlags, bucketFlagsStatus, bucketFlagsThread,
+	bucketOutbox, bucketOutboxState, bucketOutboxKey,
+}
+
+// migrations[i] upgrades a database from schema version i+1 to i+2. It runs
+// inside the transaction that then records the new version, so a failed
+// migration leaves the file as it was. Append here when SchemaVersion grows.
+var migrations []func(tx *bbolt.Tx) error
+
+// DB is a bot.Store on one bbolt file. It is safe for concurrent use.
+type DB struct {
+	db     *bbolt.DB
+	path   string
+	now    func() time.Time
+	logger *slog.Logger
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// Option configures Open.
+type Option func(*options)
+
+type options struct {
+	now           func() time.Time
+	logger        *slog.Logger
+	timeout       time.Duration
+	noSync        bool
+	maxBatchSize  int
+	maxBatchDelay time.Duration
+}
+
+// WithNow sets the clock used for store-assigned times (Outbound.Created,
+// the time a dedupe key was recorded). Default time.Now.
+func WithNow(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithLogger sets the logger. Default: discard.
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l } }
+
+// WithTimeout sets how long Open waits for the file lock before it returns
+// ErrInUse. Default 1s. Zero waits forever.
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithBatch tunes how Accept and Update group concurrent writers into one
+// commit: a batch is committed when it holds size calls or delay after its
+// first call, whichever comes first. Zero keeps bbolt's default (1000 calls,
+// 10ms). A longer delay makes bigger batches (fewer fsyncs) under load but
+// adds that delay to every write when the store is idle.
+func WithBatch(size int, delay time.Duration) Option {
+	return func(o *options) { o.maxBatchSize, o.maxBatchDelay = size, delay }
+}
+
+// WithNoSync skips fsync on commit. THIS IS UNSAFE: a crash or power loss
+// can lose acknowledged events or corrupt the file. It exists for
+// benchmarks and throwaway test data only; never use it in a service.
+func WithNoSync() Option { return func(o *options) { o.noSync = true } }
+
+// Open opens or creates the database file at path, checks its schema
+// version and creates missing buckets. When another process holds the file
+// it returns an error wrapping ErrInUse.
+func Open(path string, opts ...Option) (*DB, error) {
+	o := options{now: time.Now, timeout: time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.logger == nil {
+		o.logger = slog.New(slog.DiscardHandler)
+	}
+	bdb, err := bbolt.Open(path, 0o600, &bbolt.Options{
+		Timeout:      o.timeout,
+		NoSync:       o.noSync,
+		FreelistType: bbolt.FreelistMapType,
+	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, ErrInUse)
+	} else if err != nil {
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	if o.maxBatchSize > 0 {
+		bdb.MaxBatchSize = o.maxBatchSize
+	}
+	if o.maxBatchDelay > 0 {
+		bdb.MaxBatchDelay = o.maxBatchDelay
+	}
+	db := &DB{db: bdb, path: path, now: o.now, logger: o.logger}
+	if err := db.init(); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// init checks the schema version, runs migrations and creates buckets.
+func (db *DB) init() error {
+	return db.db.Update(func(tx *bbolt.Tx) error {
+		version := 0
+		if b := tx.Bucket(bucketMeta); b != nil {
+			if v := b.Get([]byte(schemaKey)); v != nil {
+				n, err := strconv.Atoi(string(v))
+				if err != nil || n < 1 {
+					return fmt.Errorf("schema version %q unreadable", v)
+				}
+				version = n
+			}
+		}
+		switch {
+		case version > SchemaVersion:
+			return bot.Errorf(bot.EUNAVAILABLE,
+				"database schema version %d is newer than this build supports (%d): upgrade engagebot",
+				version, SchemaVersion)
+		case version == 0:
+			db.logger.Info("bolt: creating database", "path", db.path, "schema", SchemaVersion)
+		case version < SchemaVersion:
+			for v := version; v < SchemaVersion; v++ {
+				db.logger.Info("bolt: migrating", "path", db.path, "from", v, "to", v+1)
+				if err := migrations[v-1](tx); err != nil {
+					return fmt.Errorf("migrate %d to %d: %w", v, v+1, err)
+				}
+			}
+		}
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return tx.Bucket(bucketMeta).Put([]byte(schemaKey), []byte(strconv.Itoa(SchemaVersion)))
+	})
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the file. Calling it more than once is safe.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		if err := db.db.Close(); err != nil {
+			db.closeErr = fmt.Errorf("bolt: close: %w", err)
+		}
+	})
+	return db.closeErr
+}
+
+// Update runs fn in a read-write transaction. Concurrent calls are grouped
+// into one commit (bbolt's Batch), so fn may run more than once: when one fn
+// of a group fails, the others are retried without it and it is retried
+// alone. fn must therefore have no effect outside the Tx.
+func (db *DB) Update(ctx context.Context, fn func(bot.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.db.Batch(func(btx *bbolt.Tx) error {
+		return fn(&Tx{tx: btx, now: db.now})
+	})
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(ctx context.Context, fn func(bot.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return db.db.View(func(btx *bbolt.Tx) error {
+		return fn(&Tx{tx: btx, now: db.now})
+	})
+}
+
+// PruneDedupe forgets dedupe keys recorded before the given time and
+// returns how many. A redelivery older than that is then accepted again, so
+// keep well beyond the longest redelivery window of any platform. It scans
+// the whole dedupe bucket (keys are ordered by event, not by time) in one
+// transaction; run it rarely, such as daily.
+func (db *DB) PruneDedupe(ctx context.Context, before time.Time) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	var n int
+	err := db.db.Update(func(tx *bbolt.Tx) error {
+		n = 0
+		b := tx.Bucket(bucketDedupe)
+		var old [][]byte
+		err := b.ForEach(func(k, v []byte) error {
+			if readTime(v).Before(before) {
+				old = append(old, bytes.Clone(k))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, k := range old {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		n = len(old)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("bolt: prune dedupe: %w", err)
+	}
+	return n, nil
+}
+
+// Interface guards.
+var (
+	_ bot.Store = (*DB)(nil)
+	_ bot.Tx    = (*Tx)(nil)
+)
