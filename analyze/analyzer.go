@@ -1,0 +1,200 @@
+package analyze
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"engagebot/bot"
+)
+
+// Analyzer understands follower messages in Persian and English: language,
+// sentiment, intent, brand products and risk signals. It is built once by
+// New, is read-only afterwards and so is safe for concurrent use, and it
+// never reaches the network.
+type Analyzer struct {
+	ix        index              // Persian lexicon, cues and vocabulary
+	en        map[string]float64 // English valences: VADER plus ours
+	emoji     map[string]float64 // emoji valences
+	emoticons map[string]bool    // emoticons written with punctuation (":)")
+	negVerbs  map[string]bool    // Persian negative verb forms
+	cueSets   map[string]map[*entry]bool
+
+	vocabPaths []string
+	logger     *slog.Logger
+	bufs       sync.Pool // *scratch
+}
+
+// Interface guard.
+var _ bot.Analyzer = (*Analyzer)(nil)
+
+// Option configures an Analyzer.
+type Option func(*Analyzer) error
+
+// WithVocabulary loads a brand vocabulary file (format: data/vocab.tsv)
+// that extends the embedded default: new products, misspellings, effects
+// and topics take effect without a rebuild.
+func WithVocabulary(path string) Option {
+	return func(a *Analyzer) error {
+		a.vocabPaths = append(a.vocabPaths, path)
+		return nil
+	}
+}
+
+// WithLogger sets the logger; the default discards. Message text is never
+// logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(a *Analyzer) error {
+		if l != nil {
+			a.logger = l
+		}
+		return nil
+	}
+}
+
+// New builds an Analyzer from the embedded lexicons and vocabulary plus any
+// vocabulary files given by options.
+func New(opts ...Option) (*Analyzer, error) {
+	a := &Analyzer{
+		ix:        index{},
+		emoji:     map[string]float64{},
+		emoticons: map[string]bool{},
+		negVerbs:  buildNegVerbs(),
+		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, o := range opts {
+		if err := o(a); err != nil {
+			return nil, err
+		}
+	}
+	var err error
+	if a.en, err = vaderLexicon(); err != nil {
+		return nil, err
+	}
+	ens, err := parseLexicon("lexicon_en.tsv", enLexicon)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range ens {
+		key := e.words[0]
+		if len(e.words) > 1 {
+			continue
+		}
+		if _, ok := a.en[key]; !ok {
+			a.en[key] = e.score
+		}
+	}
+	for w := range a.en {
+		if !hasLetter(w) || len(w) <= 3 && w != "lol" && w[0] < 'a' {
+			a.emoticons[w] = true
+		}
+	}
+
+	fas, err := parseLexicon("lexicon_fa.tsv", faLexicon)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]*entry{}
+	for _, e := range fas {
+		key := fmt.Sprint(e.words, e.verb)
+		if old, ok := seen[key]; ok {
+			*old = *e // a later line corrects an earlier one
+			continue
+		}
+		seen[key] = e
+		if len(e.words) == 1 {
+			if r := []rune(e.words[0]); len(r) == 1 && isEmoji(r[0]) {
+				a.emoji[e.words[0]] = e.score
+				continue
+			}
+		}
+		a.ix.add(e)
+	}
+
+	a.cueSets = map[string]map[*entry]bool{}
+	for label, terms := range cueTerms {
+		for _, t := range terms {
+			words := splitWords(Normalize(t))
+			if len(words) == 0 {
+				continue
+			}
+			a.ix.add(&entry{words: words, kind: kCue, label: label})
+		}
+	}
+
+	voc, err := parseVocab("data/vocab.tsv (embedded)", bytes.NewReader(defaultVocab))
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range a.vocabPaths {
+		more, err := loadVocabFile(p)
+		if err != nil {
+			return nil, err
+		}
+		voc = append(voc, more...)
+		a.logger.Info("analyze: vocabulary loaded", "path", p, "terms", len(more))
+	}
+	for _, e := range voc {
+		a.ix.add(e)
+	}
+	a.bufs.New = func() any { return new(scratch) }
+	return a, nil
+}
+
+// splitWords tokenizes a normalised term the way messages are tokenized, so
+// that "t.me" or "don't" index as the words a message will contain.
+func splitWords(n string) []string {
+	toks, _, _ := tokenize(n, nil, nil)
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		out = append(out, t.s)
+	}
+	return out
+}
+
+// scratch holds per-call buffers, reused through a sync.Pool so that the
+// hot path allocates little.
+type scratch struct {
+	toks   []token
+	ms     []match
+	pieces []sentPiece
+}
+
+// Analyze implements bot.Analyzer.
+func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Analysis, error) {
+	if err := ctx.Err(); err != nil {
+		return bot.Analysis{}, err
+	}
+	sc := a.bufs.Get().(*scratch)
+	defer a.bufs.Put(sc)
+
+	n := normalize(text)
+	toks, excl, quest := tokenize(n, a.emoticons, sc.toks)
+	sc.toks = toks
+	ms := a.ix.scan(toks, sc.ms[:0])
+	sc.ms = ms
+
+	var res bot.Analysis
+	res.Normalized = lowerIfNeeded(n)
+	res.Lang = a.detectLang(toks, langHint)
+	res.Sentiment, sc.pieces = a.sentiment(toks, ms, excl, quest, sc.pieces)
+
+	f := a.facts(toks, ms)
+	f.norm = res.Normalized
+	res.Products = f.products
+	res.Topics = f.topics
+	res.Signals = a.signals(toks, ms, &f)
+	res.Intent = a.intent(toks, &f, res)
+	return res, nil
+}
+
+func lowerIfNeeded(n string) string {
+	if hasUpper(n) {
+		return strings.ToLower(n)
+	}
+	return n
+}

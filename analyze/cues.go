@@ -1,0 +1,142 @@
+package analyze
+
+// cue labels: evidence that intent.go and signals.go weigh. Terms are
+// normalised on load, so any spelling works here; a trailing " v" is not
+// used: verb cues are listed in verbCues.
+const (
+	cGreeting  = "greeting"
+	cThanks    = "thanks"
+	cPraise    = "praise"
+	cComplaint = "complaint"
+	cPrice     = "price"
+	cWhere     = "where"
+	cProductQ  = "product_q"
+	cHuman     = "human"
+	cMedical   = "medical"
+	cOptOut    = "opt_out"
+	cOptIn     = "opt_in"
+	cQuestion  = "question"   // question words
+	cHypo      = "hypo"       // if, might: a hypothetical, not a report
+	cExpPast   = "exp_past"   // a past experience: got, gave me, گرفتم
+	cExp       = "exp"        // a present experience: I have, دارم
+	cIntake    = "intake"     // taking a medicine: after taking, خوردم
+	cCause     = "cause"      // causes, باعث
+	cAENeg     = "ae_neg"     // no, without, بدون: no side effect
+	cLegal     = "legal"      // legal threat
+	cSelfHarm  = "self_harm"  // self-harm
+	cSpam      = "spam"       // spam
+	cAbuse     = "abuse"      // profanity or insult
+	cFirstPers = "first_pers" // I, my, من: the writer speaks of themself
+)
+
+// cueTerms: words and phrases per cue. Written for this project.
+var cueTerms = map[string][]string{
+	cGreeting: {"سلام", "درود", "وقت بخیر", "وقتتون بخیر", "صبح بخیر", "عصر بخیر", "شب بخیر", "روز بخیر",
+		"سلام علیکم", "hi", "hello", "hey", "hiya", "good morning", "good evening", "good afternoon",
+		"greetings", "salam", "dorood", "howdy", "yo"},
+	cThanks: {"ممنون", "ممنونم", "مرسی", "متشکرم", "متشکر", "سپاس", "سپاسگزارم", "تشکر", "دستتون درد نکنه",
+		"دستت درد نکنه", "لطف کردید", "لطف کردی", "قدردانی", "thanks", "thank you", "thank u", "thx", "ty",
+		"tnx", "tanks", "appreciate", "appreciated", "grateful", "merci", "mersi", "mamnoon", "mamnun", "tashakor"},
+	cPraise: {"عالی", "عالیه", "فوق العاده", "بی نظیر", "محشر", "معرکه", "بهترین", "راضی", "راضیم",
+		"دوست دارم", "عاشق", "آفرین", "ایول", "دمتون گرم", "دمت گرم", "پیشنهاد میکنم", "توصیه میکنم",
+		"معجزه", "جواب داد", "نتیجه گرفتم", "love", "love it", "loved", "amazing", "awesome", "excellent",
+		"great", "best", "fantastic", "wonderful", "perfect", "recommend", "works great", "worked",
+		"impressed", "brilliant", "aali", "awli"},
+	cComplaint: {"شکایت", "اعتراض", "افتضاح", "خراب", "تقلبی", "فیک", "جعلی", "تاریخ گذشته", "تاریخ مصرف گذشته",
+		"منقضی", "دیر رسید", "نرسید", "هنوز نرسیده", "پس بدم", "پس بدید", "مرجوع", "پولمو", "پولم",
+		"کلاهبرداری", "کلاهبردار", "ناراضی", "پشیمونم", "پشیمانم", "بی کیفیت", "جواب نداد", "هیچ اثری",
+		"هیچ تاثیری", "اثر نکرد", "کار نکرد", "بدترین", "گرونفروشی", "گرانفروشی", "پلمپ", "شکسته", "باز شده",
+		"complaint", "complain", "refund", "money back", "broken", "fake", "counterfeit", "expired", "never arrived",
+		"didn't arrive", "not arrived", "still waiting", "worst", "disappointed", "disappointing", "terrible",
+		"awful", "useless", "scam", "waste of money", "doesn't work", "didn't work", "does not work",
+		"did not work", "damaged", "leaking", "rude", "overpriced", "ripoff", "rip off"},
+	cPrice: {"قیمت", "قیمتش", "قیمتشون", "چنده", "چند", "چقدره", "چقدر", "چقد", "هزینه", "هزینش", "موجود",
+		"موجودی", "ناموجود", "تخفیف", "گرون", "ارزون", "تومن", "تومان", "ریال", "price", "prices",
+		"cost", "costs", "how much", "in stock", "available", "availability", "out of stock", "discount",
+		"sale", "ghimat", "gheymat", "gheimat", "chande", "chanda"},
+	cWhere: {"از کجا", "کجا بخرم", "کجا میشه", "کجا پیدا", "کجا تهیه", "کجا هست", "کجا موجود", "تهیه کنم",
+		"بخرم", "بخریم", "خرید", "داروخانه", "داروخونه", "نمایندگی", "فروشگاه", "سفارش", "ارسال",
+		"آنلاین", "سایت", "شهرستان", "where to buy", "where can i buy", "where can i get", "where can i find",
+		"where do i buy", "where do you sell", "buy", "purchase", "order", "pharmacy", "pharmacies", "store",
+		"stores", "shop", "online", "deliver", "delivery", "ship", "shipping", "stockist", "koja", "bekharam"},
+	cProductQ: {"برای چیه", "برای چی", "کاربرد", "کاربردش", "چه کاربردی", "خاصیت", "خواصش", "ترکیبات", "ترکیبش",
+		"مواد تشکیل", "فرقش", "فرق", "تفاوت", "مناسب", "مناسبه", "خوبه", "موثره", "جواب میده", "اثر داره",
+		"گیاهی", "حلال", "what is it for", "what's it for", "ingredients", "difference", "good for",
+		"does it help", "does it work", "is it good", "suitable", "vegan", "halal", "gluten", "which one",
+		"what does"},
+	cHuman: {"اپراتور", "پشتیبان", "پشتیبانی", "کارشناس", "مشاور", "یه آدم", "یه انسان", "آدم واقعی",
+		"شخص واقعی", "تماس بگیرید", "تماس بگیرین", "زنگ بزنید", "زنگ بزنین", "شماره تماس", "شماره تلفن",
+		"با مسئول", "مسئول", "مدیر", "ربات نیستی", "ربات", "human", "real person", "agent", "operator",
+		"representative", "talk to someone", "speak to someone", "talk to a person", "speak to a person",
+		"call me", "phone number", "manager", "supervisor", "customer service", "support team",
+		"not a bot", "are you a bot", "live chat"},
+	cMedical: {"دوز", "دوزش", "مقدار مصرف", "روزی چند", "روزی چندتا", "چند بار", "چندبار", "چند عدد", "چندتا",
+		"چند قاشق", "قبل از غذا", "بعد از غذا", "با معده خالی", "ناشتا", "نحوه مصرف", "طریقه مصرف", "دستور مصرف",
+		"تداخل", "همزمان", "همراه با", "بارداری", "باردار", "حامله", "شیردهی", "شیر میدم", "برای بچه",
+		"برای کودک", "برای نوزاد", "سن", "ساله", "ماهه", "میتونم بخورم", "میتونم مصرف", "میشه بخورم",
+		"میشه مصرف", "مجازه", "خطر داره", "ضرر داره", "عوارض داره", "عوارضش", "عوارض", "قرص", "دکتر",
+		"پزشک", "نسخه", "فشار خون", "دیابت", "dose", "dosage", "how many", "how often", "how much should",
+		"can i take", "should i take", "safe to take", "is it safe", "safe for", "with food", "empty stomach",
+		"interact", "interaction", "interactions", "together with", "pregnant", "pregnancy", "breastfeeding",
+		"nursing", "for my child", "for kids", "for children", "for my baby", "side effects", "side effect",
+		"doctor", "prescription", "overdose", "missed a dose", "twice a day", "once a day", "age"},
+	cOptOut: {"لغو", "لغو عضویت", "لغو اشتراک", "انصراف", "پیام نده", "پیام ندید", "پیام نفرستید", "پیام نفرست",
+		"مزاحم نشید", "مزاحم نشوید", "حذفم کنید", "حذف کنید", "خارجم کنید", "دیگه پیام", "نمیخوام پیام",
+		"stop", "unsubscribe", "opt out", "opt-out", "remove me", "stop messaging", "stop sending",
+		"don't message", "do not message", "don't contact", "do not contact", "leave me alone", "cancel"},
+	cOptIn: {"عضو", "عضویت", "عضوم کنید", "اشتراک", "مشترک", "خبرم کنید", "خبرم کن", "اطلاع بدید", "اطلاع بدین",
+		"پیام بدید", "میخوام عضو", "ثبت نام", "ثبتنام", "subscribe", "sign me up", "opt in", "opt-in",
+		"notify me", "keep me posted", "keep me updated", "join", "add me", "start", "newsletter"},
+	cQuestion: {"آیا", "ایا", "چرا", "چطور", "چطوری", "چگونه", "چه", "چی", "چیه", "کی", "کدوم", "کدام", "کجا",
+		"میشه بگید", "میشه بگین", "بگید", "بگین", "بدونم", "میخواستم بدونم", "سوال", "سوالی", "سئوال",
+		"میتونم", "ممکنه", "does", "do", "can", "could", "will", "would", "should", "is it", "are they",
+		"what", "why", "how", "when", "which", "where", "who", "is there", "any"},
+	cHypo: {"اگه", "اگر", "ممکنه", "احتمال", "احتمالا", "if", "might", "may", "could", "would", "in case",
+		"worried", "afraid", "نگرانم", "میترسم"},
+	cExpPast: {"گرفتم", "گرفت", "گرفته", "گرفتیم", "گرفتن", "شدم", "شد", "شده", "شدیم", "شدن", "داشتم",
+		"داشت", "داشته", "زدم", "زد", "زده", "افتادم", "افتاد", "اومد", "آمد", "آورد", "آوردم", "کرد", "کردم",
+		"ایجاد کرد", "پیدا کردم", "پیدا کرد", "ریخت", "بعد از خوردن", "بعد از مصرف", "بعد از استفاده", "بعد از زدن", "بعد از اینکه", "از وقتی",
+		"از زمانی", "از موقعی",
+		"خوردم", "خورد", "مصرف کردم", "استفاده کردم", "باعث شد", "got", "gave", "given", "caused", "made me",
+		"started", "developed", "broke out", "woke up", "had", "ended up", "felt", "experienced",
+		"suffered", "turned", "became", "after taking", "after using", "after i took", "after starting",
+		"since taking", "since i started", "since starting", "since using", "ever since", "took",
+		"used", "took it", "gereftam", "shodam", "khordam"},
+	cExp: {"دارم", "داره", "داریم", "میگیرم", "میگیره", "میشم", "میشه", "میکنه", "میکنم", "هستم", "get",
+		"getting", "gives", "giving", "makes me", "causing", "i have", "i've", "has", "have", "feel",
+		"feeling", "experiencing", "suffering", "keep getting", "i'm getting", "is making", "daram",
+		"after", "since", "بعد از", "بعداز", "بعدش"},
+	cIntake: {"خوردم", "خوردن", "خورد", "میخورم", "میخوره", "مصرف", "مصرفش", "استفاده", "زدم", "میزنم", "زدن",
+		"taking", "took", "take", "taken", "using", "used", "use", "applied", "applying", "started",
+		"starting", "dose"},
+	cCause: {"باعث", "cause", "causes", "caused", "causing", "gave me", "gives me", "made me", "makes me"},
+	cAENeg: {"بدون", "هیچ", "هیچی", "نه", "no", "without", "not", "never", "none", "zero", "didn't",
+		"did not", "haven't", "have not", "hasn't", "don't", "doesn't", "wasn't", "nothing", "free of"},
+	cLegal: {"شکایت میکنم", "شکایت کنم", "شکایت میکنیم", "ازتون شکایت", "ازت شکایت", "شکایت میکنیم", "دادگاه", "وکیل",
+		"دادسرا", "پیگرد", "پیگرد قانونی", "پیگیری قانونی", "اقدام قانونی", "مراجع قانونی", "مراجع ذیصلاح",
+		"سازمان غذا و دارو", "غذا و دارو", "تعزیرات", "پلیس", "حمایت از مصرف کننده", "شکایت رسمی",
+		"sue", "suing", "lawsuit", "lawyer", "attorney", "legal action", "court", "take you to court",
+		"report you", "fda", "consumer protection", "class action", "legal action against", "sue you"},
+	cSelfHarm: {"خودکشی", "خودمو بکشم", "خودم رو بکشم", "خودمو میکشم", "میخوام بمیرم", "دلم میخواد بمیرم",
+		"میخوام خودمو", "زندگی رو تموم", "به زندگیم پایان", "همه قرصارو بخورم", "همه قرص هارو", "یه جا بخورم",
+		"دیگه نمیخوام زنده", "نمیخوام زنده باشم", "رگمو", "رگ بزنم", "suicide", "suicidal", "kill myself",
+		"end my life", "end it all", "want to die", "wanna die", "don't want to live", "hurt myself",
+		"harm myself", "self harm", "self-harm", "overdose on purpose", "take all the pills", "cut myself",
+		"no reason to live", "better off dead"},
+	cSpam: {"http", "https", "www", "t.me", "bit.ly", ".com", ".ir", "فالو", "فالوور", "فالو کنید", "فالو بک",
+		"لایک کنید", "پیج ما", "پیجمون", "کسب درآمد", "درآمد دلاری", "درآمد میلیونی", "سرمایه گذاری",
+		"ارز دیجیتال", "رایگان", "جایزه", "برنده", "قرعه کشی", "تبلیغات", "تبلیغ", "کلیک کنید", "لینک",
+		"لینک در بیو", "دایرکت", "follow", "follow back", "follow me", "followers", "click here", "link in bio",
+		"free money", "earn money", "make money", "crypto", "bitcoin", "giveaway", "promo", "dm me",
+		"check out my", "visit my", "buy followers"},
+	cAbuse: {"کیر", "کیری", "کسکش", "کس کش", "کس ننه", "کسخل", "کص", "کونی", "جنده", "جاکش", "حرومزاده",
+		"حرامزاده", "مادرجنده", "پدرسگ", "پدر سگ", "گوه", "ریدم", "ریدی", "تخمی", "دیوث", "بیشرف",
+		"بی شرف", "بی ناموس", "بیناموس", "عوضی", "لاشی", "کثافت", "نکبت", "پفیوز", "احمق", "الاغ",
+		"گوساله", "بیشعور", "بی شعور", "نفهم", "خفه شو", "گمشو", "گم شو", "خاک تو سرت", "خاک بر سرت",
+		"fuck", "fucking", "fucked", "fucker", "motherfucker", "shit", "bullshit", "bitch", "bastard",
+		"asshole", "dick", "cunt", "idiot", "stupid", "moron", "retard", "retarded", "dumbass", "wtf",
+		"stfu", "piss off", "damn you", "kir", "kos", "koskesh", "jende", "madarjende", "bisharaf"},
+	cFirstPers: {"من", "ما", "بچم", "پسرم", "دخترم", "همسرم", "شوهرم", "خانمم", "مادرم", "پدرم", "مامانم",
+		"بابام", "پوستم", "صورتم", "موهام", "بدنم", "معدم", "سرم", "حالم", "i", "i'm", "im", "me", "my",
+		"we", "our", "us", "mine", "myself"},
+}

@@ -1,0 +1,200 @@
+package analyze
+
+import (
+	"strings"
+)
+
+// kind says what a term means to the analyzer. One index holds every kind,
+// so a message is scanned once for sentiment words, cues and vocabulary.
+type kind uint8
+
+const (
+	kSentiment kind = iota // a word or phrase with a valence in [-4, 4]
+	kBooster               // intensifier (score > 0) or dampener (score < 0)
+	kNegator               // flips the valence of a nearby sentiment word
+	kContrast              // ولی, اما, but: what follows weighs more
+	kCue                   // evidence for an intent or signal; label names it
+	kProduct               // a brand product; label is its canonical name
+	kMedicine              // a generic medicine form (قرص, syrup); label is canonical
+	kEffect                // a possible adverse effect; label is canonical
+	kTopic                 // an interest topic; label is the topic
+)
+
+// entry is one term of the index.
+type entry struct {
+	words []string // normalised words
+	kind  kind
+	score float64
+	label string
+	// verb marks a term whose last word is a Persian verb stem: it then
+	// accepts the prefixes می/نمی/ن/ب and the person endings, and a negative
+	// prefix (نمی, ن) negates it (دوست نداشتم).
+	verb bool
+}
+
+// index maps a first word to the terms that start with it.
+type index map[string][]*entry
+
+func (ix index) add(e *entry) {
+	ix[e.words[0]] = append(ix[e.words[0]], e)
+}
+
+// match is one term found in a message: tokens [start, end).
+type match struct {
+	e          *entry
+	start, end int
+	neg        bool // the term carried its own negation (ن/نمی/بی/نا prefix)
+	suffix     string
+}
+
+// Persian suffixes that attach to nouns and adjectives once the ZWNJ is
+// gone: plural, possessive, indefinite, colloquial copula ("خوبه"),
+// comparative and superlative. Longer first, so the shortest stem wins last.
+var nounSuffixes = []string{
+	"هاشون", "هامون", "هاتون", "ترینه", "هایی", "یشون", "یتون", "یمون",
+	"ترین", "های", "هاش", "هام", "هات", "تره", "تری", "شون", "تون", "مون", "ترش", "اشو",
+	"ها", "تر", "ای", "یی", "اش", "ام", "ات", "ست", "یه", "یش", "یت", "یم", "شو", "مو", "تو", "رو",
+	"ی", "ش", "م", "ت", "ه", "و", "ن",
+}
+
+// Persian verb person endings (with a few object clitics) after a stem.
+var verbEndings = []string{
+	"ندش", "یدش", "ننش", "یمش",
+	"ند", "ید", "یم", "ین", "ست", "مش", "یش", "دش", "نش", "مت", "یت", "هش", "هم",
+	"م", "ی", "د", "ه", "ن", "ش", "",
+}
+
+// verbPrefixes in the order tried; neg marks the negative ones.
+var verbPrefixes = []struct {
+	p   string
+	neg bool
+}{{"نمی", true}, {"می", false}, {"ن", true}, {"ب", false}}
+
+// candidates calls fn with every form under which tok could be indexed:
+// itself, itself less a suffix, and, for Persian verbs, itself less a prefix
+// and a person ending. fn returns false to stop.
+func candidates(tok string, fn func(key string, neg, verb bool, suffix string) bool) {
+	if !fn(tok, false, false, "") {
+		return
+	}
+	if len(tok) < 4 || !startsArabic(tok) {
+		return
+	}
+	for _, suf := range nounSuffixes {
+		if len(tok) > len(suf)+2 && strings.HasSuffix(tok, suf) {
+			if !fn(tok[:len(tok)-len(suf)], false, false, suf) {
+				return
+			}
+		}
+	}
+	// بی and نا make an opposite of a noun or adjective (بیفایده, ناراضی).
+	for _, p := range []string{"بی", "نا"} {
+		if len(tok) > len(p)+4 && strings.HasPrefix(tok, p) {
+			if !fn(tok[len(p):], true, false, "") {
+				return
+			}
+		}
+	}
+	for _, vp := range verbPrefixes {
+		if !strings.HasPrefix(tok, vp.p) || len(tok) <= len(vp.p)+2 {
+			continue
+		}
+		rest := tok[len(vp.p):]
+		for _, end := range verbEndings {
+			if len(rest) > len(end)+2 && strings.HasSuffix(rest, end) {
+				if !fn(rest[:len(rest)-len(end)], vp.neg, true, end) {
+					return
+				}
+			}
+		}
+	}
+	// A verb stem with an ending and no prefix (داشتم, دارم).
+	for _, end := range verbEndings[:len(verbEndings)-1] {
+		if len(tok) > len(end)+2 && strings.HasSuffix(tok, end) {
+			if !fn(tok[:len(tok)-len(end)], false, true, end) {
+				return
+			}
+		}
+	}
+}
+
+// wordMatches reports whether tok is word w, allowing the Persian affixes
+// that candidates allows; last says whether w is the verb word of a verb term.
+func wordMatches(tok, w string, verbWord bool) (ok, neg bool) {
+	if tok == w {
+		return true, false
+	}
+	if !startsArabic(tok) {
+		return false, false
+	}
+	found := false
+	candidates(tok, func(key string, n, verb bool, _ string) bool {
+		if key != w || (verb && !verbWord) {
+			return true
+		}
+		ok, neg, found = true, n, true
+		return false
+	})
+	return found && ok, neg
+}
+
+// scan finds every indexed term in toks. Terms may overlap; callers choose.
+func (ix index) scan(toks []token, out []match) []match {
+	for i := range toks {
+		t := toks[i].s
+		candidates(t, func(key string, neg, verb bool, suffix string) bool {
+			for _, e := range ix[key] {
+				if len(e.words) == 1 {
+					if verb && !e.verb {
+						continue
+					}
+					if neg && !e.verb && !isBiNa(t, key) {
+						continue
+					}
+					out = append(out, match{e: e, start: i, end: i + 1, neg: neg, suffix: suffix})
+					continue
+				}
+				// A phrase: its first word took this form (no verb affixes
+				// except on the last word); the rest must follow in order.
+				if verb || neg {
+					continue
+				}
+				if m, ok := matchRest(toks, i, e); ok {
+					m.suffix = suffix
+					out = append(out, m)
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// isBiNa reports whether tok is key with a بی or نا prefix.
+func isBiNa(tok, key string) bool {
+	return tok == "بی"+key || tok == "نا"+key
+}
+
+func matchRest(toks []token, i int, e *entry) (match, bool) {
+	m := match{e: e, start: i}
+	j := i + 1
+	for k := 1; k < len(e.words); k++ {
+		if j >= len(toks) || toks[j-1].brk != 0 && toks[j-1].brk != ',' && k > 0 && toks[j-1].brk != ':' {
+			return m, false
+		}
+		last := k == len(e.words)-1
+		ok, neg := wordMatches(toks[j].s, e.words[k], last && e.verb)
+		if !ok {
+			return m, false
+		}
+		if neg {
+			if !last || !e.verb {
+				return m, false
+			}
+			m.neg = true
+		}
+		j++
+	}
+	m.end = j
+	return m, true
+}

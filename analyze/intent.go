@@ -1,0 +1,119 @@
+package analyze
+
+import (
+	"engagebot/bot"
+)
+
+// Cues that decide an intent on their own; the weaker cues of the same
+// class need a question ("قرص" or "buy" alone do not make a question).
+var (
+	strongMedical = normSet("دوز", "دوزش", "مقدار مصرف", "روزی چند", "روزی چندتا", "نحوه مصرف", "طریقه مصرف",
+		"دستور مصرف", "تداخل", "با معده خالی", "ناشتا", "میتونم بخورم", "میتونم مصرف", "میشه بخورم", "میشه مصرف",
+		"dose", "dosage", "can i take", "should i take", "safe to take", "is it safe", "safe for", "interact",
+		"interaction", "interactions", "empty stomach", "overdose", "missed a dose", "پزشک", "doctor", "دکتر")
+	strongWhere = normSet("از کجا", "کجا بخرم", "کجا میشه", "کجا پیدا", "کجا تهیه", "کجا هست", "کجا موجود",
+		"تهیه کنم", "where to buy", "where can i buy", "where can i get", "where can i find", "where do i buy",
+		"where do you sell", "stockist", "koja")
+	strongPrice = normSet("قیمت", "قیمتش", "قیمتشون", "چنده", "چقدره", "هزینه", "هزینش", "ناموجود", "موجوده",
+		"تخفیف", "price", "prices", "cost", "costs", "how much", "in stock", "out of stock", "discount",
+		"availability", "ghimat", "gheymat", "gheimat", "chande", "تومن", "تومان")
+	// Opt-out and opt-in words that are ordinary words in a longer message
+	// ("I can't stop smiling") count only when the message is short.
+	shortOnly = normSet("stop", "cancel", "لغو", "انصراف", "start", "join", "عضو", "عضویت", "اشتراک", "مشترک",
+		"subscribe", "newsletter")
+)
+
+// intent chooses one intent. The order encodes what matters most to the
+// brand: a side-effect report outranks everything, a wish to leave or to
+// talk to a person outranks a question, and a question outranks politeness.
+func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
+	if res.Has(bot.SignalAdverseEvent) {
+		return bot.IntentSideEffect
+	}
+	question := false
+	for _, q := range f.question {
+		question = question || q
+	}
+	short := f.words <= 4
+	explicit := func(c string) bool {
+		for _, m := range f.cues[c] {
+			if !shortOnly[m.e.words[0]] || len(m.e.words) > 1 || short {
+				return true
+			}
+		}
+		return false
+	}
+	strong := func(c string, set map[string]bool) bool {
+		for _, m := range f.cues[c] {
+			if set[joinWords(m.e.words)] {
+				return true
+			}
+		}
+		return false
+	}
+	product := len(f.products) > 0 || len(f.medicines) > 0
+	s := res.Sentiment.Score
+	switch {
+	case explicit(cOptOut) && !question:
+		return bot.IntentOptOut
+	case explicit(cOptIn) && !f.has(cOptOut) && (!question || short):
+		return bot.IntentOptIn
+	case f.has(cHuman):
+		return bot.IntentHuman
+	case strong(cMedical, strongMedical) || question && (f.has(cMedical) || len(f.effects) > 0) && !strong(cPrice, strongPrice) && !strong(cWhere, strongWhere):
+		return bot.IntentMedicalAdvice
+	case f.has(cComplaint) && !question || s <= -0.5 && !question && (product || f.has(cComplaint)):
+		return bot.IntentComplaint
+	case strong(cWhere, strongWhere) || question && f.has(cWhere) && !strong(cPrice, strongPrice):
+		return bot.IntentWhereToBuy
+	case strong(cPrice, strongPrice) || question && f.has(cPrice):
+		return bot.IntentPrice
+	case question && (product || f.has(cProductQ)):
+		return bot.IntentProductQuestion
+	case f.has(cComplaint) && s < 0:
+		return bot.IntentComplaint
+	case f.has(cPraise) && s > 0 && !question:
+		return bot.IntentPraise
+	case f.has(cThanks):
+		return bot.IntentThanks
+	case f.has(cGreeting) && f.words <= 6 && !question:
+		return bot.IntentGreeting
+	case question && f.has(cGreeting) && f.words <= 4:
+		return bot.IntentGreeting // "سلام خوبی؟"
+	case s >= 0.4 && !question:
+		return bot.IntentPraise
+	case s <= -0.4 && !question:
+		return bot.IntentComplaint
+	case question && product:
+		return bot.IntentProductQuestion
+	}
+	return bot.IntentOther
+}
+
+func joinWords(ws []string) string {
+	if len(ws) == 1 {
+		return ws[0]
+	}
+	n := 0
+	for _, w := range ws {
+		n += len(w) + 1
+	}
+	b := make([]byte, 0, n)
+	for i, w := range ws {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, w...)
+	}
+	return string(b)
+}
+
+// normSet is setOf over normalised terms, so the sets can be written in any
+// spelling and still match the index's words.
+func normSet(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[Normalize(w)] = true
+	}
+	return m
+}

@@ -1,0 +1,272 @@
+package analyze
+
+import (
+	"math"
+
+	"engagebot/bot"
+)
+
+// The arithmetic follows VADER (Hutto & Gilbert 2014) so that Persian and
+// English scores share one scale and one set of thresholds: valences in
+// [-4, 4], additive boosters, negation scaled by -0.74, the clause after a
+// contrast word weighted 1.5 and the one before 0.5, '!' adds emphasis, and
+// the sum is squashed to [-1, 1] by x/sqrt(x²+15).
+const (
+	negScalar   = -0.74
+	capsIncr    = 0.733
+	contrastPre = 0.5
+	contrastPst = 1.5
+	alpha       = 15.0
+	// neutralBand: |score| below it is neutral. VADER's 0.05 is kept for
+	// both languages: a single sentiment word is always outside it.
+	neutralBand = 0.05
+)
+
+// sentScorer holds the per-message state of sentiment scoring.
+type sentPiece struct {
+	pos   int     // token index of the sentiment word
+	end   int     // one past its last token
+	v     float64 // valence after modifiers
+	neg   bool    // already negated
+	fixed bool    // a lexical antonym (بی/نا) or a self-negating verb
+}
+
+// sentiment scores toks, given the index matches (sorted by start).
+func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, buf []sentPiece) (bot.Sentiment, []sentPiece) {
+	pieces := buf[:0]
+	covered := -1 // tokens before this index are inside a chosen phrase
+	capsWords, words := 0, 0
+	for _, t := range toks {
+		if t.kind == tokWord && t.latin() {
+			words++
+			if t.caps {
+				capsWords++
+			}
+		}
+	}
+	capDiff := capsWords > 0 && capsWords < words
+
+	mi := 0
+	for i := 0; i < len(toks); i++ {
+		if i < covered {
+			continue
+		}
+		// The longest sentiment term starting here, the exact form first.
+		var best *match
+		for ; mi < len(ms) && ms[mi].start < i; mi++ {
+		}
+		for k := mi; k < len(ms) && ms[k].start == i; k++ {
+			m := &ms[k]
+			if m.e.kind != kSentiment {
+				continue
+			}
+			if best == nil || m.end > best.end || m.end == best.end && better(m, best) {
+				best = m
+			}
+		}
+		t := toks[i]
+		var p sentPiece
+		switch {
+		case best != nil:
+			p = sentPiece{pos: i, end: best.end, v: best.e.score}
+			if best.neg {
+				if best.e.verb {
+					p.v *= negScalar
+				} else {
+					p.v = -p.v // بی/نا: a lexical opposite, not a hedge
+				}
+				p.neg, p.fixed = true, true
+			}
+			switch best.suffix {
+			case "تر", "تره", "تری", "ترش":
+				p.v *= 1.1
+			case "ترین", "ترینه":
+				p.v *= 1.25
+			}
+			covered = best.end
+		case t.kind == tokEmoji || t.kind == tokEmoticon:
+			v, ok := a.emoji[t.s]
+			if !ok {
+				v, ok = a.en[t.s]
+			}
+			if !ok {
+				continue
+			}
+			p = sentPiece{pos: i, end: i + 1, v: v}
+		case t.kind == tokWord && !t.arabic():
+			if _, isB := boosterWords[t.s]; isB {
+				continue
+			}
+			v, ok := a.en[t.s]
+			if !ok {
+				continue
+			}
+			if t.s == "no" && i+1 < len(toks) {
+				if _, ok := a.en[toks[i+1].s]; ok {
+					continue // "no" before a sentiment word only negates it
+				}
+			}
+			p = sentPiece{pos: i, end: i + 1, v: v}
+			if t.caps && capDiff {
+				if v > 0 {
+					p.v += capsIncr
+				} else {
+					p.v -= capsIncr
+				}
+			}
+		default:
+			continue
+		}
+		if p.v == 0 {
+			continue
+		}
+		a.modifiers(toks, &p, capDiff)
+		pieces = append(pieces, p)
+	}
+	a.negateAfter(toks, pieces)
+	a.lessRule(toks, pieces)
+
+	// Contrast: the first ولی/اما/but splits the message.
+	ci := -1
+	for i, t := range toks {
+		if contrastWords[t.s] {
+			ci = i
+			break
+		}
+	}
+	sum := 0.0
+	for _, p := range pieces {
+		v := p.v
+		if ci >= 0 {
+			if p.pos < ci {
+				v *= contrastPre
+			} else if p.pos > ci {
+				v *= contrastPst
+			}
+		}
+		sum += v
+	}
+	if sum != 0 {
+		amp := math.Min(float64(excl), 4) * 0.292
+		if quest > 1 {
+			amp += math.Min(float64(quest)*0.18, 0.96)
+		}
+		if sum > 0 {
+			sum += amp
+		} else {
+			sum -= amp
+		}
+	}
+	score := sum / math.Sqrt(sum*sum+alpha)
+	score = math.Max(-1, math.Min(1, score))
+	score = math.Round(score*10000) / 10000
+	label := bot.SentimentNeutral
+	switch {
+	case score >= neutralBand:
+		label = bot.SentimentPositive
+	case score <= -neutralBand:
+		label = bot.SentimentNegative
+	}
+	return bot.Sentiment{Label: label, Score: score}, pieces
+}
+
+// better prefers an exact form over one found through affixes.
+func better(m, than *match) bool {
+	return !m.neg && m.suffix == "" && (than.neg || than.suffix != "")
+}
+
+// modifiers applies the words before a sentiment word: boosters and
+// dampeners (decaying with distance) and preceding negators, within three
+// words and the same clause.
+func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
+	for k := 1; k <= 3; k++ {
+		j := p.pos - k
+		if j < 0 || toks[j].brk != 0 {
+			break
+		}
+		w := toks[j].s
+		if b, ok := boosterWords[w]; ok && b != 0 {
+			s := b
+			if p.v < 0 {
+				s = -s
+			}
+			if toks[j].caps && capDiff {
+				if p.v > 0 {
+					s += capsIncr
+				} else {
+					s -= capsIncr
+				}
+			}
+			switch k {
+			case 2:
+				s *= 0.95
+			case 3:
+				s *= 0.9
+			}
+			p.v += s
+		}
+		if !p.neg && (negatorsBefore[w] || len(w) > 3 && w[len(w)-3:] == "n't") {
+			// VADER: "never so good" intensifies; "without doubt" is not negation.
+			if w == "never" && k > 1 && (toks[p.pos-1].s == "so" || toks[p.pos-1].s == "this") {
+				p.v *= 1.25
+			} else if w == "without" && k > 1 && toks[j+1].s == "doubt" {
+			} else {
+				p.v *= negScalar
+				p.neg = true
+			}
+		}
+		if w == "least" && (j == 0 || toks[j-1].s != "at" && toks[j-1].s != "very") && k == 1 {
+			p.v *= negScalar
+		}
+	}
+}
+
+// negateAfter handles Persian negation that follows its word: a negative
+// verb (نیست, ندارد, نشد ...) within three words and the same clause negates
+// the nearest sentiment word before it: "کیفیتش خوب نیست".
+func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) {
+	if len(pieces) == 0 {
+		return
+	}
+	pi := 0
+	for j := range toks {
+		if !a.negVerbs[toks[j].s] {
+			continue
+		}
+		// the last piece that ends at or before j
+		for pi+1 < len(pieces) && pieces[pi+1].end <= j {
+			pi++
+		}
+		p := &pieces[pi]
+		if p.end > j || p.pos >= j {
+			continue // j is inside the piece (دوست نداشتم) or before all
+		}
+		if j-p.end > 2 || p.fixed && p.pos <= j && j < p.end {
+			continue
+		}
+		ok := true
+		for k := p.end - 1; k < j; k++ {
+			if k >= 0 && toks[k].brk != 0 {
+				ok = false
+				break
+			}
+		}
+		if !ok || p.neg && !p.fixed {
+			continue
+		}
+		p.v *= negScalar
+		p.neg = true
+	}
+}
+
+// lessRule turns "less X"/"X کمتر" around: fewer side effects is good.
+func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {
+	for i := range pieces {
+		p := &pieces[i]
+		before := p.pos-1 >= 0 && lessWords[toks[p.pos-1].s] && toks[p.pos-1].brk == 0
+		after := p.end < len(toks) && lessWords[toks[p.end].s] && toks[p.end-1].brk == 0
+		if before || after {
+			p.v *= -0.5
+		}
+	}
+}

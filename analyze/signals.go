@@ -1,0 +1,245 @@
+package analyze
+
+import (
+	"strings"
+
+	"engagebot/bot"
+)
+
+// facts is what the index scan found, grouped for the signal and intent
+// rules, with every token placed in a sentence and a clause.
+type facts struct {
+	products  []string
+	medicines []string
+	topics    []string
+	effects   []match
+	cues      map[string][]match
+	sentence  []int  // sentence number of each token (split at . ! ? ;)
+	clause    []int  // clause number of each token (also split at , and ولی/but)
+	question  []bool // per sentence: asks something
+	words     int    // word tokens
+	norm      string // the normalised text, lower case
+}
+
+func (f *facts) has(c string) bool { return len(f.cues[c]) > 0 }
+
+// inSentence reports a cue match in sentence s (optionally only clause c).
+func (f *facts) inSentence(c string, s int, clause int) bool {
+	for _, m := range f.cues[c] {
+		if f.sentence[m.start] == s && (clause < 0 || f.clause[m.start] == clause) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *Analyzer) facts(toks []token, ms []match) facts {
+	f := facts{cues: map[string][]match{}}
+	f.sentence = make([]int, len(toks))
+	f.clause = make([]int, len(toks))
+	s, c := 0, 0
+	for i, t := range toks {
+		if contrastWords[t.s] && i > 0 {
+			c++
+		}
+		f.sentence[i], f.clause[i] = s, c
+		switch t.brk {
+		case '.', '!', '?', ';':
+			s++
+			c++
+		case ',', ':':
+			c++
+		}
+		if t.kind == tokWord {
+			f.words++
+		}
+	}
+	f.question = make([]bool, s+1)
+	for i, t := range toks {
+		if t.brk == '?' {
+			f.question[f.sentence[i]] = true
+		}
+	}
+	add := func(list []string, v string) []string {
+		for _, x := range list {
+			if x == v {
+				return list
+			}
+		}
+		return append(list, v)
+	}
+	for _, m := range ms {
+		switch m.e.kind {
+		case kProduct:
+			f.products = add(f.products, m.e.label)
+		case kMedicine:
+			f.medicines = add(f.medicines, m.e.label)
+		case kTopic:
+			f.topics = add(f.topics, m.e.label)
+		case kEffect:
+			f.effects = append(f.effects, m)
+		case kCue:
+			f.cues[m.e.label] = append(f.cues[m.e.label], m)
+		}
+	}
+	// A sentence that opens with a question word or contains آیا asks.
+	for _, m := range f.cues[cQuestion] {
+		st := f.sentence[m.start]
+		first := m.start == 0 || f.sentence[m.start-1] != st
+		if first || toks[m.start].s == "ایا" {
+			f.question[st] = true
+		}
+	}
+	return f
+}
+
+// signals finds the risk signals of a message.
+func (a *Analyzer) signals(toks []token, ms []match, f *facts) []bot.Signal {
+	var out []bot.Signal
+	if s, ok := a.adverseEvent(toks, f); ok {
+		out = append(out, s)
+	}
+	if m, ok := first(f.cues[cSelfHarm]); ok {
+		out = append(out, bot.Signal{Name: bot.SignalSelfHarm, Severity: bot.SeverityCritical, Evidence: span(toks, m.start, m.end)})
+	}
+	if m, ok := first(f.cues[cLegal]); ok {
+		out = append(out, bot.Signal{Name: bot.SignalLegalThreat, Severity: bot.SeverityHigh, Evidence: span(toks, m.start, m.end)})
+	}
+	if m, ok := first(f.cues[cAbuse]); ok {
+		out = append(out, bot.Signal{Name: bot.SignalAbuse, Severity: bot.SeverityMedium, Evidence: span(toks, m.start, m.end)})
+	}
+	if ev, ok := a.spam(toks, f); ok {
+		out = append(out, bot.Signal{Name: bot.SignalSpam, Severity: bot.SeverityLow, Evidence: ev})
+	}
+	return out
+}
+
+func first(ms []match) (match, bool) {
+	if len(ms) == 0 {
+		return match{}, false
+	}
+	return ms[0], true
+}
+
+func span(toks []token, start, end int) string {
+	start = max(start, 0)
+	end = min(end, len(toks))
+	var b strings.Builder
+	for i := start; i < end; i++ {
+		if i > start {
+			b.WriteByte(' ')
+		}
+		b.WriteString(toks[i].s)
+	}
+	return b.String()
+}
+
+// adverseEvent decides whether the message reports a suspected side effect.
+// A report needs an effect word (سرگیجه, rash) that is
+//   - not negated in its clause ("no side effects", "عوارضی نداشت"),
+//   - in a message about a medicine (a product, a medicine form such as
+//     قرص/syrup, or taking one), unless the effect is "side effect" itself,
+//   - told as an experience: a past one (گرفتم, gave me, after taking) even
+//     in a question ("I got dizzy, is that normal?"), or a present one (دارم,
+//     I have) in a statement that is not hypothetical ("if I get dizzy").
+//
+// So "does this cause dizziness?" is a medical question, not a report.
+func (a *Analyzer) adverseEvent(toks []token, f *facts) (bot.Signal, bool) {
+	if len(f.effects) == 0 {
+		return bot.Signal{}, false
+	}
+	context := len(f.products) > 0 || len(f.medicines) > 0 || f.has(cIntake)
+	for _, e := range f.effects {
+		if !context && e.e.label != "side effect" {
+			continue
+		}
+		if a.effectNegated(toks, f, e) {
+			continue
+		}
+		s, c := f.sentence[e.start], f.clause[e.start]
+		strong := f.inSentence(cExpPast, s, -1) && !a.expNegated(toks, f, s)
+		weak := f.inSentence(cExp, s, -1) || f.inSentence(cCause, s, -1) || f.inSentence(cIntake, s, -1) ||
+			f.inSentence(cFirstPers, s, c)
+		hypo := f.inSentence(cHypo, s, -1)
+		if !(strong || weak && !f.question[s] && !hypo) {
+			continue
+		}
+		sig := bot.Signal{
+			Name:     bot.SignalAdverseEvent,
+			Severity: bot.SeverityCritical,
+			Effect:   e.e.label,
+			Evidence: span(toks, max(e.start-4, 0), min(e.end+3, len(toks))),
+		}
+		switch {
+		case len(f.products) > 0:
+			sig.Product = f.products[0]
+		case len(f.medicines) > 0:
+			sig.Product = f.medicines[0]
+		}
+		// Prefer a named effect to the generic "side effect".
+		if sig.Effect == "side effect" {
+			for _, o := range f.effects {
+				if o.e.label != "side effect" && !a.effectNegated(toks, f, o) {
+					sig.Effect = o.e.label
+					break
+				}
+			}
+		}
+		return sig, true
+	}
+	return bot.Signal{}, false
+}
+
+// effectNegated: a negator shortly before the effect in its clause ("no
+// rash", "بدون عوارض", "هیچ عوارضی") or a Persian negative verb shortly
+// after it ("سرگیجه نگرفتم", "عوارضی نداشت").
+func (a *Analyzer) effectNegated(toks []token, f *facts, e match) bool {
+	c := f.clause[e.start]
+	for _, m := range f.cues[cAENeg] {
+		if f.clause[m.start] == c && m.end <= e.start && e.start-m.end <= 4 {
+			return true
+		}
+	}
+	for j := e.end; j < len(toks) && j <= e.end+3 && f.clause[j] == c; j++ {
+		if a.negVerbs[toks[j].s] {
+			return true
+		}
+	}
+	return false
+}
+
+// expNegated: the experience verb itself is negative ("didn't get").
+func (a *Analyzer) expNegated(toks []token, f *facts, s int) bool {
+	for _, m := range f.cues[cExpPast] {
+		if f.sentence[m.start] != s {
+			continue
+		}
+		if m.start > 0 && f.sentence[m.start-1] == s {
+			p := toks[m.start-1].s
+			if p == "didn't" || p == "never" || p == "not" || p == "haven't" || p == "hasn't" {
+				continue
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// spam: links, or two or more promotion cues (one alone, such as "free"
+// or "link", is too common in honest messages).
+func (a *Analyzer) spam(toks []token, f *facts) (string, bool) {
+	n := f.norm
+	for _, l := range []string{"http://", "https://", "www.", "t.me/", "bit.ly/", ".com/", ".ir/"} {
+		if i := strings.Index(n, l); i >= 0 {
+			end := strings.IndexByte(n[i:], ' ')
+			if end < 0 {
+				end = len(n) - i
+			}
+			return n[i : i+end], true
+		}
+	}
+	if ms := f.cues[cSpam]; len(ms) >= 2 {
+		return span(toks, ms[0].start, ms[0].end), true
+	}
+	return "", false
+}

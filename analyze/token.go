@@ -1,0 +1,166 @@
+package analyze
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word, number, emoji or emoticon of a normalised message.
+type token struct {
+	s    string // lower-cased normalised text
+	caps bool   // written in capitals (an English word of two or more letters)
+	kind tokKind
+	// brk is the clause-ending punctuation written right after the token
+	// ('.', '!', '?', ',' or ';'), 0 when none. Negation and contrast do not
+	// reach across it.
+	brk byte
+}
+
+type tokKind uint8
+
+const (
+	tokWord tokKind = iota
+	tokNumber
+	tokEmoji
+	tokEmoticon // :) <3 and the like
+)
+
+func (t token) latin() bool {
+	r, _ := utf8.DecodeRuneInString(t.s)
+	return r < 0x250 && unicode.IsLetter(r)
+}
+
+func (t token) arabic() bool {
+	r, _ := utf8.DecodeRuneInString(t.s)
+	return isArabicLetter(r)
+}
+
+// tokenize splits a normalised (case-kept) text. Emoji stand alone even when
+// written against a word (عالی😍), punctuation ends clauses, and a white-space
+// chunk with no letters that the emoticon set knows (":)", "<3") is kept
+// whole. It returns the tokens and the counts of '!' and '?' in the text,
+// which intensify sentiment.
+func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, excl, quest int) {
+	toks = buf[:0]
+	for chunk := range strings.FieldsSeq(n) {
+		if emoticons[strings.ToLower(chunk)] && !hasLetter(chunk) || len(chunk) <= 4 && emoticons[chunk] {
+			toks = append(toks, token{s: strings.ToLower(chunk), kind: tokEmoticon})
+			continue
+		}
+		start := -1
+		emit := func(end int) {
+			if start < 0 {
+				return
+			}
+			w := chunk[start:end]
+			start = -1
+			t := token{s: w, kind: tokWord}
+			r, _ := utf8.DecodeRuneInString(w)
+			if unicode.IsDigit(r) {
+				t.kind = tokNumber
+			}
+			if hasUpper(w) {
+				t.caps = isAllCaps(w)
+				t.s = strings.ToLower(w)
+			}
+			toks = append(toks, t)
+		}
+		for i, r := range chunk {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+				if start < 0 {
+					start = i
+				}
+			case (r == '\'' || r == '-') && start >= 0 && i+1 < len(chunk):
+				// don't, e-mail: the mark stays inside the word
+			case isEmoji(r):
+				emit(i)
+				toks = append(toks, token{s: string(r), kind: tokEmoji})
+			default:
+				emit(i)
+				switch r {
+				case '!':
+					excl++
+					setBrk(toks, '!')
+				case '?':
+					quest++
+					setBrk(toks, '?')
+				case '.', ',', ';', ':':
+					setBrk(toks, byte(r))
+				}
+			}
+		}
+		emit(len(chunk))
+	}
+	return toks, excl, quest
+}
+
+func setBrk(toks []token, b byte) {
+	if len(toks) == 0 {
+		return
+	}
+	t := &toks[len(toks)-1]
+	// '?' and '!' say more about the clause than '.' or ','.
+	if t.brk == 0 || b == '?' || (b == '!' && t.brk != '?') {
+		t.brk = b
+	}
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			return true
+		}
+		if c >= 0x80 {
+			for _, r := range s[i:] {
+				if unicode.IsUpper(r) {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// isAllCaps reports an English word written in capitals ("GREAT"), which
+// VADER-style scoring treats as emphasis. One capital letter ("I") is not.
+func isAllCaps(s string) bool {
+	letters := 0
+	for _, r := range s {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
+}
+
+// isEmoji reports pictographs, dingbats and the heart, which followers use as
+// words.
+func isEmoji(r rune) bool {
+	switch {
+	case r >= 0x1F000 && r <= 0x1FAFF:
+		return true
+	case r >= 0x2600 && r <= 0x27BF:
+		return true
+	case r >= 0x2B00 && r <= 0x2BFF:
+		return true
+	case r == 0x2665 || r == 0x2763 || r == 0x2764:
+		return true
+	}
+	return false
+}
