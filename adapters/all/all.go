@@ -4,6 +4,7 @@
 package all
 
 import (
+	"engagebot/adapters/meta"
 	"engagebot/adapters/webchat"
 	"engagebot/bot"
 )
@@ -12,5 +13,6 @@ import (
 func Factories() []bot.Factory {
 	return []bot.Factory{
 		webchat.Factory,
+		meta.Factory,
 	}
 }

@@ -1,0 +1,103 @@
+package meta
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// maxBody caps a delivery. Meta batches up to 1000 updates per POST; web
+// limits bodies too, but the handler does not rely on it.
+const maxBody = 4 << 20
+
+// Webhook is the handler web mounts at /webhooks/<platform>/<account>/.
+func (a *Adapter) Webhook() http.Handler { return http.HandlerFunc(a.serveWebhook) }
+
+func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		a.verify(w, r)
+	case http.MethodPost:
+		a.receive(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// verify answers Meta's subscription handshake: echo hub.challenge when
+// hub.verify_token matches.
+func (a *Adapter) verify(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	token := q.Get("hub.verify_token")
+	if q.Get("hub.mode") != "subscribe" || subtle.ConstantTimeCompare([]byte(token), []byte(a.cfg.VerifyToken)) != 1 {
+		a.log.Warn("webhook verification refused", "mode", q.Get("hub.mode"))
+		http.Error(w, "verification refused", http.StatusForbidden)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, q.Get("hub.challenge"))
+}
+
+func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if !ValidSignature(a.cfg.AppSecret, body, r.Header.Get("X-Hub-Signature-256")) {
+		a.log.Warn("webhook delivery with a bad signature refused", "bytes", len(body))
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+		return
+	}
+	events, err := ParseWebhook(a.platform, a.name, a.cfg.AccountID, body)
+	if err != nil {
+		// Signed but unreadable: retrying will not help, so no 5xx.
+		a.log.Warn("webhook delivery unreadable", "err", err, "bytes", len(body))
+		http.Error(w, "malformed body", http.StatusBadRequest)
+		return
+	}
+	if len(events) > 0 {
+		if err := a.inbox.Accept(r.Context(), events, nil); err != nil {
+			a.log.Error("storing webhook events failed; Meta will redeliver", "err", err, "events", len(events))
+			http.Error(w, "cannot store events", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	a.log.Debug("webhook delivery stored", "events", len(events))
+	w.WriteHeader(http.StatusOK)
+}
+
+// Sign returns the X-Hub-Signature-256 value of body: "sha256=" and the
+// hex HMAC-SHA256 keyed with the app secret.
+func Sign(appSecret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(appSecret))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// ValidSignature reports, in constant time, whether header is the
+// X-Hub-Signature-256 of body. An empty secret never validates.
+func ValidSignature(appSecret string, body []byte, header string) bool {
+	hexSig, ok := strings.CutPrefix(header, "sha256=")
+	if !ok || appSecret == "" {
+		return false
+	}
+	got, err := hex.DecodeString(hexSig)
+	if err != nil {
+		return false
+	}
+	m := hmac.New(sha256.New, []byte(appSecret))
+	m.Write(body)
+	return hmac.Equal(got, m.Sum(nil))
+}
