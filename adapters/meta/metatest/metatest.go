@@ -338,16 +338,16 @@ type graphBody struct {
 		ID        string `json:"id"`
 		CommentID string `json:"comment_id"`
 	} `json:"recipient"`
-	MessagingType string `json:"messaging_type"`
-	Tag           string `json:"tag"`
+	MessagingType string          `json:"messaging_type"`
+	Tag           string          `json:"tag"`
 	Message       json.RawMessage `json:"-"`
 	Text          string          `json:"-"`
-	ImageURL      string `json:"image_url"`
-	URL           string `json:"url"`
-	Caption       string `json:"caption"`
-	CreationID    string `json:"creation_id"`
-	CommentID     string `json:"comment_id"`
-	MediaID       string `json:"media_id"`
+	ImageURL      string          `json:"image_url"`
+	URL           string          `json:"url"`
+	Caption       string          `json:"caption"`
+	CreationID    string          `json:"creation_id"`
+	CommentID     string          `json:"comment_id"`
+	MediaID       string          `json:"media_id"`
 }
 
 func decodeBody(r *http.Request, body []byte) (*graphBody, error) {
