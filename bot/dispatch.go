@@ -239,15 +239,22 @@ func (d *dispatcher) run(ctx context.Context) {
 					}
 					continue
 				}
-				lim.take(o.AccountKey(), lm.Account, now)
-				lim.take(key, chatRate, now)
 				l.busy = true
 				inFlight++
 				d.mu.Lock()
 				d.pending--
 				d.sending++
 				d.mu.Unlock()
-				go func() { results <- sendResult{o: o, err: d.send(recordCtx, a, o)} }()
+				gate := func() {
+					// Reserve the slot at the moment of sending: the lane's
+					// first, then the account's no earlier than it.
+					slot := lim.reserve(key, chatRate, 1, e.now())
+					slot = lim.reserve(o.AccountKey(), lm.Account, lm.Burst, slot)
+					if wait := slot.Sub(e.now()); wait > 0 {
+						time.Sleep(wait)
+					}
+				}
+				go func() { results <- sendResult{o: o, err: d.send(recordCtx, a, o, gate)} }()
 			}
 		}
 		if ctx.Err() != nil && inFlight == 0 {
@@ -314,7 +321,7 @@ func cmpU64(a, b uint64) int {
 
 // send moves one item to "sending" durably, calls the adapter, and records
 // the outcome. It leaves o in its new state for the loop to read.
-func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound) error {
+func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, gate func()) error {
 	e := d.e
 	claimed := false
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -342,6 +349,7 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound) error {
 	if !claimed {
 		return errSkipped // a person resolved it, or a duplicate in a lane
 	}
+	gate()
 	sctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	del, serr := a.Send(sctx, o)
 	cancel()

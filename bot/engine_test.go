@@ -1,0 +1,519 @@
+package bot_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"engagebot/bot"
+	"engagebot/store/bolt"
+)
+
+// Analyzer is a bot.Analyzer made of a function.
+type Analyzer struct {
+	AnalyzeFn func(text string) bot.Analysis
+}
+
+var _ bot.Analyzer = (*Analyzer)(nil)
+
+func (a *Analyzer) Analyze(_ context.Context, text, _ string) (bot.Analysis, error) {
+	return a.AnalyzeFn(text), nil
+}
+
+// keywordAnalyzer understands just enough for the engine's rules.
+func keywordAnalyzer() *Analyzer {
+	return &Analyzer{AnalyzeFn: func(text string) bot.Analysis {
+		a := bot.Analysis{Lang: bot.LangEn, Intent: bot.IntentOther, Sentiment: bot.Sentiment{Label: bot.SentimentNeutral}}
+		if strings.ContainsAny(text, "سلامی") {
+			a.Lang = bot.LangFa
+		}
+		switch {
+		case strings.Contains(text, "rash"):
+			a.Intent = bot.IntentSideEffect
+			a.Signals = []bot.Signal{{Name: bot.SignalAdverseEvent, Severity: bot.SeverityCritical, Product: "syrup", Effect: "rash"}}
+			a.Sentiment = bot.Sentiment{Label: bot.SentimentNegative, Score: -0.6}
+		case strings.Contains(text, "bad"):
+			a.Intent = bot.IntentComplaint
+			a.Sentiment = bot.Sentiment{Label: bot.SentimentNegative, Score: -0.8}
+		case strings.Contains(text, "stop"):
+			a.Intent = bot.IntentOptOut
+		case strings.Contains(text, "great"):
+			a.Intent = bot.IntentPraise
+			a.Sentiment = bot.Sentiment{Label: bot.SentimentPositive, Score: 0.8}
+		}
+		return a
+	}}
+}
+
+// Renderer echoes the intent and text so tests can see what was answered.
+type Renderer struct{}
+
+func (Renderer) Render(_ context.Context, r bot.RenderRequest) (bot.Reply, error) {
+	text := ""
+	if r.Event != nil {
+		text = r.Event.Text
+	}
+	return bot.Reply{Template: r.Analysis.Intent, Lang: r.Lang, Text: fmt.Sprintf("[%s/%s] %s", r.Lang, r.Analysis.Intent, text),
+		Private: r.Analysis.Intent == bot.IntentSideEffect}, nil
+}
+
+// Adapter is a scripted platform account.
+type Adapter struct {
+	platform, name string
+	limits         bot.Limits
+	idempotent     bool
+
+	mu    sync.Mutex
+	sent  []sent
+	fails []error // returned by the next sends, in order
+	block chan struct{}
+}
+
+type sent struct {
+	o  bot.Outbound
+	at time.Time
+}
+
+func newAdapter(platform string) *Adapter { return &Adapter{platform: platform, name: "test"} }
+
+func (a *Adapter) Platform() string     { return a.platform }
+func (a *Adapter) Account() string      { return a.name }
+func (a *Adapter) Limits() bot.Limits   { return a.limits }
+func (a *Adapter) IdempotentSend() bool { return a.idempotent }
+func (a *Adapter) failNext(errs ...error) {
+	a.mu.Lock()
+	a.fails = append(a.fails, errs...)
+	a.mu.Unlock()
+}
+
+func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, error) {
+	a.mu.Lock()
+	block := a.block
+	a.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return bot.Delivery{}, ctx.Err()
+		}
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.fails) > 0 {
+		err := a.fails[0]
+		a.fails = a.fails[1:]
+		a.sent = append(a.sent, sent{o: bot.Outbound{ID: o.ID, Text: "FAILED " + o.Text}, at: time.Now()})
+		return bot.Delivery{}, err
+	}
+	a.sent = append(a.sent, sent{o: *o, at: time.Now()})
+	return bot.Delivery{PlatformID: fmt.Sprintf("p%d", o.ID)}, nil
+}
+
+// delivered returns successful sends.
+func (a *Adapter) delivered() []sent {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []sent
+	for _, s := range a.sent {
+		if !strings.HasPrefix(s.o.Text, "FAILED ") {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func (a *Adapter) attempts() []sent {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.sent)
+}
+
+type harness struct {
+	engine *bot.Engine
+	db     *bolt.DB
+	path   string
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func startEngine(t *testing.T, path string, send bot.SendOptions, adapters ...*Adapter) *harness {
+	t.Helper()
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "e.db")
+	}
+	db, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}, Workers: 4, Send: send})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range adapters {
+		e.AddAdapter(a)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h := &harness{engine: e, db: db, path: path, cancel: cancel, done: make(chan error, 1)}
+	go func() { h.done <- e.Run(ctx) }()
+	t.Cleanup(h.stop)
+	return h
+}
+
+func (h *harness) stop() {
+	if h.cancel == nil {
+		return
+	}
+	h.cancel()
+	<-h.done
+	h.db.Close()
+	h.cancel = nil
+}
+
+func msg(id, chat, text string) bot.Event {
+	return bot.Event{Platform: "fake", Account: "test", ID: id, Kind: bot.EventMessage, Chat: chat,
+		ChatType: bot.ChatPrivate, Addressed: true, From: bot.Sender{ID: "u-" + chat, Name: "Sara"}, Text: text}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (h *harness) view(t *testing.T, fn func(tx bot.Tx) error) {
+	t.Helper()
+	if err := h.db.View(context.Background(), fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestEngine_Reply(t *testing.T) {
+	a := newAdapter("fake")
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	ctx := context.Background()
+	if err := h.engine.Accept(ctx, []bot.Event{msg("m1", "c1", "سلام")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "reply", func() bool { return len(a.delivered()) == 1 })
+	got := a.delivered()[0].o
+	if got.Chat != "c1" || got.ReplyTo != "m1" || got.Kind != bot.OutReply || got.Lang != bot.LangFa {
+		t.Errorf("reply = %+v, want a Persian reply threaded under m1 in c1", got)
+	}
+	waitUntil(t, "sent state", func() bool { return h.engine.Stats().Pending == 0 && h.engine.Stats().Sending == 0 })
+	h.view(t, func(tx bot.Tx) error {
+		f, err := tx.Follower(bot.FollowerKey{Platform: "fake", UserID: "u-c1"})
+		if err != nil {
+			return err
+		}
+		if f.Messages != 1 || f.Lang != bot.LangFa || f.Name != "Sara" || f.FirstSeen.IsZero() {
+			t.Errorf("follower = %+v", f)
+		}
+		msgs, err := tx.Messages(bot.ThreadKey{Platform: "fake", Account: "test", Chat: "c1"}, 0, 0)
+		if err != nil {
+			return err
+		}
+		if len(msgs) != 2 || msgs[0].Direction != bot.DirIn || msgs[1].Direction != bot.DirOut {
+			t.Errorf("thread messages = %d, want in then out", len(msgs))
+		}
+		recs, err := tx.SentimentByFollower(f.Key, time.Time{}, time.Now().Add(time.Hour), 0)
+		if err != nil {
+			return err
+		}
+		if len(recs) != 1 || recs[0].MessageID != "m1" {
+			t.Errorf("sentiment records = %+v", recs)
+		}
+		o, err := tx.Outbound(got.ID)
+		if err != nil {
+			return err
+		}
+		if o.State != bot.OutSent || o.PlatformID == "" {
+			t.Errorf("outbox item = %s %q, want sent with a platform id", o.State, o.PlatformID)
+		}
+		n, err := tx.InboxLen()
+		if n != 0 {
+			t.Errorf("inbox has %d items after processing", n)
+		}
+		return err
+	})
+}
+
+func TestEngine_DuplicateAnsweredOnce(t *testing.T) {
+	a := newAdapter("fake")
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	ctx := context.Background()
+	ev := msg("m1", "c1", "hello")
+	for range 3 {
+		if err := h.engine.Accept(ctx, []bot.Event{ev, ev}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "reply", func() bool { return len(a.delivered()) >= 1 })
+	h.stop() // drains: anything pending would be sent before Run returns
+	if n := len(a.delivered()); n != 1 {
+		t.Fatalf("answered %d times, want once", n)
+	}
+}
+
+func TestEngine_Policies(t *testing.T) {
+	for i, tc := range []struct {
+		name      string
+		ev        bot.Event
+		wantReply bool
+		wantKind  bot.OutKind
+		wantFlag  string
+	}{
+		{"private message", msg("a", "c", "hello"), true, bot.OutReply, ""},
+		{"group not addressed", func() bot.Event {
+			e := msg("b", "g", "great stuff")
+			e.ChatType, e.Addressed = bot.ChatGroup, false
+			return e
+		}(), false, "", ""},
+		{"group addressed", func() bot.Event { e := msg("c", "g", "@bot hi"); e.ChatType = bot.ChatGroup; return e }(), true, bot.OutReply, ""},
+		{"channel post", func() bot.Event {
+			e := msg("d", "ch", "news")
+			e.Kind, e.ChatType = bot.EventChannelPost, bot.ChatChannel
+			return e
+		}(), false, "", ""},
+		{"bot echo", func() bot.Event { e := msg("e", "c", "hello"); e.From.IsBot = true; return e }(), false, "", ""},
+		{"side effect in a comment goes private", func() bot.Event {
+			e := msg("f", "post1", "this syrup gave my son a rash")
+			e.Kind, e.ChatType = bot.EventComment, bot.ChatPublic
+			return e
+		}(), true, bot.OutPrivateReply, bot.SignalAdverseEvent},
+		{"complaint in a comment goes private", func() bot.Event {
+			e := msg("g", "post1", "bad service")
+			e.Kind, e.ChatType = bot.EventComment, bot.ChatPublic
+			return e
+		}(), true, bot.OutPrivateReply, bot.IntentComplaint},
+		{"praise in a comment is public", func() bot.Event {
+			e := msg("h", "post2", "great product")
+			e.Kind, e.ChatType = bot.EventComment, bot.ChatPublic
+			return e
+		}(), true, bot.OutReply, ""},
+		{"edit is logged only", func() bot.Event { e := msg("i", "c", "hello again"); e.Kind = bot.EventEdit; return e }(), false, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newAdapter("fake")
+			h := startEngine(t, "", bot.SendOptions{}, a)
+			if err := h.engine.Accept(context.Background(), []bot.Event{tc.ev}, nil); err != nil {
+				t.Fatal(err)
+			}
+			waitUntil(t, "processing", func() bool { return h.engine.Stats().Inbox == 0 })
+			h.stop()
+			d := a.delivered()
+			if got := len(d) == 1; got != tc.wantReply {
+				t.Fatalf("%d: replies = %d, want reply %v", i, len(d), tc.wantReply)
+			}
+			if tc.wantReply && d[0].o.Kind != tc.wantKind {
+				t.Errorf("%d: kind = %s, want %s", i, d[0].o.Kind, tc.wantKind)
+			}
+			db, err := bolt.Open(h.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			db.View(context.Background(), func(tx bot.Tx) error {
+				flags, _ := tx.Flags(bot.FlagFilter{Status: bot.FlagOpen})
+				var reasons []string
+				for _, f := range flags {
+					reasons = append(reasons, f.Reason)
+				}
+				if tc.wantFlag != "" && !slices.Contains(reasons, tc.wantFlag) {
+					t.Errorf("%d: flags %v, want %s", i, reasons, tc.wantFlag)
+				}
+				if tc.wantFlag == "" && len(reasons) > 0 {
+					t.Errorf("%d: unexpected flags %v", i, reasons)
+				}
+				recs, _ := tx.SentimentByDay("", time.Time{}, time.Now().Add(time.Hour), 0)
+				if tc.ev.Kind != bot.EventStart && len(recs) != 1 {
+					t.Errorf("%d: %d sentiment records, want every message logged", i, len(recs))
+				}
+				return nil
+			})
+		})
+	}
+}
+
+func TestEngine_TakenOverThreadGetsNoReply(t *testing.T) {
+	a := newAdapter("fake")
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	ctx := context.Background()
+	h.engine.Accept(ctx, []bot.Event{msg("m1", "c1", "hello")}, nil)
+	waitUntil(t, "first reply", func() bool { return len(a.delivered()) == 1 })
+	err := h.db.Update(ctx, func(tx bot.Tx) error {
+		th, err := tx.Thread(bot.ThreadKey{Platform: "fake", Account: "test", Chat: "c1"})
+		if err != nil {
+			return err
+		}
+		th.Mode, th.Moderator = bot.ModeHuman, "maryam"
+		return tx.PutThread(th)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Accept(ctx, []bot.Event{msg("m2", "c1", "are you there?")}, nil)
+	waitUntil(t, "processing", func() bool { return h.engine.Stats().Inbox == 0 })
+	h.stop()
+	if n := len(a.delivered()); n != 1 {
+		t.Fatalf("replies = %d, want none after take-over", n)
+	}
+}
+
+func TestEngine_OrderPerChat(t *testing.T) {
+	a := newAdapter("fake")
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	ctx := context.Background()
+	const n = 50
+	for i := range n {
+		for _, chat := range []string{"c1", "c2", "c3"} {
+			if err := h.engine.Accept(ctx, []bot.Event{msg(fmt.Sprintf("%s-%03d", chat, i), chat, fmt.Sprintf("hello %03d", i))}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	waitUntil(t, "all replies", func() bool { return len(a.delivered()) == 3*n })
+	last := map[string]string{}
+	for _, s := range a.delivered() {
+		if s.o.ReplyTo <= last[s.o.Chat] {
+			t.Fatalf("chat %s: reply to %s after %s", s.o.Chat, s.o.ReplyTo, last[s.o.Chat])
+		}
+		last[s.o.Chat] = s.o.ReplyTo
+	}
+}
+
+func TestEngine_RateLimits(t *testing.T) {
+	a := newAdapter("fake")
+	a.limits = bot.Limits{Chat: map[bot.ChatType]bot.Rate{bot.ChatPrivate: {Count: 20, Per: time.Second}}}
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	ctx := context.Background()
+	for i := range 10 {
+		h.engine.Accept(ctx, []bot.Event{msg(fmt.Sprintf("m%02d", i), "c1", "hi")}, nil)
+	}
+	waitUntil(t, "replies", func() bool { return len(a.delivered()) == 10 })
+	d := a.delivered()
+	// Lower bounds only: the limiter may be late, never early.
+	for i := 1; i < len(d); i++ {
+		if gap := d[i].at.Sub(d[i-1].at); gap < 45*time.Millisecond {
+			t.Errorf("send %d came %v after the previous, want >= 50ms (20/s per chat)", i, gap)
+		}
+	}
+}
+
+func TestEngine_SendErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		err       error
+		wantState bot.OutState
+		minGap    time.Duration
+		attention bool
+	}{
+		{"retry after is honoured", &bot.SendError{Kind: bot.SendRateLimited, RetryAfter: 300 * time.Millisecond}, bot.OutSent, 300 * time.Millisecond, false},
+		{"temporary is retried with back-off", &bot.SendError{Kind: bot.SendTemporary}, bot.OutSent, 100 * time.Millisecond, false},
+		{"plain error is temporary", errors.New("connection reset"), bot.OutSent, 100 * time.Millisecond, false},
+		{"permanent fails for a person", &bot.SendError{Kind: bot.SendPermanent, Code: "outside_window"}, bot.OutFailed, 0, false},
+		{"unknown delivery waits for a person", &bot.SendError{Kind: bot.SendUnknown}, bot.OutUnknown, 0, false},
+		{"unauthorized needs attention", &bot.SendError{Kind: bot.SendUnauthorized, Code: "190"}, bot.OutPending, 0, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newAdapter("fake")
+			a.failNext(tc.err)
+			h := startEngine(t, "", bot.SendOptions{RetryBase: 100 * time.Millisecond, RetryMax: time.Hour}, a)
+			h.engine.Accept(context.Background(), []bot.Event{msg("m1", "c1", "hi")}, nil)
+			waitUntil(t, "outcome", func() bool {
+				if tc.wantState == bot.OutSent {
+					return len(a.delivered()) == 1
+				}
+				return len(a.attempts()) == 1 && h.engine.Stats().Sending == 0
+			})
+			at := a.attempts()
+			if tc.minGap > 0 {
+				if gap := at[1].at.Sub(at[0].at); gap < tc.minGap {
+					t.Errorf("retried after %v, want >= %v", gap, tc.minGap)
+				}
+			}
+			var needs bool
+			for _, s := range h.engine.Accounts() {
+				needs = needs || s.State == bot.AccountNeedsAttention
+			}
+			if needs != tc.attention {
+				t.Errorf("account needs attention = %v, want %v", needs, tc.attention)
+			}
+			waitUntil(t, "state recorded", func() bool { return outState(h.db, 1) == tc.wantState })
+			if tc.wantState == bot.OutFailed || tc.wantState == bot.OutUnknown {
+				h.view(t, func(tx bot.Tx) error {
+					flags, err := tx.Flags(bot.FlagFilter{Status: bot.FlagOpen})
+					if len(flags) != 1 || !strings.HasPrefix(flags[0].Reason, "delivery_") {
+						t.Errorf("flags = %+v, want one delivery flag for a person", flags)
+					}
+					return err
+				})
+			}
+		})
+	}
+}
+
+// A crash between "sending" and the platform's answer must not send twice:
+// the item becomes unknown for a person, unless the adapter is idempotent.
+func TestEngine_RecoverSending(t *testing.T) {
+	for _, idempotent := range []bool{false, true} {
+		t.Run(fmt.Sprintf("idempotent=%v", idempotent), func(t *testing.T) {
+			a := newAdapter("fake")
+			a.block = make(chan struct{}) // the send hangs: we "crash" during it
+			h := startEngine(t, "", bot.SendOptions{Timeout: time.Hour}, a)
+			h.engine.Accept(context.Background(), []bot.Event{msg("m1", "c1", "hi")}, nil)
+			waitUntil(t, "sending", func() bool { return outState(h.db, 1) == bot.OutSending })
+			// Simulate the crash: copy the file while the item is "sending".
+			crashed := filepath.Join(t.TempDir(), "crashed.db")
+			if err := copyFile(h.path, crashed); err != nil {
+				t.Fatal(err)
+			}
+			close(a.block)
+			h.stop()
+
+			b := newAdapter("fake")
+			b.idempotent = idempotent
+			h2 := startEngine(t, crashed, bot.SendOptions{}, b)
+			if idempotent {
+				waitUntil(t, "resend", func() bool { return len(b.delivered()) == 1 })
+				return
+			}
+			waitUntil(t, "recovery", func() bool { return outState(h2.db, 1) == bot.OutUnknown })
+			h2.stop()
+			if n := len(b.attempts()); n != 0 {
+				t.Fatalf("sent %d times after recovery, want 0: a person decides", n)
+			}
+		})
+	}
+}
+
+// copyFile copies the store file as a crash would leave it: every
+// transaction so far is committed, and nothing writes while the send hangs.
+func copyFile(from, to string) error {
+	b, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, b, 0o600)
+}
+
+func outState(db *bolt.DB, id uint64) (st bot.OutState) {
+	db.View(context.Background(), func(tx bot.Tx) error {
+		if o, err := tx.Outbound(id); err == nil {
+			st = o.State
+		}
+		return nil
+	})
+	return st
+}
