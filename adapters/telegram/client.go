@@ -1,0 +1,167 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"engagebot/bot"
+)
+
+// client makes Bot API calls through tgbotapi.BotAPI.MakeRequest, adding
+// what v5.5.1 lacks: a context per call, knowing whether the request went
+// out (a timeout after that may have delivered), and errors that never
+// carry the token (it is part of every URL).
+type client struct {
+	api   *tgbotapi.BotAPI // a template, copied per call with its own HTTP doer
+	token string
+}
+
+func newClient(token, apiBase string) *client {
+	// Built by hand rather than with tgbotapi.NewBotAPI, which calls getMe
+	// at once: building an adapter must not need the network.
+	api := &tgbotapi.BotAPI{Token: token, Buffer: 100}
+	api.SetAPIEndpoint(strings.TrimRight(apiBase, "/") + "/bot%s/%s")
+	return &client{api: api, token: token}
+}
+
+// apiError is an answer of the Bot API with ok=false.
+type apiError struct {
+	Method      string
+	Code        int
+	Description string
+	RetryAfter  time.Duration
+	MigrateTo   int64
+}
+
+func (e *apiError) Error() string {
+	s := fmt.Sprintf("telegram: %s: %d %s", e.Method, e.Code, e.Description)
+	if e.MigrateTo != 0 {
+		s += fmt.Sprintf(" (group moved to %d)", e.MigrateTo)
+	}
+	return s
+}
+
+// transportError is a call that got no usable answer.
+type transportError struct {
+	Method string
+	// Wrote is true when the whole request went out, so the platform may
+	// have acted on it.
+	Wrote bool
+	// Status is the HTTP status of an answer that could not be decoded, 0
+	// when none came.
+	Status int
+	Err    error
+}
+
+func (e *transportError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("telegram: %s: HTTP %d: %v", e.Method, e.Status, e.Err)
+	}
+	return fmt.Sprintf("telegram: %s: %v", e.Method, e.Err)
+}
+
+func (e *transportError) Unwrap() error { return e.Err }
+
+// call makes one API call with hc and returns its result.
+func (c *client) call(ctx context.Context, hc *http.Client, method string, params tgbotapi.Params) (json.RawMessage, error) {
+	d := &doer{ctx: ctx, hc: hc}
+	api := *c.api
+	api.Client = d
+	resp, err := api.MakeRequest(method, params)
+	if err == nil {
+		return resp.Result, nil
+	}
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		return nil, &apiError{
+			Method: method, Code: te.Code, Description: te.Message,
+			RetryAfter: time.Duration(te.RetryAfter) * time.Second, MigrateTo: te.MigrateToChatID,
+		}
+	}
+	return nil, &transportError{Method: method, Wrote: d.wrote.Load(), Status: int(d.status.Load()), Err: redact(err, c.token)}
+}
+
+// doer is the tgbotapi.HTTPClient of one call.
+type doer struct {
+	ctx    context.Context
+	hc     *http.Client
+	wrote  atomic.Bool
+	status atomic.Int32
+}
+
+func (d *doer) Do(req *http.Request) (*http.Response, error) {
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			d.wrote.Store(true)
+		}
+	}}
+	resp, err := d.hc.Do(req.WithContext(httptrace.WithClientTrace(d.ctx, trace)))
+	if resp != nil {
+		d.status.Store(int32(resp.StatusCode))
+	}
+	return resp, err
+}
+
+// redact removes the token from an error's text, keeping *url.Error (and
+// so Timeout()) intact.
+func redact(err error, token string) error {
+	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		cp := *ue
+		cp.URL = strings.ReplaceAll(ue.URL, token, "<token>")
+		if cp.Err != nil && strings.Contains(cp.Err.Error(), token) {
+			cp.Err = errors.New(strings.ReplaceAll(cp.Err.Error(), token, "<token>"))
+		}
+		return &cp
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
+}
+
+// classify turns a failed send into the dispatcher's terms.
+func classify(err error) *bot.SendError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		code := strconv.Itoa(ae.Code)
+		switch {
+		case ae.Code == http.StatusTooManyRequests:
+			return &bot.SendError{Kind: bot.SendRateLimited, RetryAfter: ae.RetryAfter, Code: code, Err: err}
+		case ae.Code == http.StatusUnauthorized:
+			return &bot.SendError{Kind: bot.SendUnauthorized, Code: code, Err: err}
+		case ae.Code >= 500:
+			return &bot.SendError{Kind: bot.SendTemporary, Code: code, Err: err}
+		case ae.Code >= 400:
+			// 400 bad request (including a group that became a supergroup:
+			// the text names the new id), 403 blocked by the user or removed
+			// from the chat, 404, 409: sending again will not help.
+			return &bot.SendError{Kind: bot.SendPermanent, Code: code, Err: err}
+		}
+		return &bot.SendError{Kind: bot.SendTemporary, Code: code, Err: err}
+	}
+	var te *transportError
+	if errors.As(err, &te) {
+		switch {
+		case te.Status >= 500:
+			return &bot.SendError{Kind: bot.SendTemporary, Code: "http_" + strconv.Itoa(te.Status), Err: err}
+		case te.Wrote:
+			// The request went out and no readable answer came back: the
+			// message may be in the chat already.
+			return &bot.SendError{Kind: bot.SendUnknown, Code: "no_answer", Err: err}
+		}
+		return &bot.SendError{Kind: bot.SendTemporary, Code: "transport", Err: err}
+	}
+	return bot.SendErrorOf(err)
+}

@@ -1,0 +1,284 @@
+package telegram
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"engagebot/bot"
+)
+
+// allowedUpdates are the update kinds the adapter asks for; anything else
+// Telegram would send is ignored.
+var allowedUpdates = []string{"message", "edited_message", "channel_post", "edited_channel_post", "callback_query", "my_chat_member"}
+
+// parser turns Bot API updates into events. It is pure: no I/O, so the
+// fuzzer can drive it.
+type parser struct {
+	platform, account string
+	// botID is the bot's user id (the token's prefix): replies to it
+	// address the bot.
+	botID int64
+	// username is the bot's lower-case username without "@"; "" when not
+	// known, and then only replies and commands address the bot in groups.
+	username string
+}
+
+// parsed is one decoded update.
+type parsed struct {
+	UpdateID int
+	Events   []bot.Event
+	// CallbackID is the callback query to answer once the events are stored.
+	CallbackID string
+}
+
+// errNotUpdate is a body that is not a Bot API update.
+var errNotUpdate = errors.New("not a Telegram update")
+
+// parseUpdate decodes one update. Update kinds the bot does not use give no
+// events and no error.
+func (p *parser) parseUpdate(raw []byte) (parsed, error) {
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return parsed{}, fmt.Errorf("%w: %v", errNotUpdate, err)
+	}
+	out := parsed{UpdateID: u.UpdateID}
+	var e *bot.Event
+	switch {
+	case u.Message != nil:
+		e = p.message(u.Message, false)
+	case u.EditedMessage != nil:
+		e = p.message(u.EditedMessage, true)
+	case u.ChannelPost != nil:
+		e = p.message(u.ChannelPost, false)
+	case u.EditedChannelPost != nil:
+		e = p.message(u.EditedChannelPost, true)
+	case u.CallbackQuery != nil:
+		e = p.callback(u.CallbackQuery)
+		if e != nil {
+			out.CallbackID = u.CallbackQuery.ID
+		}
+	case u.MyChatMember != nil:
+		e = p.myChatMember(u.MyChatMember)
+	}
+	if e != nil {
+		out.Events = []bot.Event{*e}
+	}
+	return out, nil
+}
+
+// updateIDOf reads only the update_id of a body that failed to decode as a
+// whole, so a poller can step over it.
+func updateIDOf(raw []byte) (int, bool) {
+	var u struct {
+		UpdateID *int `json:"update_id"`
+	}
+	if json.Unmarshal(raw, &u) != nil || u.UpdateID == nil {
+		return 0, false
+	}
+	return *u.UpdateID, true
+}
+
+func (p *parser) event(kind bot.EventKind, id, chat string, ct bot.ChatType) *bot.Event {
+	return &bot.Event{Platform: p.platform, Account: p.account, ID: id, Kind: kind, Chat: chat, ChatType: ct}
+}
+
+// message maps a message or channel post, or an edit of one.
+func (p *parser) message(m *tgbotapi.Message, edited bool) *bot.Event {
+	if m.Chat == nil || m.MessageID == 0 {
+		return nil
+	}
+	chat := strconv.FormatInt(m.Chat.ID, 10)
+	ct := chatType(m.Chat.Type)
+	id := messageID(chat, m.MessageID)
+	kind := bot.EventMessage
+	text := m.Text
+	if text == "" {
+		text = m.Caption
+	}
+	switch {
+	case edited:
+		// The same message id comes back with each edit: the edit date
+		// keeps edits apart from the original and from each other.
+		kind = bot.EventEdit
+		id += ":edit:" + strconv.Itoa(m.EditDate)
+	case ct == bot.ChatChannel:
+		kind = bot.EventChannelPost
+	case ct == bot.ChatPrivate && isStart(text):
+		kind = bot.EventStart
+	}
+	e := p.event(kind, id, chat, ct)
+	e.Text = text
+	switch {
+	case m.From != nil:
+		e.From = sender(m.From)
+	case m.SenderChat != nil:
+		// Channel posts and anonymous group admins speak as a chat.
+		e.From = bot.Sender{ID: strconv.FormatInt(m.SenderChat.ID, 10), Name: m.SenderChat.Title, Username: m.SenderChat.UserName}
+	}
+	if m.ReplyToMessage != nil && m.ReplyToMessage.MessageID != 0 {
+		e.ReplyTo = messageID(chat, m.ReplyToMessage.MessageID)
+	}
+	if m.Date > 0 {
+		e.SentAt = time.Unix(int64(m.Date), 0).UTC()
+	}
+	switch ct {
+	case bot.ChatPrivate:
+		e.Addressed = true
+	case bot.ChatGroup:
+		e.Addressed = p.addressed(m, text)
+	}
+	return e
+}
+
+// callback maps a press on one of our inline buttons.
+func (p *parser) callback(q *tgbotapi.CallbackQuery) *bot.Event {
+	if q.ID == "" || q.From == nil {
+		return nil
+	}
+	// A press on an inline-mode message has no chat: the private chat with
+	// the presser (whose id equals theirs) is where an answer can go.
+	chat, ct := strconv.FormatInt(q.From.ID, 10), bot.ChatPrivate
+	var replyTo string
+	if q.Message != nil && q.Message.Chat != nil {
+		chat, ct = strconv.FormatInt(q.Message.Chat.ID, 10), chatType(q.Message.Chat.Type)
+		if q.Message.MessageID != 0 {
+			replyTo = messageID(chat, q.Message.MessageID)
+		}
+	}
+	e := p.event(bot.EventCallback, "cb:"+q.ID, chat, ct)
+	e.From = sender(q.From)
+	e.Data = q.Data
+	e.ReplyTo = replyTo
+	e.Addressed = true
+	return e
+}
+
+// myChatMember maps a follower blocking the bot in a private chat (consent
+// withdrawn). The bot joining or leaving groups is not a follower event.
+func (p *parser) myChatMember(m *tgbotapi.ChatMemberUpdated) *bot.Event {
+	if m.Chat.Type != "private" || m.NewChatMember.Status != "kicked" {
+		return nil
+	}
+	chat := strconv.FormatInt(m.Chat.ID, 10)
+	e := p.event(bot.EventStop, "member:"+chat+":"+strconv.Itoa(m.Date)+":kicked", chat, bot.ChatPrivate)
+	e.From = sender(&m.From)
+	if e.From.ID == "0" {
+		e.From.ID = chat
+	}
+	e.Addressed = true
+	if m.Date > 0 {
+		e.SentAt = time.Unix(int64(m.Date), 0).UTC()
+	}
+	return e
+}
+
+// addressed tells whether a group message is meant for the bot: it
+// replies to the bot, mentions it, or is a command (for us, when it names
+// a bot: /help@ourbot).
+func (p *parser) addressed(m *tgbotapi.Message, text string) bool {
+	if r := m.ReplyToMessage; r != nil && r.From != nil && p.botID != 0 && r.From.ID == p.botID {
+		return true
+	}
+	for _, ent := range m.Entities {
+		if ent.Type == "text_mention" && ent.User != nil && p.botID != 0 && ent.User.ID == p.botID {
+			return true
+		}
+	}
+	if p.username != "" && mentions(text, p.username) {
+		return true
+	}
+	if strings.HasPrefix(text, "/") {
+		cmd, _, _ := strings.Cut(text, " ")
+		cmd, _, _ = strings.Cut(cmd, "\n")
+		if _, target, ok := strings.Cut(cmd, "@"); ok {
+			return p.username != "" && strings.EqualFold(target, p.username)
+		}
+		return len(cmd) > 1
+	}
+	return false
+}
+
+// mentions reports whether text holds @username as a whole word.
+func mentions(text, username string) bool {
+	lower := strings.ToLower(text)
+	needle := "@" + username
+	for i := 0; ; {
+		j := strings.Index(lower[i:], needle)
+		if j < 0 {
+			return false
+		}
+		end := i + j + len(needle)
+		if end == len(lower) || !isUsernameByte(lower[end]) {
+			return true
+		}
+		i = end
+	}
+}
+
+func isUsernameByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
+}
+
+func isStart(text string) bool {
+	cmd, _, _ := strings.Cut(text, " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return cmd == "/start"
+}
+
+func chatType(t string) bot.ChatType {
+	switch t {
+	case "private":
+		return bot.ChatPrivate
+	case "channel":
+		return bot.ChatChannel
+	default:
+		// group, supergroup, and anything new: answer only when addressed.
+		return bot.ChatGroup
+	}
+}
+
+func sender(u *tgbotapi.User) bot.Sender {
+	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	return bot.Sender{ID: strconv.FormatInt(u.ID, 10), Name: name, Username: u.UserName, Lang: u.LanguageCode, IsBot: u.IsBot}
+}
+
+// messageID is the event id of a message: message ids are unique only
+// within a chat.
+func messageID(chat string, id int) string { return chat + ":" + strconv.Itoa(id) }
+
+// parseMessageID reads an id made by messageID (or a bare message id)
+// back into the chat and the message id.
+func parseMessageID(id string) (chat string, msg int, ok bool) {
+	if c, rest, found := strings.Cut(id, ":"); found {
+		if _, err := strconv.ParseInt(c, 10, 64); err != nil {
+			return "", 0, false
+		}
+		chat, id = c, rest
+		// An edit's id carries a suffix; it still names the message.
+		id, _, _ = strings.Cut(id, ":")
+	}
+	n, err := strconv.Atoi(id)
+	if err != nil || n <= 0 {
+		return "", 0, false
+	}
+	return chat, n, true
+}
+
+// botIDOf reads the bot's user id from its token, "123456:ABC...".
+func botIDOf(token string) (int64, error) {
+	idPart, secret, ok := strings.Cut(token, ":")
+	if !ok || secret == "" {
+		return 0, errors.New("token has no colon")
+	}
+	id, err := strconv.ParseInt(idPart, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errors.New("token does not start with the bot id")
+	}
+	return id, nil
+}
