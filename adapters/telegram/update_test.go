@@ -94,9 +94,9 @@ func TestParseUpdate(t *testing.T) {
 			want: &bot.Event{ID: "555:43", Kind: bot.EventMessage, Chat: "555", ChatType: bot.ChatPrivate, Text: "is this rash a side effect?", Addressed: true},
 		},
 		{
-			name: "callback",
-			body: `{"update_id":14,"callback_query":{"id":"4382bfdwdsb323b2d9",` + from + `,"message":{"message_id":20,"from":{"id":700,"is_bot":true,"first_name":"Bot"},` + priv + `,"date":1,"text":"q"},"chat_instance":"ci","data":"s1:yes"}}`,
-			want: &bot.Event{ID: "cb:4382bfdwdsb323b2d9", Kind: bot.EventCallback, Chat: "555", ChatType: bot.ChatPrivate, Data: "s1:yes", ReplyTo: "555:20", Addressed: true},
+			name:     "callback",
+			body:     `{"update_id":14,"callback_query":{"id":"4382bfdwdsb323b2d9",` + from + `,"message":{"message_id":20,"from":{"id":700,"is_bot":true,"first_name":"Bot"},` + priv + `,"date":1,"text":"q"},"chat_instance":"ci","data":"s1:yes"}}`,
+			want:     &bot.Event{ID: "cb:4382bfdwdsb323b2d9", Kind: bot.EventCallback, Chat: "555", ChatType: bot.ChatPrivate, Data: "s1:yes", ReplyTo: "555:20", Addressed: true},
 			callback: "4382bfdwdsb323b2d9",
 		},
 		{

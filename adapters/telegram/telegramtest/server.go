@@ -99,7 +99,7 @@ type Call struct {
 	Webhook bool
 	// Injected marks a call failed on purpose (FailNext, FailEvery).
 	Injected bool
-	At      time.Time
+	At       time.Time
 }
 
 // Sent is a message the fake accepted (sendMessage).
