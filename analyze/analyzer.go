@@ -82,6 +82,7 @@ func New(opts ...Option) (*Analyzer, error) {
 	for _, e := range ens {
 		key := e.words[0]
 		if len(e.words) > 1 {
+			a.ix.add(e) // phrases ("side effects") live in the index
 			continue
 		}
 		if _, ok := a.en[key]; !ok {
@@ -115,6 +116,9 @@ func New(opts ...Option) (*Analyzer, error) {
 		a.ix.add(e)
 	}
 
+	if err := vaderEmoji(a.en, a.emoji); err != nil {
+		return nil, err
+	}
 	a.cueSets = map[string]map[*entry]bool{}
 	for label, terms := range cueTerms {
 		for _, t := range terms {
@@ -162,6 +166,7 @@ type scratch struct {
 	toks   []token
 	ms     []match
 	pieces []sentPiece
+	mute   []bool
 }
 
 // Analyze implements bot.Analyzer.
@@ -181,13 +186,14 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	var res bot.Analysis
 	res.Normalized = lowerIfNeeded(n)
 	res.Lang = a.detectLang(toks, langHint)
-	res.Sentiment, sc.pieces = a.sentiment(toks, ms, excl, quest, sc.pieces)
-
 	f := a.facts(toks, ms)
 	f.norm = res.Normalized
+	sc.mute = f.muted(sc.mute)
+	res.Sentiment, sc.pieces = a.sentiment(toks, ms, excl, quest, sc.mute, sc.pieces)
 	res.Products = f.products
 	res.Topics = f.topics
 	res.Signals = a.signals(toks, ms, &f)
+	res.Sentiment = riskSentiment(res.Sentiment, res.Signals)
 	res.Intent = a.intent(toks, &f, res)
 	return res, nil
 }

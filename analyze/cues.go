@@ -27,6 +27,7 @@ const (
 	cSpam      = "spam"       // spam
 	cAbuse     = "abuse"      // profanity or insult
 	cFirstPers = "first_pers" // I, my, من: the writer speaks of themself
+	cResolved  = "resolved"   // خوب شد, cleared up: the effect went away
 )
 
 // cueTerms: words and phrases per cue. Written for this project.
@@ -64,12 +65,12 @@ var cueTerms = map[string][]string{
 		"گیاهی", "حلال", "what is it for", "what's it for", "ingredients", "difference", "good for",
 		"does it help", "does it work", "is it good", "suitable", "vegan", "halal", "gluten", "which one",
 		"what does"},
-	cHuman: {"اپراتور", "پشتیبان", "پشتیبانی", "کارشناس", "مشاور", "یه آدم", "یه انسان", "آدم واقعی",
+	cHuman: {"اپراتور", "کارشناس", "مشاور", "یه آدم", "یه انسان", "آدم واقعی", "با پشتیبانی", "پشتیبانی رو بدید",
 		"شخص واقعی", "تماس بگیرید", "تماس بگیرین", "زنگ بزنید", "زنگ بزنین", "شماره تماس", "شماره تلفن",
-		"با مسئول", "مسئول", "مدیر", "ربات نیستی", "ربات", "human", "real person", "agent", "operator",
+		"با مسئول", "با مدیر", "ربات نیستی", "رباتی", "human", "real person", "agent", "operator",
 		"representative", "talk to someone", "speak to someone", "talk to a person", "speak to a person",
-		"call me", "phone number", "manager", "supervisor", "customer service", "support team",
-		"not a bot", "are you a bot", "live chat"},
+		"call me", "phone number", "your manager", "a manager", "supervisor", "not a bot", "are you a bot",
+		"live chat"},
 	cMedical: {"دوز", "دوزش", "مقدار مصرف", "روزی چند", "روزی چندتا", "چند بار", "چندبار", "چند عدد", "چندتا",
 		"چند قاشق", "قبل از غذا", "بعد از غذا", "با معده خالی", "ناشتا", "نحوه مصرف", "طریقه مصرف", "دستور مصرف",
 		"تداخل", "همزمان", "همراه با", "بارداری", "باردار", "حامله", "شیردهی", "شیر میدم", "برای بچه",
@@ -136,6 +137,9 @@ var cueTerms = map[string][]string{
 		"fuck", "fucking", "fucked", "fucker", "motherfucker", "shit", "bullshit", "bitch", "bastard",
 		"asshole", "dick", "cunt", "idiot", "stupid", "moron", "retard", "retarded", "dumbass", "wtf",
 		"stfu", "piss off", "damn you", "kir", "kos", "koskesh", "jende", "madarjende", "bisharaf"},
+	cResolved: {"خوب شد", "خوب شدم", "بهتر شد", "بهتر شدم", "رفع شد", "برطرف شد", "از بین رفت", "خوب شده", "بهتر شده",
+		"درمان شد", "خوب کرد", "cleared up", "cleared", "went away", "gone", "is gone", "are gone", "healed",
+		"better", "improved", "got rid of", "fixed", "helped", "helps", "relieved", "cured"},
 	cFirstPers: {"من", "ما", "بچم", "پسرم", "دخترم", "همسرم", "شوهرم", "خانمم", "مادرم", "پدرم", "مامانم",
 		"بابام", "پوستم", "صورتم", "موهام", "بدنم", "معدم", "سرم", "حالم", "i", "i'm", "im", "me", "my",
 		"we", "our", "us", "mine", "myself"},

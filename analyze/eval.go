@@ -38,7 +38,7 @@ var goldLabels = map[string]string{
 	"pos": bot.SentimentPositive, "positive": bot.SentimentPositive, "1": bot.SentimentPositive,
 	"+1": bot.SentimentPositive, "2": bot.SentimentPositive, "+2": bot.SentimentPositive, "p": bot.SentimentPositive,
 	"happy": bot.SentimentPositive,
-	"neg": bot.SentimentNegative, "negative": bot.SentimentNegative, "-1": bot.SentimentNegative,
+	"neg":   bot.SentimentNegative, "negative": bot.SentimentNegative, "-1": bot.SentimentNegative,
 	"-2": bot.SentimentNegative, "n": bot.SentimentNegative, "sad": bot.SentimentNegative,
 	"neu": bot.SentimentNeutral, "neutral": bot.SentimentNeutral, "0": bot.SentimentNeutral,
 	"none": bot.SentimentNeutral, "objective": bot.SentimentNeutral,

@@ -53,6 +53,10 @@ func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
 	}
 	product := len(f.products) > 0 || len(f.medicines) > 0
 	s := res.Sentiment.Score
+	if res.Has(bot.SignalSelfHarm) {
+		return bot.IntentHuman // a person must answer, never a template
+	}
+	spam := res.Has(bot.SignalSpam)
 	switch {
 	case explicit(cOptOut) && !question:
 		return bot.IntentOptOut
@@ -60,7 +64,11 @@ func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
 		return bot.IntentOptIn
 	case f.has(cHuman):
 		return bot.IntentHuman
-	case strong(cMedical, strongMedical) || question && (f.has(cMedical) || len(f.effects) > 0) && !strong(cPrice, strongPrice) && !strong(cWhere, strongWhere):
+	case strong(cMedical, strongMedical):
+		return bot.IntentMedicalAdvice
+	case question && len(f.products) > 0 && f.has(cProductQ) && !f.has(cMedical):
+		return bot.IntentProductQuestion
+	case question && (f.has(cMedical) || len(f.effects) > 0) && !strong(cPrice, strongPrice) && !strong(cWhere, strongWhere):
 		return bot.IntentMedicalAdvice
 	case f.has(cComplaint) && !question || s <= -0.5 && !question && (product || f.has(cComplaint)):
 		return bot.IntentComplaint
@@ -72,6 +80,8 @@ func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
 		return bot.IntentProductQuestion
 	case f.has(cComplaint) && s < 0:
 		return bot.IntentComplaint
+	case spam:
+		return bot.IntentOther
 	case f.has(cPraise) && s > 0 && !question:
 		return bot.IntentPraise
 	case f.has(cThanks):
@@ -80,9 +90,9 @@ func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
 		return bot.IntentGreeting
 	case question && f.has(cGreeting) && f.words <= 4:
 		return bot.IntentGreeting // "سلام خوبی؟"
-	case s >= 0.4 && !question:
+	case s >= 0.3 && !question:
 		return bot.IntentPraise
-	case s <= -0.4 && !question:
+	case s <= -0.3 && !question:
 		return bot.IntentComplaint
 	case question && product:
 		return bot.IntentProductQuestion

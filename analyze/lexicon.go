@@ -118,7 +118,7 @@ var boosterWords = map[string]float64{
 // (Persian نه, بدون, هیچ; English not, never, n't ...).
 var negatorsBefore = map[string]bool{
 	"نه": true, "بدون": true, "هیچ": true, "هیچی": true, "غیر": true, "غیرقابل": true, "هرگز": true,
-	"نخیر": true, "bedune": true, "na": true, "nist": true,
+	"نخیر": true, "هیچوقت": true, "هیچکس": true, "هیچکی": true, "bedune": true, "na": true, "nist": true,
 	"aint": true, "arent": true, "cannot": true, "cant": true, "couldnt": true, "darent": true,
 	"didnt": true, "doesnt": true, "ain't": true, "aren't": true, "can't": true, "couldn't": true,
 	"daren't": true, "didn't": true, "doesn't": true, "dont": true, "hadnt": true, "hasnt": true,
@@ -165,4 +165,32 @@ func buildNegVerbs() map[string]bool {
 		}
 	}
 	return m
+}
+
+// vaderEmoji gives each emoji of VADER's emoji table the valence of its
+// description ("smiling face with heart-eyes"), as VADER does by replacing
+// the emoji with its description. Our own emoji valences take precedence.
+func vaderEmoji(en map[string]float64, into map[string]float64) error {
+	raw, err := data.Asset("rawdata/emojiUTF8Lexicon.txt")
+	if err != nil {
+		return fmt.Errorf("vader emoji: %w", err)
+	}
+	for line := range strings.SplitSeq(string(raw), "\n") {
+		f := strings.SplitN(line, "\t", 2)
+		if len(f) < 2 {
+			continue
+		}
+		e := Normalize(f[0])
+		if _, ok := into[e]; ok || e == "" {
+			continue
+		}
+		v := 0.0
+		for _, w := range strings.Fields(strings.ToLower(f[1])) {
+			v += en[strings.Trim(w, ",.:;")]
+		}
+		if v != 0 {
+			into[e] = v
+		}
+	}
+	return nil
 }

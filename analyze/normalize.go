@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"html"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -17,7 +18,7 @@ import (
 // by a space after the verb prefixes می/نمی and before the plural and
 // comparative suffixes (می‌خوام, میخوام and می خوام all become میخوام),
 // turns Persian and Arabic-Indic digits into ASCII, maps Persian punctuation
-// to ASCII (، ؛ ؟ « »), squeezes letters stretched three or more times
+// to ASCII (، ؛ ؟ « »), decodes HTML entities (&amp; &lt;3), squeezes letters stretched three or more times
 // (خیلیییی→خیلی, soooo→soo), lower-cases Latin letters and collapses white
 // space.
 func Normalize(s string) string {
@@ -29,6 +30,10 @@ func Normalize(s string) string {
 func normalize(s string) string {
 	if s == "" {
 		return ""
+	}
+	if strings.IndexByte(s, '&') >= 0 && strings.IndexByte(s, ';') >= 0 {
+		// Platform APIs (X, Instagram exports) deliver &amp; &lt;3 &gt;.
+		s = html.UnescapeString(s)
 	}
 	var b strings.Builder
 	b.Grow(len(s))

@@ -32,7 +32,10 @@ type sentPiece struct {
 }
 
 // sentiment scores toks, given the index matches (sorted by start).
-func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, buf []sentPiece) (bot.Sentiment, []sentPiece) {
+//
+// mute marks tokens whose valence does not count: symptoms named in a
+// question ("does it cause dizziness?") ask, they do not complain.
+func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []bool, buf []sentPiece) (bot.Sentiment, []sentPiece) {
 	pieces := buf[:0]
 	covered := -1 // tokens before this index are inside a chosen phrase
 	capsWords, words := 0, 0
@@ -65,6 +68,9 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, buf []se
 			}
 		}
 		t := toks[i]
+		if _, isB := boosterWords[t.s]; isB || negatorsBefore[t.s] || contrastWords[t.s] {
+			continue // a modifier, even if it also looks like a word + suffix (اصلا ≠ اصل+ا)
+		}
 		var p sentPiece
 		switch {
 		case best != nil:
@@ -94,10 +100,7 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, buf []se
 			}
 			p = sentPiece{pos: i, end: i + 1, v: v}
 		case t.kind == tokWord && !t.arabic():
-			if _, isB := boosterWords[t.s]; isB {
-				continue
-			}
-			v, ok := a.en[t.s]
+			v, ok := a.enValence(t.s)
 			if !ok {
 				continue
 			}
@@ -117,13 +120,13 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, buf []se
 		default:
 			continue
 		}
-		if p.v == 0 {
+		if p.v == 0 || mute[p.pos] {
 			continue
 		}
 		a.modifiers(toks, &p, capDiff)
 		pieces = append(pieces, p)
 	}
-	a.negateAfter(toks, pieces)
+	residual := a.negateAfter(toks, pieces)
 	a.lessRule(toks, pieces)
 
 	// Contrast: the first ولی/اما/but splits the message.
@@ -134,7 +137,9 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, buf []se
 			break
 		}
 	}
-	sum := 0.0
+	// A negative verb that negates no sentiment word still leans negative:
+	// "داخل کشور نمیشه خرید" (you can't buy it here) is a complaint.
+	sum := float64(residual) * residualNeg
 	for _, p := range pieces {
 		v := p.v
 		if ci >= 0 {
@@ -223,14 +228,18 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 
 // negateAfter handles Persian negation that follows its word: a negative
 // verb (نیست, ندارد, نشد ...) within three words and the same clause negates
-// the nearest sentiment word before it: "کیفیتش خوب نیست".
-func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) {
-	if len(pieces) == 0 {
-		return
-	}
+// the sentiment word right before it (at most one word between):
+// "کیفیتش خوب نیست", "خوب به نظر نمیرسه" is out of reach and stays positive.
+//
+// It returns how many negative verbs negated nothing.
+func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) (residual int) {
 	pi := 0
 	for j := range toks {
-		if !a.negVerbs[toks[j].s] {
+		if !a.negVerbs[toks[j].s] || neutralNeg[toks[j].s] {
+			continue
+		}
+		if len(pieces) == 0 {
+			residual++
 			continue
 		}
 		// the last piece that ends at or before j
@@ -238,10 +247,11 @@ func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) {
 			pi++
 		}
 		p := &pieces[pi]
-		if p.end > j || p.pos >= j {
-			continue // j is inside the piece (دوست نداشتم) or before all
+		if p.pos <= j && j < p.end {
+			continue // j is inside the piece (دوست نداشتم)
 		}
-		if j-p.end > 2 || p.fixed && p.pos <= j && j < p.end {
+		if p.pos > j || j-p.end > 1 {
+			residual++
 			continue
 		}
 		ok := true
@@ -251,13 +261,25 @@ func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) {
 				break
 			}
 		}
-		if !ok || p.neg && !p.fixed {
+		if !ok {
+			residual++
+			continue
+		}
+		if p.neg && !p.fixed {
 			continue
 		}
 		p.v *= negScalar
 		p.neg = true
 	}
+	return residual
 }
+
+// residualNeg is the valence of a negative verb that negates no sentiment
+// word; neutralNeg lists negative verbs that say nothing about sentiment.
+const residualNeg = -0.6
+
+var neutralNeg = normSet("نمیدونم", "نمیدونی", "نمیدونید", "نمیدونیم", "نمیدونه", "نمیدانم", "نه", "نمیدونستم",
+	"نفهمیدم", "نمیدونن")
 
 // lessRule turns "less X"/"X کمتر" around: fewer side effects is good.
 func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {
@@ -269,4 +291,44 @@ func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {
 			p.v *= -0.5
 		}
 	}
+}
+
+// riskSentiment makes a message that reports a side effect, threatens legal
+// action or speaks of self-harm at least clearly negative, even when its
+// words are not in the lexicon ("Coldex gave me palpitations").
+func riskSentiment(s bot.Sentiment, sigs []bot.Signal) bot.Sentiment {
+	for _, g := range sigs {
+		switch g.Name {
+		case bot.SignalAdverseEvent, bot.SignalLegalThreat, bot.SignalSelfHarm:
+			if s.Score > -0.4 {
+				return bot.Sentiment{Label: bot.SentimentNegative, Score: -0.4}
+			}
+		}
+	}
+	return s
+}
+
+// enValence looks an English word up, and a stretched one ("loove",
+// "gooood" after Normalize) again with its double letters made single.
+func (a *Analyzer) enValence(w string) (float64, bool) {
+	if v, ok := a.en[w]; ok {
+		return v, true
+	}
+	b := []byte(nil)
+	for i := 0; i < len(w); i++ {
+		if i > 0 && w[i] == w[i-1] && w[i] < 0x80 {
+			if b == nil {
+				b = append(make([]byte, 0, len(w)), w[:i]...)
+			}
+			continue
+		}
+		if b != nil {
+			b = append(b, w[i])
+		}
+	}
+	if b == nil {
+		return 0, false
+	}
+	v, ok := a.en[string(b)]
+	return v, ok
 }

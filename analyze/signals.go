@@ -23,6 +23,24 @@ type facts struct {
 
 func (f *facts) has(c string) bool { return len(f.cues[c]) > 0 }
 
+// muted marks the tokens of effects named in a question or a hypothetical,
+// which carry no sentiment (see Analyzer.sentiment).
+func (f *facts) muted(buf []bool) []bool {
+	m := buf[:0]
+	for range f.sentence {
+		m = append(m, false)
+	}
+	for _, e := range f.effects {
+		s := f.sentence[e.start]
+		if f.question[s] || f.inSentence(cHypo, s, -1) {
+			for i := e.start; i < e.end; i++ {
+				m[i] = true
+			}
+		}
+	}
+	return m
+}
+
 // inSentence reports a cue match in sentence s (optionally only clause c).
 func (f *facts) inSentence(c string, s int, clause int) bool {
 	for _, m := range f.cues[c] {
@@ -157,6 +175,9 @@ func (a *Analyzer) adverseEvent(toks []token, f *facts) (bot.Signal, bool) {
 			continue
 		}
 		s, c := f.sentence[e.start], f.clause[e.start]
+		if f.inSentence(cResolved, s, -1) {
+			continue // "جوشم با درماکلین خوب شد": the effect went away
+		}
 		strong := f.inSentence(cExpPast, s, -1) && !a.expNegated(toks, f, s)
 		weak := f.inSentence(cExp, s, -1) || f.inSentence(cCause, s, -1) || f.inSentence(cIntake, s, -1) ||
 			f.inSentence(cFirstPers, s, c)

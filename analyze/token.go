@@ -44,9 +44,11 @@ func (t token) arabic() bool {
 func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, excl, quest int) {
 	toks = buf[:0]
 	for chunk := range strings.FieldsSeq(n) {
-		if emoticons[strings.ToLower(chunk)] && !hasLetter(chunk) || len(chunk) <= 4 && emoticons[chunk] {
-			toks = append(toks, token{s: strings.ToLower(chunk), kind: tokEmoticon})
-			continue
+		if len(chunk) <= 6 && emoticons != nil {
+			if l := strings.ToLower(chunk); emoticons[l] {
+				toks = append(toks, token{s: l, kind: tokEmoticon})
+				continue
+			}
 		}
 		start := -1
 		emit := func(end int) {
