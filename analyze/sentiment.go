@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"strings"
 
 	"engagebot/bot"
 )
@@ -285,8 +286,8 @@ var neutralNeg = normSet("نمیدونم", "نمیدونی", "نمیدونید",
 func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {
 	for i := range pieces {
 		p := &pieces[i]
-		before := p.pos-1 >= 0 && lessWords[toks[p.pos-1].s] && toks[p.pos-1].brk == 0
-		after := p.end < len(toks) && lessWords[toks[p.end].s] && toks[p.end-1].brk == 0
+		before := p.pos-1 >= 0 && isLess(toks[p.pos-1].s) && toks[p.pos-1].brk == 0
+		after := p.end < len(toks) && isLess(toks[p.end].s) && toks[p.end-1].brk == 0
 		if before || after {
 			p.v *= -0.5
 		}
@@ -331,4 +332,9 @@ func (a *Analyzer) enValence(w string) (float64, bool) {
 	}
 	v, ok := a.en[string(b)]
 	return v, ok
+}
+
+// isLess: کمتر, کمتره, کمتری, less, fewer.
+func isLess(w string) bool {
+	return lessWords[w] || lessWords[strings.TrimSuffix(w, "ه")] || lessWords[strings.TrimSuffix(w, "ی")]
 }
