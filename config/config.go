@@ -86,11 +86,16 @@ type Analyze struct {
 
 // Brand is what templates say about the brand.
 type Brand struct {
-	Name          string `yaml:"name"`
-	NameFa        string `yaml:"name_fa"`
-	Phone         string `yaml:"phone"`
-	Website       string `yaml:"website"`
-	SafetyContact string `yaml:"safety_contact"`
+	// Name is the brand name by language: {fa: ..., en: ...}.
+	Name map[string]string `yaml:"name"`
+	// SupportPhone is the customer-service number.
+	SupportPhone string `yaml:"support_phone"`
+	// Website is the public site, an absolute URL.
+	Website string `yaml:"website"`
+	// SafetyPhone and SafetyEmail reach the drug-safety
+	// (pharmacovigilance) team; side-effect replies give them.
+	SafetyPhone string `yaml:"safety_phone"`
+	SafetyEmail string `yaml:"safety_email"`
 }
 
 // Enabled values of an account.
@@ -128,7 +133,7 @@ func Default() *Config {
 		Data:   Data{Dir: "data", Retention: 0},
 		Log:    Log{Level: "info", Format: "text"},
 		Bot:    Bot{DefaultLang: "fa", Workers: 8, RetryBase: time.Second, RetryMax: 5 * time.Minute, MaxAttempts: 8, SendTimeout: 30 * time.Second},
-		Brand:  Brand{Name: "Darugostar Health", NameFa: "سلامت داروگستر"},
+		Brand:  Brand{Name: map[string]string{"fa": "سلامت داروگستر", "en": "Darugostar Health"}},
 	}
 }
 
@@ -332,6 +337,9 @@ func (c *Config) validate() error {
 	}
 	if c.Bot.MaxAttempts < 1 {
 		errs = append(errs, &KeyError{Key: "bot.max_attempts", Reason: "must be at least 1"})
+	}
+	if w := c.Brand.Website; w != "" && !strings.HasPrefix(w, "https://") && !strings.HasPrefix(w, "http://") {
+		errs = append(errs, &KeyError{Key: "brand.website", Reason: "must be an absolute http(s) URL"})
 	}
 	if c.Templates.Dir != "" {
 		if _, err := os.ReadDir(c.Templates.Dir); err != nil {

@@ -174,6 +174,7 @@ func expandEnv(n *yaml.Node, path string, getenv func(string) string, refs map[s
 		if !strings.Contains(n.Value, "${") {
 			return
 		}
+		whole := envRef.FindString(n.Value) == n.Value
 		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
 			sub := envRef.FindStringSubmatch(m)
 			refs[path] = append(refs[path], sub[1])
@@ -185,6 +186,9 @@ func expandEnv(n *yaml.Node, path string, getenv func(string) string, refs map[s
 		// Resolve the tag again from the expanded value, so "${WORKERS}"
 		// can fill a number; string targets accept any scalar.
 		n.Tag = ""
+		if whole {
+			n.Style = 0
+		}
 	}
 }
 

@@ -146,9 +146,9 @@ func (a *Adapter) Send(_ context.Context, o *bot.Outbound) (bot.Delivery, error)
 func (a *Adapter) session(id string) *session {
 	s := a.sessions[id]
 	if s == nil {
+		a.gc()
 		s = &session{seen: map[uint64]bool{}, notify: make(chan struct{})}
 		a.sessions[id] = s
-		a.gc()
 	}
 	s.touched = a.now()
 	return s

@@ -220,7 +220,11 @@ func newAnalyzer(c *config.Config) (*analyze.Analyzer, error) {
 }
 
 func newRenderer(c *config.Config) (*templates.Renderer, error) {
-	opts := []templates.Option{templates.WithDefaultLang(c.Bot.DefaultLang)}
+	b := c.Brand
+	opts := []templates.Option{
+		templates.WithDefaultLang(c.Bot.DefaultLang),
+		templates.WithBrand(templates.Brand{Name: b.Name, SupportPhone: b.SupportPhone, Website: b.Website, SafetyPhone: b.SafetyPhone, SafetyEmail: b.SafetyEmail}),
+	}
 	if c.Templates.Dir != "" {
 		opts = append(opts, templates.WithDir(c.Templates.Dir))
 	}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestCheckConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	badTemplates := filepath.Join(dir, "tmpl")
+	os.MkdirAll(filepath.Join(badTemplates, "fa"), 0o755)
+	os.WriteFile(filepath.Join(badTemplates, "fa", "reply.greeting.tmpl"), []byte("{{if}}"), 0o600)
+
+	for i, tc := range []struct {
+		name     string
+		config   string
+		wantCode int
+		want     []string
+	}{
+		{"sample", "", 0, []string{"ok", "webchat.default"}},
+		{"unknown key", "server:\n  listen: 127.0.0.1:1\n  colour: blue\n", 1, []string{"server.colour: unknown key"}},
+		{"wrong type", "bot:\n  workers: eight\n", 1, []string{"bot.workers: must be a whole number"}},
+		{"bad duration", "server:\n  shutdown_timeout: forever\n", 1, []string{"server.shutdown_timeout: invalid duration"}},
+		{"unreadable template folder", "templates:\n  dir: " + filepath.Join(dir, "nope") + "\n", 1, []string{"templates.dir: cannot read folder"}},
+		{"broken template", "templates:\n  dir: " + badTemplates + "\n", 1, []string{"templates.dir", "reply.greeting.tmpl"}},
+		{"webchat value", "accounts:\n  webchat.default:\n    poll_timeout: 10m\n", 1, []string{"accounts.webchat.default.poll_timeout"}},
+		{"not yaml", "server: [", 1, []string{"not valid YAML"}},
+	} {
+		path := filepath.Join("..", "..", "config.yaml")
+		if tc.config != "" {
+			path = write(tc.name+".yaml", tc.config)
+		}
+		code, stdout, stderr := runCLI(t, "", "check-config", "-config", path)
+		if code != tc.wantCode {
+			t.Errorf("%d %s: exit %d, want %d\n%s%s", i, tc.name, code, tc.wantCode, stdout, stderr)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(stdout+stderr, w) {
+				t.Errorf("%d %s: output lacks %q:\n%s%s", i, tc.name, w, stdout, stderr)
+			}
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := runCLI(t, "", "version")
+	if code != 0 || !strings.HasPrefix(stdout, "engagebot ") {
+		t.Fatalf("version: %d %q", code, stdout)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	code, _, stderr := runCLI(t, "", "frobnicate")
+	if code != 2 || !strings.Contains(stderr, "unknown command") {
+		t.Fatalf("unknown command: %d %q", code, stderr)
+	}
+}
+
+func TestAnalyzeCommand(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "سلام\nthis syrup gave my son a rash\n\n", "analyze")
+	if code != 0 {
+		t.Fatalf("analyze: exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimRight(stdout, "\n"), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("analyze wrote %d lines for 3 inputs:\n%s", len(lines), stdout)
+	}
+	if !strings.Contains(lines[0], `"lang":"fa"`) || !strings.Contains(lines[1], `"adverse_event"`) {
+		t.Errorf("analyze output:\n%s", stdout)
+	}
+}
