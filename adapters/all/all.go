@@ -6,6 +6,7 @@ package all
 import (
 	"engagebot/adapters/meta"
 	"engagebot/adapters/webchat"
+	"engagebot/adapters/x"
 	"engagebot/bot"
 )
 
@@ -14,5 +15,6 @@ func Factories() []bot.Factory {
 	return []bot.Factory{
 		webchat.Factory,
 		meta.Factory,
+		x.Factory,
 	}
 }

@@ -1,0 +1,73 @@
+package x
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+)
+
+// maxBody caps a delivery; web limits bodies too, but the handler does
+// not rely on it.
+const maxBody = 4 << 20
+
+// Webhook is the handler web mounts at /webhooks/x/<account>/.
+func (a *Adapter) Webhook() http.Handler { return http.HandlerFunc(a.serveWebhook) }
+
+func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		a.crc(w, r)
+	case http.MethodPost:
+		a.receive(w, r)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// crc answers X's challenge, which it sends on registration and
+// periodically; a wrong answer disables the webhook.
+func (a *Adapter) crc(w http.ResponseWriter, r *http.Request) {
+	token := r.URL.Query().Get("crc_token")
+	if token == "" {
+		http.Error(w, "crc_token required", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]string{"response_token": CRC(a.cfg.ConsumerSecret, token)})
+}
+
+func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "cannot read body", http.StatusBadRequest)
+		return
+	}
+	if !ValidSignature(a.cfg.ConsumerSecret, body, r.Header.Get("X-Twitter-Webhooks-Signature")) {
+		a.log.Warn("webhook delivery with a bad signature refused", "bytes", len(body))
+		http.Error(w, "bad signature", http.StatusUnauthorized)
+		return
+	}
+	events, err := ParseActivity(a.name, a.cfg.UserID, body)
+	if err != nil {
+		// Signed but unreadable: retrying will not help, so no 5xx.
+		a.log.Warn("webhook delivery unreadable", "err", err, "bytes", len(body))
+		http.Error(w, "malformed body", http.StatusBadRequest)
+		return
+	}
+	if len(events) > 0 {
+		if err := a.inbox.Accept(r.Context(), events, nil); err != nil {
+			a.log.Error("storing webhook events failed; X will redeliver", "err", err, "events", len(events))
+			http.Error(w, "cannot store events", http.StatusServiceUnavailable)
+			return
+		}
+	}
+	a.log.Debug("webhook delivery stored", "events", len(events))
+	w.WriteHeader(http.StatusOK)
+}
