@@ -23,6 +23,7 @@ type Analyzer struct {
 	emoticons map[string]bool    // emoticons written with punctuation (":)")
 	negVerbs  map[string]bool    // Persian negative verb forms
 	cueSets   map[string]map[*entry]bool
+	words     map[string]*wordInfo // see words.go
 
 	vocabPaths []string
 	logger     *slog.Logger
@@ -145,6 +146,7 @@ func New(opts ...Option) (*Analyzer, error) {
 	for _, e := range voc {
 		a.ix.add(e)
 	}
+	a.buildWords()
 	a.bufs.New = func() any { return new(scratch) }
 	return a, nil
 }
@@ -180,6 +182,9 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	n := normalize(text)
 	toks, excl, quest := tokenize(n, a.emoticons, sc.toks)
 	sc.toks = toks
+	for i := range toks {
+		toks[i].info = a.info(toks[i].s)
+	}
 	ms := a.ix.scan(toks, sc.ms[:0])
 	sc.ms = ms
 

@@ -70,6 +70,23 @@ var verbPrefixes = []struct {
 	neg bool
 }{{"نمی", true}, {"می", false}, {"ن", true}, {"ب", false}}
 
+// byLastByte groups suffixes by their last byte, so a token is only tested
+// against the suffixes it could end with (the scan's hottest loop).
+func byLastByte(sufs []string) [256][]string {
+	var t [256][]string
+	for _, s := range sufs {
+		if s != "" {
+			t[s[len(s)-1]] = append(t[s[len(s)-1]], s)
+		}
+	}
+	return t
+}
+
+var (
+	nounSufByLast = byLastByte(nounSuffixes)
+	verbEndByLast = byLastByte(verbEndings)
+)
+
 // candidates calls fn with every form under which tok could be indexed:
 // itself, itself less a suffix, and, for Persian verbs, itself less a prefix
 // and a person ending. fn returns false to stop.
@@ -80,7 +97,8 @@ func candidates(tok string, fn func(key string, neg, verb bool, suffix string) b
 	if len(tok) < 4 || !startsArabic(tok) {
 		return
 	}
-	for _, suf := range nounSuffixes {
+	last := tok[len(tok)-1]
+	for _, suf := range nounSufByLast[last] {
 		if len(tok) > len(suf)+2 && strings.HasSuffix(tok, suf) {
 			if !fn(tok[:len(tok)-len(suf)], false, false, suf) {
 				return
@@ -100,7 +118,10 @@ func candidates(tok string, fn func(key string, neg, verb bool, suffix string) b
 			continue
 		}
 		rest := tok[len(vp.p):]
-		for _, end := range verbEndings {
+		if !fn(rest, vp.neg, true, "") { // no ending: میخور, نکن
+			return
+		}
+		for _, end := range verbEndByLast[last] {
 			if len(rest) > len(end)+2 && strings.HasSuffix(rest, end) {
 				if !fn(rest[:len(rest)-len(end)], vp.neg, true, end) {
 					return
@@ -109,7 +130,7 @@ func candidates(tok string, fn func(key string, neg, verb bool, suffix string) b
 		}
 	}
 	// A verb stem with an ending and no prefix (داشتم, دارم).
-	for _, end := range verbEndings[:len(verbEndings)-1] {
+	for _, end := range verbEndByLast[last] {
 		if len(tok) > len(end)+2 && strings.HasSuffix(tok, end) {
 			if !fn(tok[:len(tok)-len(end)], false, true, end) {
 				return

@@ -1,8 +1,6 @@
 package analyze
 
 import (
-	"unicode"
-
 	"engagebot/bot"
 )
 
@@ -23,27 +21,25 @@ func (a *Analyzer) detectLang(toks []token, hint string) string {
 			switch {
 			case isArabicLetter(r):
 				arabic++
-			case r < 0x250 && unicode.IsLetter(r):
+			case r < 0x250 && isLetter(r):
 				latin++
-			case unicode.IsLetter(r):
+			case r >= 0x250 && isLetter(r):
 				other++
 			}
 		}
 		switch {
 		case t.arabic():
-			if persianWords[t.s] || hasPersianLetter(t.s) {
+			if t.info.faMark || hasPersianLetter(t.s) {
 				faMark++
 			}
-			if arabicWords[t.s] {
+			if t.info.arMark {
 				arMark++
 			}
 		case t.latin():
 			latinWords++
-			if finglishWords[t.s] {
+			if t.info.finMark {
 				finMark++
-			} else if englishWords[t.s] {
-				enMark++
-			} else if _, ok := a.en[t.s]; ok {
+			} else if t.info.enMark {
 				enMark++
 			}
 		}

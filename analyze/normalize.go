@@ -64,7 +64,7 @@ func normalize(s string) string {
 		case r == dropRune, r == joinRune:
 			// A ZWNJ joins the two halves into one word (می‌خوام).
 			continue
-		case unicode.IsSpace(r):
+		case isSpace(r):
 			flush()
 			if b.Len() > 0 {
 				pending = true
@@ -76,7 +76,7 @@ func normalize(s string) string {
 			b.WriteByte(' ')
 			pending = false
 		}
-		if unicode.IsLetter(r) {
+		if isLetter(r) {
 			if r != cur {
 				flush()
 				cur = r
@@ -151,8 +151,38 @@ func mapRune(r rune) rune {
 
 // isArabicLetter reports whether r is a letter of the Arabic script block,
 // which Persian uses.
+//
+// It is written out as ranges because it runs for every rune of every
+// message and unicode.IsLetter's table search dominated the profile.
 func isArabicLetter(r rune) bool {
-	return r >= 0x0620 && r <= 0x06FF && unicode.IsLetter(r)
+	switch {
+	case r < 0x0620 || r > 0x06FF:
+		return false
+	case r <= 0x063F, r >= 0x0641 && r <= 0x064A, r == 0x066E, r == 0x066F,
+		r >= 0x0671 && r <= 0x06D3, r == 0x06D5, r == 0x06E5, r == 0x06E6,
+		r == 0x06EE, r == 0x06EF, r >= 0x06FA && r <= 0x06FC, r == 0x06FF:
+		return true
+	}
+	return false
+}
+
+// isLetter is unicode.IsLetter with fast paths for ASCII and Persian.
+func isLetter(r rune) bool {
+	switch {
+	case r < 0x80:
+		return r|0x20 >= 'a' && r|0x20 <= 'z'
+	case r >= 0x0600 && r <= 0x06FF:
+		return isArabicLetter(r)
+	}
+	return unicode.IsLetter(r)
+}
+
+// isSpace is unicode.IsSpace with an ASCII fast path.
+func isSpace(r rune) bool {
+	if r < 0x80 {
+		return r == ' ' || r >= '\t' && r <= '\r'
+	}
+	return unicode.IsSpace(r)
 }
 
 // prefixWords are verb prefixes that some followers write as a separate

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"math"
-	"strings"
 
 	"engagebot/bot"
 )
@@ -69,7 +68,7 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 			}
 		}
 		t := toks[i]
-		if _, isB := boosterWords[t.s]; isB || negatorsBefore[t.s] || contrastWords[t.s] {
+		if t.info.isBoost || t.info.negator || t.info.contrast {
 			continue // a modifier, even if it also looks like a word + suffix (اصلا ≠ اصل+ا)
 		}
 		var p sentPiece
@@ -94,19 +93,22 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 		case t.kind == tokEmoji || t.kind == tokEmoticon:
 			v, ok := a.emoji[t.s]
 			if !ok {
-				v, ok = a.en[t.s]
+				v, ok = t.info.en, t.info.hasEn
 			}
 			if !ok {
 				continue
 			}
 			p = sentPiece{pos: i, end: i + 1, v: v}
 		case t.kind == tokWord && !t.arabic():
-			v, ok := a.enValence(t.s)
+			v, ok := t.info.en, t.info.hasEn
+			if !ok {
+				v, ok = a.enValence(t.s)
+			}
 			if !ok {
 				continue
 			}
 			if t.s == "no" && i+1 < len(toks) {
-				if _, ok := a.en[toks[i+1].s]; ok {
+				if toks[i+1].info.hasEn {
 					continue // "no" before a sentiment word only negates it
 				}
 			}
@@ -133,7 +135,7 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 	// Contrast: the first ولی/اما/but splits the message.
 	ci := -1
 	for i, t := range toks {
-		if contrastWords[t.s] {
+		if t.info.contrast {
 			ci = i
 			break
 		}
@@ -190,9 +192,9 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 		if j < 0 || toks[j].brk != 0 {
 			break
 		}
-		w := toks[j].s
-		if b, ok := boosterWords[w]; ok && b != 0 {
-			s := b
+		w, wi := toks[j].s, toks[j].info
+		if wi.isBoost && wi.boost != 0 {
+			s := wi.boost
 			if p.v < 0 {
 				s = -s
 			}
@@ -211,7 +213,7 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 			}
 			p.v += s
 		}
-		if !p.neg && (negatorsBefore[w] || len(w) > 3 && w[len(w)-3:] == "n't") {
+		if !p.neg && (wi.negator || len(w) > 3 && w[len(w)-3:] == "n't") {
 			// VADER: "never so good" intensifies; "without doubt" is not negation.
 			if w == "never" && k > 1 && (toks[p.pos-1].s == "so" || toks[p.pos-1].s == "this") {
 				p.v *= 1.25
@@ -236,7 +238,7 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) (residual int) {
 	pi := 0
 	for j := range toks {
-		if !a.negVerbs[toks[j].s] || neutralNeg[toks[j].s] {
+		if !toks[j].info.negVerb {
 			continue
 		}
 		if len(pieces) == 0 {
@@ -286,8 +288,8 @@ var neutralNeg = normSet("نمیدونم", "نمیدونی", "نمیدونید",
 func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {
 	for i := range pieces {
 		p := &pieces[i]
-		before := p.pos-1 >= 0 && isLess(toks[p.pos-1].s) && toks[p.pos-1].brk == 0
-		after := p.end < len(toks) && isLess(toks[p.end].s) && toks[p.end-1].brk == 0
+		before := p.pos-1 >= 0 && toks[p.pos-1].info.less && toks[p.pos-1].brk == 0
+		after := p.end < len(toks) && toks[p.end].info.less && toks[p.end-1].brk == 0
 		if before || after {
 			p.v *= -0.5
 		}
@@ -312,9 +314,6 @@ func riskSentiment(s bot.Sentiment, sigs []bot.Signal) bot.Sentiment {
 // enValence looks an English word up, and a stretched one ("loove",
 // "gooood" after Normalize) again with its double letters made single.
 func (a *Analyzer) enValence(w string) (float64, bool) {
-	if v, ok := a.en[w]; ok {
-		return v, true
-	}
 	b := []byte(nil)
 	for i := 0; i < len(w); i++ {
 		if i > 0 && w[i] == w[i-1] && w[i] < 0x80 {
@@ -332,9 +331,4 @@ func (a *Analyzer) enValence(w string) (float64, bool) {
 	}
 	v, ok := a.en[string(b)]
 	return v, ok
-}
-
-// isLess: کمتر, کمتره, کمتری, less, fewer.
-func isLess(w string) bool {
-	return lessWords[w] || lessWords[strings.TrimSuffix(w, "ه")] || lessWords[strings.TrimSuffix(w, "ی")]
 }

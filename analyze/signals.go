@@ -57,7 +57,7 @@ func (a *Analyzer) facts(toks []token, ms []match) facts {
 	f.clause = make([]int, len(toks))
 	s, c := 0, 0
 	for i, t := range toks {
-		if contrastWords[t.s] && i > 0 {
+		if t.info.contrast && i > 0 {
 			c++
 		}
 		f.sentence[i], f.clause[i] = s, c
@@ -222,7 +222,7 @@ func (a *Analyzer) effectNegated(toks []token, f *facts, e match) bool {
 		}
 	}
 	for j := e.end; j < len(toks) && j <= e.end+3 && f.clause[j] == c; j++ {
-		if a.negVerbs[toks[j].s] {
+		if toks[j].info.negVerb {
 			return true
 		}
 	}

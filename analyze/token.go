@@ -11,6 +11,7 @@ type token struct {
 	s    string // lower-cased normalised text
 	caps bool   // written in capitals (an English word of two or more letters)
 	kind tokKind
+	info *wordInfo // closed-list facts about s, set by Analyze
 	// brk is the clause-ending punctuation written right after the token
 	// ('.', '!', '?', ',' or ';'), 0 when none. Negation and contrast do not
 	// reach across it.
@@ -28,7 +29,7 @@ const (
 
 func (t token) latin() bool {
 	r, _ := utf8.DecodeRuneInString(t.s)
-	return r < 0x250 && unicode.IsLetter(r)
+	return r < 0x250 && isLetter(r)
 }
 
 func (t token) arabic() bool {
@@ -44,7 +45,7 @@ func (t token) arabic() bool {
 func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, excl, quest int) {
 	toks = buf[:0]
 	for chunk := range strings.FieldsSeq(n) {
-		if len(chunk) <= 6 && emoticons != nil {
+		if len(chunk) <= 6 && emoticons != nil && hasASCIIPunct(chunk) {
 			if l := strings.ToLower(chunk); emoticons[l] {
 				toks = append(toks, token{s: l, kind: tokEmoticon})
 				continue
@@ -58,8 +59,7 @@ func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, e
 			w := chunk[start:end]
 			start = -1
 			t := token{s: w, kind: tokWord}
-			r, _ := utf8.DecodeRuneInString(w)
-			if unicode.IsDigit(r) {
+			if c := w[0]; c >= '0' && c <= '9' {
 				t.kind = tokNumber
 			}
 			if hasUpper(w) {
@@ -70,7 +70,7 @@ func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, e
 		}
 		for i, r := range chunk {
 			switch {
-			case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			case isLetter(r) || r >= '0' && r <= '9' || r >= 0x80 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)):
 				if start < 0 {
 					start = i
 				}
@@ -111,7 +111,7 @@ func setBrk(toks []token, b byte) {
 
 func hasLetter(s string) bool {
 	for _, r := range s {
-		if unicode.IsLetter(r) {
+		if isLetter(r) {
 			return true
 		}
 	}
@@ -163,6 +163,17 @@ func isEmoji(r rune) bool {
 		return true
 	case r == 0x2665 || r == 0x2763 || r == 0x2764:
 		return true
+	}
+	return false
+}
+
+// hasASCIIPunct: only such chunks can be emoticons (":)", "<3", "xD").
+func hasASCIIPunct(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x80 && c > ' ' && !(c|0x20 >= 'a' && c|0x20 <= 'z') {
+			return true
+		}
 	}
 	return false
 }
