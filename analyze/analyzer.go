@@ -91,7 +91,9 @@ func New(opts ...Option) (*Analyzer, error) {
 		}
 	}
 	for w := range a.en {
-		if !hasLetter(w) || len(w) <= 3 && w != "lol" && w[0] < 'a' {
+		// Emoticons are the lexicon's entries written with punctuation:
+		// ":)", "<3", "o_o", ":d". Words with an apostrophe are words.
+		if hasASCIIPunct(w) && !strings.ContainsRune(w, '\'') {
 			a.emoticons[w] = true
 		}
 	}

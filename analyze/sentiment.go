@@ -68,7 +68,7 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 			}
 		}
 		t := toks[i]
-		if t.info.isBoost || t.info.negator || t.info.contrast {
+		if t.info.isBoost || t.info.negator || t.info.contrast || isKindOf(toks, i) {
 			continue // a modifier, even if it also looks like a word + suffix (اصلا ≠ اصل+ا)
 		}
 		var p sentPiece
@@ -193,8 +193,12 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 			break
 		}
 		w, wi := toks[j].s, toks[j].info
-		if wi.isBoost && wi.boost != 0 {
-			s := wi.boost
+		boost, isB := wi.boost, wi.isBoost
+		if w == "of" && isKindOf(toks, j-1) {
+			boost, isB = bDecr, true // "kind of", "sort of" dampen
+		}
+		if isB && boost != 0 {
+			s := boost
 			if p.v < 0 {
 				s = -s
 			}
@@ -222,6 +226,11 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 				p.v *= negScalar
 				p.neg = true
 			}
+		}
+		// VADER: "no" up to two words before negates ("no good reason").
+		if !p.neg && w == "no" && k <= 2 {
+			p.v *= negScalar
+			p.neg = true
 		}
 		if w == "least" && (j == 0 || toks[j-1].s != "at" && toks[j-1].s != "very") && k == 1 {
 			p.v *= negScalar
@@ -331,4 +340,10 @@ func (a *Analyzer) enValence(w string) (float64, bool) {
 	}
 	v, ok := a.en[string(b)]
 	return v, ok
+}
+
+// isKindOf reports "kind of" / "sort of" starting at token i: "kind" is
+// then a hedge, not the positive adjective.
+func isKindOf(toks []token, i int) bool {
+	return i >= 0 && i+1 < len(toks) && (toks[i].s == "kind" || toks[i].s == "sort") && toks[i+1].s == "of" && toks[i].brk == 0
 }

@@ -1,0 +1,33 @@
+// Package analyze understands follower messages in informal Persian and in
+// English, offline and without a model: it implements bot.Analyzer.
+//
+// # Pipeline
+//
+// Analyze normalises the text (Normalize: Arabic/Persian letter forms, ZWNJ
+// and its spellings, digits, stretched letters, diacritics), tokenizes it
+// (emoji stand alone, punctuation ends clauses), scans it once against one
+// index that holds the Persian sentiment lexicon, the intent and risk cues
+// and the brand vocabulary, and then decides:
+//
+//   - language (lang.go): script first, then marker words; Finglish is fa;
+//   - sentiment (sentiment.go): VADER's arithmetic on our own Persian
+//     lexicon (data/lexicon_fa.tsv) and on VADER's English lexicon plus
+//     ours (data/lexicon_en.tsv), with Persian negation that follows its
+//     word (خوب نیست), the negative verb prefix (نداشتم, نمی‌ارزه), بی/نا
+//     antonyms, intensifiers, contrast (ولی, اما, but) and comparatives;
+//   - risk signals (signals.go): adverse events, legal threats, abuse,
+//     self-harm and spam;
+//   - intent (intent.go), in an order that puts safety first.
+//
+// # Data files
+//
+// data/vocab.tsv is the default brand vocabulary (products with their
+// misspellings, medicine forms, effects, topics); WithVocabulary adds a
+// brand's own file in the same format without a rebuild. The lexicons are
+// embedded and written for this project; see README.md for figures.
+//
+// # CLI
+//
+// RunLines and RunEval are `engagebot analyze` and `engagebot analyze
+// --eval`; cmd/engagebot wires them.
+package analyze
