@@ -5,6 +5,8 @@ package all
 
 import (
 	"engagebot/adapters/meta"
+	"engagebot/adapters/rubika"
+	"engagebot/adapters/telegram"
 	"engagebot/adapters/webchat"
 	"engagebot/adapters/x"
 	"engagebot/bot"
@@ -16,5 +18,7 @@ func Factories() []bot.Factory {
 		webchat.Factory,
 		meta.Factory,
 		x.Factory,
+		telegram.Factory,
+		rubika.Factory,
 	}
 }
