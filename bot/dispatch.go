@@ -55,7 +55,7 @@ func newDispatcher(e *Engine, o SendOptions) *dispatcher {
 		o.Timeout = 30 * time.Second
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 16
+		o.Concurrency = 64
 	}
 	return &dispatcher{e: e, opts: o, lanes: map[string]*lane{}, wake: make(chan struct{}, 1)}
 }

@@ -61,7 +61,7 @@ type SendOptions struct {
 	MaxAttempts int
 	// Timeout bounds one Send call (default 30s).
 	Timeout time.Duration
-	// Concurrency bounds sends in flight (default 16).
+	// Concurrency bounds sends in flight (default 64).
 	Concurrency int
 }
 
@@ -270,7 +270,20 @@ func (e *Engine) Run(ctx context.Context) error {
 		go func(q <-chan InboxItem) {
 			defer wg.Done()
 			for it := range q {
-				e.handle(ctx, it)
+				batch := append(make([]InboxItem, 0, maxBatch), it)
+			more:
+				for len(batch) < maxBatch {
+					select {
+					case x, ok := <-q:
+						if !ok {
+							break more
+						}
+						batch = append(batch, x)
+					default:
+						break more
+					}
+				}
+				e.handleBatch(ctx, batch)
 			}
 		}(queues[i])
 	}
@@ -333,6 +346,23 @@ func shard(key string, n int) int {
 	h := fnv.New32a()
 	h.Write([]byte(key))
 	return int(h.Sum32() % uint32(n))
+}
+
+// maxBatch bounds how many items of one worker share a transaction.
+const maxBatch = 64
+
+// handleBatch processes the items a worker has in hand in one transaction;
+// if that fails, each is processed alone so one bad message cannot hold
+// back the others.
+func (e *Engine) handleBatch(ctx context.Context, items []InboxItem) {
+	if len(items) > 1 {
+		if err := e.process(ctx, items...); err == nil || ctx.Err() != nil {
+			return
+		}
+	}
+	for _, it := range items {
+		e.handle(ctx, it)
+	}
 }
 
 // handle processes one item, retrying transient failures; an item that

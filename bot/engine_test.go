@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -74,6 +75,7 @@ type Adapter struct {
 	sent  []sent
 	fails []error // returned by the next sends, in order
 	block chan struct{}
+	ok    atomic.Int64 // successful sends
 }
 
 type sent struct {
@@ -113,6 +115,7 @@ func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, erro
 		return bot.Delivery{}, err
 	}
 	a.sent = append(a.sent, sent{o: *o, at: time.Now()})
+	a.ok.Add(1)
 	return bot.Delivery{PlatformID: fmt.Sprintf("p%d", o.ID)}, nil
 }
 

@@ -44,117 +44,158 @@ func Flags(a Analysis) []Flag {
 	return out
 }
 
-// process runs one inbound item through analysis, profile, flags and reply,
-// writing everything in one transaction together with the removal of the
-// item from the inbox: either all of it happened, or none and the item is
-// processed again.
-func (e *Engine) process(ctx context.Context, it InboxItem) error {
+// analyzed is an inbox item with its analysis, ready for its transaction.
+type analyzed struct {
+	it   InboxItem
+	text string
+	a    Analysis
+}
+
+// analyzeItem runs the analyzer outside any transaction: it is the slow,
+// pure part of processing.
+func (e *Engine) analyzeItem(ctx context.Context, it InboxItem) (analyzed, error) {
 	ev := it.Event
-	text := ev.Text
-	if ev.Kind == EventCallback && text == "" {
-		text = ev.Data
+	x := analyzed{it: it, text: ev.Text}
+	if ev.Kind == EventCallback && x.text == "" {
+		x.text = ev.Data
 	}
-	var a Analysis
-	if strings.TrimSpace(text) != "" {
+	if strings.TrimSpace(x.text) != "" {
 		var err error
-		if a, err = e.analyzer.Analyze(ctx, text, ev.From.Lang); err != nil {
-			return fmt.Errorf("analyze: %w", err)
+		if x.a, err = e.analyzer.Analyze(ctx, x.text, ev.From.Lang); err != nil {
+			return x, fmt.Errorf("analyze: %w", err)
 		}
 	}
 	if ev.Kind == EventCallback {
 		if intent, ok := strings.CutPrefix(ev.Data, "intent:"); ok {
-			a.Intent = intent
+			x.a.Intent = intent
 		}
+	}
+	return x, nil
+}
+
+// process runs inbound items through analysis, profile, flags and reply,
+// writing everything in one transaction together with the removal of the
+// items from the inbox: either all of it happened, or none and the items
+// are processed again. Several items of one worker share the transaction
+// (and its fsync); they are applied in order, so a thread stays in order.
+func (e *Engine) process(ctx context.Context, items ...InboxItem) error {
+	xs := make([]analyzed, 0, len(items))
+	for _, it := range items {
+		x, err := e.analyzeItem(ctx, it)
+		if err != nil {
+			return err
+		}
+		xs = append(xs, x)
 	}
 	now := e.now()
 	var enqueued []*Outbound
 	err := e.store.Update(ctx, func(tx Tx) error {
 		enqueued = enqueued[:0]
-		f, err := loadFollower(tx, ev.FollowerKey())
-		if err != nil {
-			return err
-		}
-		th, err := loadThread(tx, &ev, now)
-		if err != nil {
-			return err
-		}
-		logged := ev.Kind != EventStart && ev.Kind != EventStop && strings.TrimSpace(text) != ""
-		if ev.From.ID != "" {
-			f.Observe(&ev, a, now)
-			switch {
-			case ev.Kind == EventStart || a.Intent == IntentOptIn:
-				f.SetConsent(ConsentGiven, now)
-			case ev.Kind == EventStop || a.Intent == IntentOptOut:
-				f.SetConsent(ConsentRevoked, now)
-			}
-			if err := tx.PutFollower(f); err != nil {
-				return err
-			}
-		}
-		th.LastMessage = now
-		if ev.Kind != EventStop {
-			th.LastInbound = now
-		}
-		if logged {
-			th.Messages++
-			in := &Message{
-				Thread: th.Key, Direction: DirIn, PlatformID: ev.ID, Kind: ev.Kind,
-				Follower: f.Key, Author: ev.From.Name, Text: ev.Text, Lang: a.Lang, Analysis: &a, At: now,
-			}
-			if err := tx.AddMessage(in); err != nil {
-				return err
-			}
-			rec := &SentimentRecord{
-				Platform: ev.Platform, Account: ev.Account, Follower: f.Key, Thread: th.Key,
-				MessageID: ev.ID, Lang: a.Lang, Sentiment: a.Sentiment, Intent: a.Intent, At: now,
-			}
-			for _, s := range a.Signals {
-				rec.Signals = append(rec.Signals, s.Name)
-			}
-			if err := tx.AddSentiment(rec); err != nil {
-				return err
-			}
-			for _, fl := range Flags(a) {
-				fl.Thread, fl.Follower, fl.MessageID, fl.Text, fl.Created = th.Key, f.Key, ev.ID, ev.Text, now
-				if err := tx.AddFlag(&fl); err != nil {
-					return err
-				}
-				th.Flagged = max(th.Flagged, fl.Severity)
-			}
-		}
-		if o, err := e.reply(ctx, &ev, a, f, th, now); err != nil {
-			return err
-		} else if o != nil {
-			created, err := tx.Enqueue(o)
+		for _, x := range xs {
+			o, err := e.apply(ctx, tx, x, now)
 			if err != nil {
-				return err
+				return fmt.Errorf("message %d: %w", x.it.Seq, err)
 			}
-			if created {
+			if o != nil {
 				enqueued = append(enqueued, o)
-				th.Messages++
-				out := &Message{
-					Thread: th.Key, Direction: DirOut, Kind: ev.Kind, Follower: f.Key, Author: "bot",
-					Text: o.Text, Lang: o.Lang, Outbound: o.ID, At: now,
-				}
-				if err := tx.AddMessage(out); err != nil {
-					return err
-				}
 			}
 		}
-		if err := tx.PutThread(th); err != nil {
-			return err
-		}
-		return tx.DeleteInbox(it.Seq)
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	e.inboxDepth.Add(-1)
-	e.obs.Processed(ev.Platform, now.Sub(ev.ReceivedAt))
+	e.inboxDepth.Add(-int64(len(xs)))
+	for _, x := range xs {
+		e.obs.Processed(x.it.Event.Platform, now.Sub(x.it.Event.ReceivedAt))
+	}
 	for _, o := range enqueued {
 		e.disp.add(o)
 	}
 	return nil
+}
+
+// apply writes one analysed item in tx and returns the reply it enqueued.
+func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*Outbound, error) {
+	ev, a, text := x.it.Event, x.a, x.text
+	f, err := loadFollower(tx, ev.FollowerKey())
+	if err != nil {
+		return nil, err
+	}
+	th, err := loadThread(tx, &ev, now)
+	if err != nil {
+		return nil, err
+	}
+	logged := ev.Kind != EventStart && ev.Kind != EventStop && strings.TrimSpace(text) != ""
+	if ev.From.ID != "" {
+		f.Observe(&ev, a, now)
+		switch {
+		case ev.Kind == EventStart || a.Intent == IntentOptIn:
+			f.SetConsent(ConsentGiven, now)
+		case ev.Kind == EventStop || a.Intent == IntentOptOut:
+			f.SetConsent(ConsentRevoked, now)
+		}
+		if err := tx.PutFollower(f); err != nil {
+			return nil, err
+		}
+	}
+	th.LastMessage = now
+	if ev.Kind != EventStop {
+		th.LastInbound = now
+	}
+	if logged {
+		th.Messages++
+		in := &Message{
+			Thread: th.Key, Direction: DirIn, PlatformID: ev.ID, Kind: ev.Kind,
+			Follower: f.Key, Author: ev.From.Name, Text: ev.Text, Lang: a.Lang, Analysis: &a, At: now,
+		}
+		if err := tx.AddMessage(in); err != nil {
+			return nil, err
+		}
+		rec := &SentimentRecord{
+			Platform: ev.Platform, Account: ev.Account, Follower: f.Key, Thread: th.Key,
+			MessageID: ev.ID, Lang: a.Lang, Sentiment: a.Sentiment, Intent: a.Intent, At: now,
+		}
+		for _, s := range a.Signals {
+			rec.Signals = append(rec.Signals, s.Name)
+		}
+		if err := tx.AddSentiment(rec); err != nil {
+			return nil, err
+		}
+		for _, fl := range Flags(a) {
+			fl.Thread, fl.Follower, fl.MessageID, fl.Text, fl.Created = th.Key, f.Key, ev.ID, ev.Text, now
+			if err := tx.AddFlag(&fl); err != nil {
+				return nil, err
+			}
+			th.Flagged = max(th.Flagged, fl.Severity)
+		}
+	}
+	o, err := e.reply(ctx, &ev, a, f, th, now)
+	if err != nil {
+		return nil, err
+	}
+	if o != nil {
+		created, err := tx.Enqueue(o)
+		if err != nil {
+			return nil, err
+		}
+		if !created {
+			o = nil
+		} else {
+			th.Messages++
+			out := &Message{
+				Thread: th.Key, Direction: DirOut, Kind: ev.Kind, Follower: f.Key, Author: "bot",
+				Text: o.Text, Lang: o.Lang, Outbound: o.ID, At: now,
+			}
+			if err := tx.AddMessage(out); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := tx.PutThread(th); err != nil {
+		return nil, err
+	}
+	return o, tx.DeleteInbox(x.it.Seq)
 }
 
 // reply decides whether and how the bot answers, and renders the answer.
