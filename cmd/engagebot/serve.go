@@ -162,6 +162,11 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 		}()
 	}
+	polls.Add(1)
+	go func() {
+		defer polls.Done()
+		m.maintain(pollCtx)
+	}()
 	go func() {
 		if err := m.Web.Serve(m.ln); err != nil {
 			errc <- fmt.Errorf("http: %w", err)
@@ -233,4 +238,38 @@ func newRenderer(c *config.Config) (*templates.Renderer, error) {
 		return nil, fmt.Errorf("templates: %w", err)
 	}
 	return r, nil
+}
+
+// maintain purges what the retention settings say is no longer needed:
+// messages older than data.retention, and redelivery keys old enough that
+// no platform still retries them.
+func (m *Main) maintain(ctx context.Context) {
+	const every = time.Hour
+	const dedupeKeep = 7 * 24 * time.Hour // platforms retry for 36 h at most
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := m.DB.PruneDedupe(ctx, time.Now().Add(-dedupeKeep)); err != nil {
+			m.Logger.Warn("prune redelivery keys", "err", err)
+		} else if n > 0 {
+			m.Logger.Info("pruned redelivery keys", "count", n)
+		}
+		if r := m.Config.Data.Retention; r > 0 {
+			var n int
+			err := m.DB.Update(ctx, func(tx bot.Tx) (err error) {
+				n, err = tx.PurgeMessages(time.Now().Add(-r))
+				return err
+			})
+			if err != nil {
+				m.Logger.Warn("purge old messages", "err", err)
+			} else if n > 0 {
+				m.Logger.Info("purged old messages", "count", n, "retention", r)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
