@@ -1,6 +1,7 @@
 package bolt_test
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -160,4 +161,13 @@ func equal[T comparable](t *testing.T, got, want T) {
 	if got != want {
 		t.Fatalf("got %v, want %v", got, want)
 	}
+}
+
+func mustJSON(tb testing.TB, v any) []byte {
+	tb.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
 }

@@ -205,6 +205,20 @@ func testAccept(t *testing.T, open func(t *testing.T) bot.Store) {
 				}
 			})
 		}
+		// Failing transactions alongside make a batching store retry the
+		// others; a retried Accept must still report each item once.
+		for range 4 {
+			wg.Go(func() {
+				for range calls {
+					_ = s.Update(t.Context(), func(tx bot.Tx) error {
+						if err := tx.PutMeta("noise", "x"); err != nil {
+							return err
+						}
+						return errRollback
+					})
+				}
+			})
+		}
 		wg.Wait()
 		close(errs)
 		for err := range errs {
