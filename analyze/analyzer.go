@@ -17,12 +17,11 @@ import (
 // New, is read-only afterwards and so is safe for concurrent use, and it
 // never reaches the network.
 type Analyzer struct {
-	ix        index              // Persian lexicon, cues and vocabulary
-	en        map[string]float64 // English valences: VADER plus ours
-	emoji     map[string]float64 // emoji valences
-	emoticons map[string]bool    // emoticons written with punctuation (":)")
-	negVerbs  map[string]bool    // Persian negative verb forms
-	cueSets   map[string]map[*entry]bool
+	ix        index                // Persian lexicon, cues and vocabulary
+	en        map[string]float64   // English valences: VADER plus ours
+	emoji     map[string]float64   // emoji valences
+	emoticons map[string]bool      // emoticons written with punctuation (":)")
+	negVerbs  map[string]bool      // Persian negative verb forms
 	words     map[string]*wordInfo // see words.go
 
 	vocabPaths []string
@@ -122,14 +121,13 @@ func New(opts ...Option) (*Analyzer, error) {
 	if err := vaderEmoji(a.en, a.emoji); err != nil {
 		return nil, err
 	}
-	a.cueSets = map[string]map[*entry]bool{}
-	for label, terms := range cueTerms {
+	for c, terms := range cueTerms {
 		for _, t := range terms {
 			words := splitWords(Normalize(t))
 			if len(words) == 0 {
 				continue
 			}
-			a.ix.add(&entry{words: words, kind: kCue, label: label})
+			a.ix.add(&entry{words: words, kind: kCue, cue: c})
 		}
 	}
 

@@ -1,37 +1,39 @@
 package analyze
 
-// cue labels: evidence that intent.go and signals.go weigh. Terms are
-// normalised on load, so any spelling works here; a trailing " v" is not
-// used: verb cues are listed in verbCues.
+// cue identifies a class of evidence that intent.go and signals.go weigh.
+// Terms are normalised on load, so any spelling works in cueTerms.
+type cue int
+
 const (
-	cGreeting  = "greeting"
-	cThanks    = "thanks"
-	cPraise    = "praise"
-	cComplaint = "complaint"
-	cPrice     = "price"
-	cWhere     = "where"
-	cProductQ  = "product_q"
-	cHuman     = "human"
-	cMedical   = "medical"
-	cOptOut    = "opt_out"
-	cOptIn     = "opt_in"
-	cQuestion  = "question"   // question words
-	cHypo      = "hypo"       // if, might: a hypothetical, not a report
-	cExpPast   = "exp_past"   // a past experience: got, gave me, گرفتم
-	cExp       = "exp"        // a present experience: I have, دارم
-	cIntake    = "intake"     // taking a medicine: after taking, خوردم
-	cCause     = "cause"      // causes, باعث
-	cAENeg     = "ae_neg"     // no, without, بدون: no side effect
-	cLegal     = "legal"      // legal threat
-	cSelfHarm  = "self_harm"  // self-harm
-	cSpam      = "spam"       // spam
-	cAbuse     = "abuse"      // profanity or insult
-	cFirstPers = "first_pers" // I, my, من: the writer speaks of themself
-	cResolved  = "resolved"   // خوب شد, cleared up: the effect went away
+	cGreeting cue = iota
+	cThanks
+	cPraise
+	cComplaint
+	cPrice
+	cWhere
+	cProductQ
+	cHuman
+	cMedical
+	cOptOut
+	cOptIn
+	cQuestion  // question words
+	cHypo      // if, might: a hypothetical, not a report
+	cExpPast   // a past experience: got, gave me, گرفتم
+	cExp       // a present experience: I have, دارم
+	cIntake    // taking a medicine: after taking, خوردم
+	cCause     // causes, باعث
+	cAENeg     // no, without, بدون: no side effect
+	cLegal     // legal threat
+	cSelfHarm  // self-harm
+	cSpam      // spam
+	cAbuse     // profanity or insult
+	cFirstPers // I, my, من: the writer speaks of themself
+	cResolved  // خوب شد, cleared up: the effect went away
+	numCues
 )
 
 // cueTerms: words and phrases per cue. Written for this project.
-var cueTerms = map[string][]string{
+var cueTerms = map[cue][]string{
 	cGreeting: {"سلام", "درود", "وقت بخیر", "وقتتون بخیر", "صبح بخیر", "عصر بخیر", "شب بخیر", "روز بخیر",
 		"سلام علیکم", "hi", "hello", "hey", "hiya", "good morning", "good evening", "good afternoon",
 		"greetings", "salam", "dorood", "howdy", "yo"},

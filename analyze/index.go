@@ -26,6 +26,7 @@ type entry struct {
 	kind  kind
 	score float64
 	label string
+	cue   cue // for kCue
 	// verb marks a term whose last word is a Persian verb stem: it then
 	// accepts the prefixes می/نمی/ن/ب and the person endings, and a negative
 	// prefix (نمی, ن) negates it (دوست نداشتم).

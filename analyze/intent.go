@@ -35,7 +35,7 @@ func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
 		question = question || q
 	}
 	short := f.words <= 4
-	explicit := func(c string) bool {
+	explicit := func(c cue) bool {
 		for _, m := range f.cues[c] {
 			if !shortOnly[m.e.words[0]] || len(m.e.words) > 1 || short {
 				return true
@@ -43,7 +43,7 @@ func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
 		}
 		return false
 	}
-	strong := func(c string, set map[string]bool) bool {
+	strong := func(c cue, set map[string]bool) bool {
 		for _, m := range f.cues[c] {
 			if set[joinWords(m.e.words)] {
 				return true

@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"unicode/utf8"
+
 	"engagebot/bot"
 )
 
@@ -17,15 +19,15 @@ func (a *Analyzer) detectLang(toks []token, hint string) string {
 		if t.kind != tokWord {
 			continue
 		}
-		for _, r := range t.s {
-			switch {
-			case isArabicLetter(r):
-				arabic++
-			case r < 0x250 && isLetter(r):
-				latin++
-			case r >= 0x250 && isLetter(r):
-				other++
-			}
+		// A word's script is its first letter's; weigh it by length.
+		r, _ := utf8.DecodeRuneInString(t.s)
+		switch {
+		case isArabicLetter(r):
+			arabic += len(t.s) / 2
+		case r < 0x250 && isLetter(r):
+			latin += len(t.s)
+		case r >= 0x250 && isLetter(r):
+			other += utf8.RuneCountInString(t.s)
 		}
 		switch {
 		case t.arabic():

@@ -13,7 +13,7 @@ type facts struct {
 	medicines []string
 	topics    []string
 	effects   []match
-	cues      map[string][]match
+	cues      [numCues][]match
 	sentence  []int  // sentence number of each token (split at . ! ? ;)
 	clause    []int  // clause number of each token (also split at , and ولی/but)
 	question  []bool // per sentence: asks something
@@ -21,7 +21,7 @@ type facts struct {
 	norm      string // the normalised text, lower case
 }
 
-func (f *facts) has(c string) bool { return len(f.cues[c]) > 0 }
+func (f *facts) has(c cue) bool { return len(f.cues[c]) > 0 }
 
 // muted marks the tokens of effects named in a question or a hypothetical,
 // which carry no sentiment (see Analyzer.sentiment).
@@ -42,7 +42,7 @@ func (f *facts) muted(buf []bool) []bool {
 }
 
 // inSentence reports a cue match in sentence s (optionally only clause c).
-func (f *facts) inSentence(c string, s int, clause int) bool {
+func (f *facts) inSentence(c cue, s int, clause int) bool {
 	for _, m := range f.cues[c] {
 		if f.sentence[m.start] == s && (clause < 0 || f.clause[m.start] == clause) {
 			return true
@@ -52,7 +52,7 @@ func (f *facts) inSentence(c string, s int, clause int) bool {
 }
 
 func (a *Analyzer) facts(toks []token, ms []match) facts {
-	f := facts{cues: map[string][]match{}}
+	var f facts
 	f.sentence = make([]int, len(toks))
 	f.clause = make([]int, len(toks))
 	s, c := 0, 0
@@ -97,7 +97,7 @@ func (a *Analyzer) facts(toks []token, ms []match) facts {
 		case kEffect:
 			f.effects = append(f.effects, m)
 		case kCue:
-			f.cues[m.e.label] = append(f.cues[m.e.label], m)
+			f.cues[m.e.cue] = append(f.cues[m.e.cue], m)
 		}
 	}
 	// A sentence that opens with a question word or contains آیا asks.
@@ -250,6 +250,9 @@ func (a *Analyzer) expNegated(toks []token, f *facts, s int) bool {
 // or "link", is too common in honest messages).
 func (a *Analyzer) spam(toks []token, f *facts) (string, bool) {
 	n := f.norm
+	if strings.IndexByte(n, '/') < 0 && !strings.Contains(n, "www.") {
+		goto cues
+	}
 	for _, l := range []string{"http://", "https://", "www.", "t.me/", "bit.ly/", ".com/", ".ir/"} {
 		if i := strings.Index(n, l); i >= 0 {
 			end := strings.IndexByte(n[i:], ' ')
@@ -259,6 +262,7 @@ func (a *Analyzer) spam(toks []token, f *facts) (string, bool) {
 			return n[i : i+end], true
 		}
 	}
+cues:
 	if ms := f.cues[cSpam]; len(ms) >= 2 {
 		return span(toks, ms[0].start, ms[0].end), true
 	}
