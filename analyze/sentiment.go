@@ -168,6 +168,9 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 	score := sum / math.Sqrt(sum*sum+alpha)
 	score = math.Max(-1, math.Min(1, score))
 	score = math.Round(score*10000) / 10000
+	if score == 0 {
+		score = 0 // not -0, which JSON would print as "-0"
+	}
 	label := bot.SentimentNeutral
 	switch {
 	case score >= neutralBand:
