@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -25,6 +26,9 @@ const (
 // is stored together with its next_offset_id, so the offset advances only
 // after the updates are stored and a restart resumes where it was.
 func (p *Poller) Run(ctx context.Context) error {
+	if p.inbox == nil {
+		return fmt.Errorf("rubika: account %s: polling needs an inbox", p.name)
+	}
 	offset, ok := p.loadOffset(ctx)
 	if !ok {
 		return nil

@@ -78,10 +78,10 @@ func NewConfig() *Config {
 		PollTimeout:          30 * time.Second,
 		PollLimit:            100,
 		RequestTimeout:       30 * time.Second,
-		RateLimit:            Rate{Count: 30, Per: time.Second},
-		PrivateChatRateLimit: Rate{Count: 1, Per: time.Second},
-		GroupRateLimit:       Rate{Count: 20, Per: time.Minute},
-		ChannelRateLimit:     Rate{Count: 20, Per: time.Minute},
+		RateLimit:            "30/s",
+		PrivateChatRateLimit: "1/s",
+		GroupRateLimit:       "20/m",
+		ChannelRateLimit:     "20/m",
 	}
 }
 
@@ -128,6 +128,17 @@ func (c *Config) Validate() error {
 	}
 	if c.Username != "" && strings.ContainsAny(c.Username, "@ ") {
 		bad("username", `must be the bare username, without "@"`)
+	}
+	for _, r := range []struct {
+		key  string
+		rate Rate
+	}{
+		{"rate_limit", c.RateLimit}, {"private_chat_rate_limit", c.PrivateChatRateLimit},
+		{"group_rate_limit", c.GroupRateLimit}, {"channel_rate_limit", c.ChannelRateLimit},
+	} {
+		if _, err := r.rate.Parse(); err != nil {
+			bad(r.key, err.Error())
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -39,6 +39,7 @@ func TestConfigValidate(t *testing.T) {
 		{func(c *Config) { c.PollLimit = 0 }, "poll_limit"},
 		{func(c *Config) { c.RequestTimeout = 0 }, "request_timeout"},
 		{func(c *Config) { c.Username = "@bot" }, "username"},
+		{func(c *Config) { c.GroupRateLimit = "20 per minute" }, "group_rate_limit"},
 	} {
 		c := NewConfig()
 		c.Token, c.WebhookSecret = "123:abc", "0123456789abcdef"
@@ -51,34 +52,26 @@ func TestConfigValidate(t *testing.T) {
 	}
 }
 
-func TestRateText(t *testing.T) {
+func TestRateParse(t *testing.T) {
 	for i, tc := range []struct {
-		in   string
-		want Rate
+		in   Rate
+		want bot.Rate
 		bad  bool
 	}{
-		{"30/s", Rate{Count: 30, Per: time.Second}, false},
-		{"20/m", Rate{Count: 20, Per: time.Minute}, false},
-		{"100/90s", Rate{Count: 100, Per: 90 * time.Second}, false},
-		{" 2 / 1s ", Rate{Count: 2, Per: time.Second}, false},
-		{"0", Rate{}, false},
-		{"", Rate{}, false},
-		{"30", Rate{}, true},
-		{"x/s", Rate{}, true},
-		{"3/0s", Rate{}, true},
-		{"3/fortnight", Rate{}, true},
+		{"30/s", bot.Rate{Count: 30, Per: time.Second}, false},
+		{"20/m", bot.Rate{Count: 20, Per: time.Minute}, false},
+		{"100/90s", bot.Rate{Count: 100, Per: 90 * time.Second}, false},
+		{" 2 / 1s ", bot.Rate{Count: 2, Per: time.Second}, false},
+		{"0", bot.Rate{}, false},
+		{"", bot.Rate{}, true},
+		{"30", bot.Rate{}, true},
+		{"x/s", bot.Rate{}, true},
+		{"3/0s", bot.Rate{}, true},
+		{"3/fortnight", bot.Rate{}, true},
 	} {
-		var r Rate
-		err := r.UnmarshalText([]byte(tc.in))
-		if (err != nil) != tc.bad || r != tc.want {
-			t.Errorf("%d: %q = %+v, %v; want %+v bad=%v", i, tc.in, r, err, tc.want, tc.bad)
-		}
-		if !tc.bad {
-			b, _ := r.MarshalText()
-			var back Rate
-			if err := back.UnmarshalText(b); err != nil || back != r {
-				t.Errorf("%d: round trip %q -> %+v, %v", i, b, back, err)
-			}
+		got, err := tc.in.Parse()
+		if (err != nil) != tc.bad || got != tc.want {
+			t.Errorf("%d: %q = %+v, %v; want %+v bad=%v", i, tc.in, got, err, tc.want, tc.bad)
 		}
 	}
 }

@@ -45,6 +45,9 @@ const (
 
 // Run polls until ctx is done; it returns nil then.
 func (p *Poller) Run(ctx context.Context) error {
+	if p.inbox == nil {
+		return fmt.Errorf("telegram: account %s: polling needs an inbox", p.name)
+	}
 	offset, ok := p.loadOffset(ctx)
 	if !ok {
 		return nil

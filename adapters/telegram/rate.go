@@ -11,23 +11,22 @@ import (
 
 // Rate is a sending limit written as "COUNT/PERIOD" in config.yaml: "30/s",
 // "1/s", "20/m", "100/90s". PERIOD is a Go duration; a bare unit means one
-// of it. "0" or "" means unlimited.
-type Rate bot.Rate
+// of it. "0" means unlimited.
+type Rate string
 
-// UnmarshalText parses "COUNT/PERIOD".
-func (r *Rate) UnmarshalText(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if s == "" || s == "0" {
-		*r = Rate{}
-		return nil
+// Parse reads the rate.
+func (r Rate) Parse() (bot.Rate, error) {
+	s := strings.TrimSpace(string(r))
+	if s == "0" {
+		return bot.Rate{}, nil
 	}
 	count, period, ok := strings.Cut(s, "/")
 	if !ok {
-		return fmt.Errorf("rate %q: want COUNT/PERIOD, e.g. 30/s or 20/m", s)
+		return bot.Rate{}, fmt.Errorf("want COUNT/PERIOD such as 30/s or 20/m, got %q", s)
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(count))
 	if err != nil || n < 0 {
-		return fmt.Errorf("rate %q: count must be a whole number >= 0", s)
+		return bot.Rate{}, fmt.Errorf("count must be a whole number >= 0, got %q", count)
 	}
 	period = strings.TrimSpace(period)
 	if period != "" && (period[0] < '0' || period[0] > '9') {
@@ -35,16 +34,13 @@ func (r *Rate) UnmarshalText(b []byte) error {
 	}
 	d, err := time.ParseDuration(period)
 	if err != nil || d <= 0 {
-		return fmt.Errorf("rate %q: period must be a positive duration such as s, m or 90s", s)
+		return bot.Rate{}, fmt.Errorf("period must be a positive duration such as s, m or 90s, got %q", s)
 	}
-	*r = Rate{Count: n, Per: d}
-	return nil
+	return bot.Rate{Count: n, Per: d}, nil
 }
 
-// MarshalText writes the rate back as "COUNT/PERIOD".
-func (r Rate) MarshalText() ([]byte, error) {
-	if r.Count <= 0 || r.Per <= 0 {
-		return []byte("0"), nil
-	}
-	return []byte(strconv.Itoa(r.Count) + "/" + r.Per.String()), nil
+// rate is Parse for a validated value.
+func (r Rate) rate() bot.Rate {
+	br, _ := r.Parse()
+	return br
 }

@@ -75,15 +75,14 @@ var (
 )
 
 // New builds the adapter of account name. It does not reach the network.
+// deps.Inbox may be nil for an adapter that only sends or registers its
+// webhook (the CLI); it then refuses deliveries and does not poll.
 func New(name string, cfg *Config, deps bot.AdapterDeps) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("telegram: account %s: %w", name, err)
 	}
 	if missing := cfg.MissingSecrets(); len(missing) > 0 {
 		return nil, fmt.Errorf("telegram: account %s: missing %s", name, strings.Join(missing, ", "))
-	}
-	if deps.Inbox == nil {
-		return nil, fmt.Errorf("telegram: account %s: no inbox", name)
 	}
 	botID, err := botIDOf(cfg.Token)
 	if err != nil {
@@ -125,11 +124,11 @@ func (a *Adapter) Account() string { return a.name }
 // per bot, 1/s per private chat, 20/min per group).
 func (a *Adapter) Limits() bot.Limits {
 	return bot.Limits{
-		Account: bot.Rate(a.cfg.RateLimit),
+		Account: a.cfg.RateLimit.rate(),
 		Chat: map[bot.ChatType]bot.Rate{
-			bot.ChatPrivate: bot.Rate(a.cfg.PrivateChatRateLimit),
-			bot.ChatGroup:   bot.Rate(a.cfg.GroupRateLimit),
-			bot.ChatChannel: bot.Rate(a.cfg.ChannelRateLimit),
+			bot.ChatPrivate: a.cfg.PrivateChatRateLimit.rate(),
+			bot.ChatGroup:   a.cfg.GroupRateLimit.rate(),
+			bot.ChatChannel: a.cfg.ChannelRateLimit.rate(),
 		},
 		// No burst: Telegram answers a burst to one chat with 429.
 		Burst: 1,

@@ -50,6 +50,10 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "wrong secret token", http.StatusForbidden)
 		return
 	}
+	if a.inbox == nil {
+		http.Error(w, "not receiving", http.StatusServiceUnavailable)
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
 	if err != nil {
 		var mbe *http.MaxBytesError
