@@ -81,7 +81,6 @@ type options struct {
 	now           func() time.Time
 	logger        *slog.Logger
 	timeout       time.Duration
-	noSync        bool
 	maxBatchSize  int
 	maxBatchDelay time.Duration
 }
@@ -106,11 +105,6 @@ func WithBatch(size int, delay time.Duration) Option {
 	return func(o *options) { o.maxBatchSize, o.maxBatchDelay = size, delay }
 }
 
-// WithNoSync skips fsync on commit. THIS IS UNSAFE: a crash or power loss
-// can lose acknowledged events or corrupt the file. It exists for
-// benchmarks and throwaway test data only; never use it in a service.
-func WithNoSync() Option { return func(o *options) { o.noSync = true } }
-
 // Open opens or creates the database file at path, checks its schema
 // version and creates missing buckets. When another process holds the file
 // it returns an error wrapping ErrInUse.
@@ -124,7 +118,6 @@ func Open(path string, opts ...Option) (*DB, error) {
 	}
 	bdb, err := bbolt.Open(path, 0o600, &bbolt.Options{
 		Timeout:      o.timeout,
-		NoSync:       o.noSync,
 		FreelistType: bbolt.FreelistMapType,
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
@@ -168,6 +161,9 @@ func (db *DB) init() error {
 			db.logger.Info("bolt: creating database", "path", db.path, "schema", SchemaVersion)
 		case version < SchemaVersion:
 			for v := version; v < SchemaVersion; v++ {
+				if v-1 >= len(migrations) {
+					return fmt.Errorf("no migration from schema version %d", v)
+				}
 				db.logger.Info("bolt: migrating", "path", db.path, "from", v, "to", v+1)
 				if err := migrations[v-1](tx); err != nil {
 					return fmt.Errorf("migrate %d to %d: %w", v, v+1, err)
