@@ -74,7 +74,9 @@ func tgPush(t *testing.T, fake *telegramtest.Server, mode string, u *telegramtes
 	}
 }
 
-func hasPersian(s string) bool { return strings.ContainsAny(s, "اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی") }
+func hasPersian(s string) bool {
+	return strings.ContainsAny(s, "اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")
+}
 
 func TestTelegram_PersianMessageGetsThreadedPersianReply(t *testing.T) {
 	for _, mode := range tgModes {
