@@ -26,10 +26,18 @@ const (
 	famHide     = "hide"
 )
 
-// budget is what X said is left of an endpoint's allowance.
+// budget is what X said is left of an endpoint's allowance, and the calls
+// to it in flight, which X may not have counted yet.
 type budget struct {
 	remaining int
-	reset     time.Time
+	reset     time.Time // zero: unknown
+	inflight  int
+	wake      chan struct{} // closed when a call ends
+	// limited is the last 429 and limitedGen counts them: calls that were
+	// waiting when one came back are refused with it instead of probing
+	// one after another into the same exhausted window.
+	limited    *bot.SendError
+	limitedGen int
 }
 
 // apiError is X's error body: v2 problem fields, or the v1.1-style
@@ -47,9 +55,12 @@ type apiError struct {
 // call makes one signed v2 request and decodes a 2xx answer into out.
 // Failures are *bot.SendError.
 func (a *Adapter) call(ctx context.Context, family, method, path string, query url.Values, body, out any) error {
-	if err := a.take(family); err != nil {
+	release, err := a.take(ctx, family)
+	if err != nil {
 		return err
 	}
+	var answer http.Header // the headers X answered with, if any
+	defer func() { release(answer) }()
 	u := a.cfg.APIBase + path
 	if len(query) > 0 {
 		u += "?" + query.Encode()
@@ -89,9 +100,9 @@ func (a *Adapter) call(ctx context.Context, family, method, path string, query u
 		return &bot.SendError{Kind: bot.SendTemporary, Code: "network", Err: err}
 	}
 	defer resp.Body.Close()
+	answer = resp.Header
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if resp.StatusCode/100 == 2 {
-		a.observe(family, resp.Header)
 		if err == nil {
 			err = json.Unmarshal(raw, out)
 		}
@@ -112,9 +123,13 @@ func (a *Adapter) call(ctx context.Context, family, method, path string, query u
 	case bot.SendUnauthorized:
 		a.setAuthErr(se)
 	case bot.SendRateLimited:
-		// The dispatcher waits RetryAfter; what we knew is stale.
+		// The dispatcher waits RetryAfter; what we knew is stale, and the
+		// calls waiting behind this one are refused with it.
+		answer = nil
 		a.mu.Lock()
-		delete(a.budgets, family)
+		b := a.budgets[family]
+		b.reset, b.limited = time.Time{}, se
+		b.limitedGen++
 		a.mu.Unlock()
 	}
 	return se
@@ -153,38 +168,83 @@ func (a *Adapter) classify(status int, raw []byte, h http.Header) *bot.SendError
 	return se
 }
 
-// take spends one call of a family's allowance, or refuses while only
-// the reserve is left before X's reset.
-func (a *Adapter) take(family string) error {
-	now := a.now()
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	b := a.budgets[family]
-	if b == nil || !now.Before(b.reset) {
-		return nil
+// take reserves one call of a family's allowance and returns the function
+// that ends it with X's answer headers (nil for none). While the allowance
+// is known, it refuses when only the reserve is left, counting the calls
+// in flight as spent. While it is unknown (at start, after a reset or a
+// 429), one call goes alone and the others wait for its answer, so a burst
+// cannot overrun a limit it has not heard of yet.
+func (a *Adapter) take(ctx context.Context, family string) (func(http.Header), error) {
+	gen := -1 // the 429 count when this call started waiting
+	for {
+		a.mu.Lock()
+		b := a.budgets[family]
+		if b == nil {
+			b = &budget{}
+			a.budgets[family] = b
+		}
+		now := a.now()
+		if gen >= 0 && b.limitedGen > gen {
+			se := *b.limited
+			a.mu.Unlock()
+			return nil, &se
+		}
+		known := !b.reset.IsZero() && now.Before(b.reset)
+		if known && b.remaining-b.inflight <= a.cfg.RateLimitReserve {
+			reset := b.reset
+			left := b.remaining - b.inflight
+			a.mu.Unlock()
+			return nil, &bot.SendError{Kind: bot.SendRateLimited, RetryAfter: ceilSecond(reset.Sub(now)), Code: "allowance_brake",
+				Err: fmt.Errorf("x: %d calls left to %s until %s; holding", left, family, reset.UTC().Format(time.RFC3339))}
+		}
+		if known || b.inflight == 0 {
+			b.inflight++
+			a.mu.Unlock()
+			return func(h http.Header) { a.release(b, h) }, nil
+		}
+		if gen < 0 {
+			gen = b.limitedGen
+		}
+		if b.wake == nil {
+			b.wake = make(chan struct{})
+		}
+		wake := b.wake
+		a.mu.Unlock()
+		select {
+		case <-wake:
+		case <-ctx.Done():
+			return nil, &bot.SendError{Kind: bot.SendTemporary, Code: "canceled", Err: fmt.Errorf("x: waiting for %s allowance: %w", family, ctx.Err())}
+		}
 	}
-	if b.remaining <= a.cfg.RateLimitReserve {
-		wait := ceilSecond(b.reset.Sub(now))
-		return &bot.SendError{Kind: bot.SendRateLimited, RetryAfter: wait, Code: "allowance_brake",
-			Err: fmt.Errorf("x: %d calls left to %s until %s; holding", b.remaining, family, b.reset.UTC().Format(time.RFC3339))}
-	}
-	b.remaining--
-	return nil
 }
 
-// observe records the allowance X reported.
-func (a *Adapter) observe(family string, h http.Header) {
+// release ends a call and records the allowance X reported. Within one
+// window the lowest report wins, since answers may arrive out of order.
+func (a *Adapter) release(b *budget, h http.Header) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b.inflight--
+	if b.wake != nil {
+		close(b.wake)
+		b.wake = nil
+	}
 	rem, ok1 := header(h, "x-rate-limit-remaining")
 	reset, ok2 := header(h, "x-rate-limit-reset")
 	if !ok1 || !ok2 {
 		return
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.budgets[family] = &budget{remaining: rem, reset: time.Unix(int64(reset), 0)}
+	switch r := time.Unix(int64(reset), 0); {
+	case r.After(b.reset):
+		b.remaining, b.reset = rem, r
+	case r.Equal(b.reset):
+		b.remaining = min(b.remaining, rem)
+	}
 }
 
 func header(h http.Header, name string) (int, bool) {
+	if h == nil {
+		return 0, false
+	}
 	n, err := strconv.Atoi(strings.TrimSpace(h.Get(name)))
 	return n, err == nil && n >= 0
 }

@@ -64,6 +64,10 @@ type Config struct {
 	// SendRate limits all sends of the account together. POST /2/tweets
 	// allows 100 per 15 minutes per user.
 	SendRate bot.Rate `yaml:"send_rate"`
+	// SendBurst lets this many sends go at once before send_rate's spacing
+	// applies, so a few answers at the same moment do not queue for
+	// minutes; x-rate-limit-remaining still guards X's own allowance.
+	SendBurst int `yaml:"send_burst"`
 	// DMRate limits DMs to one person. X allows 15 DMs per 15 minutes
 	// per user in all.
 	DMRate bot.Rate `yaml:"dm_rate"`
@@ -81,6 +85,7 @@ func newConfig() *Config {
 		MaxThreadParts: 4,
 		RateLimitWait:  time.Minute,
 		SendRate:       bot.Rate{Count: 100, Per: 15 * time.Minute},
+		SendBurst:      10,
 		DMRate:         bot.Rate{Count: 15, Per: 15 * time.Minute},
 	}
 }
@@ -126,6 +131,9 @@ func (c *Config) Validate() error {
 	}
 	if c.SendRate.Count < 0 || c.SendRate.Per < 0 {
 		bad("send_rate", "count and per must not be negative")
+	}
+	if c.SendBurst < 1 {
+		bad("send_burst", "must be at least 1")
 	}
 	if c.DMRate.Count < 0 || c.DMRate.Per < 0 {
 		bad("dm_rate", "count and per must not be negative")

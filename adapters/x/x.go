@@ -124,7 +124,7 @@ func (a *Adapter) Limits() bot.Limits {
 	return bot.Limits{
 		Account: a.cfg.SendRate,
 		Chat:    map[bot.ChatType]bot.Rate{bot.ChatPrivate: a.cfg.DMRate},
-		Burst:   1,
+		Burst:   a.cfg.SendBurst,
 	}
 }
 

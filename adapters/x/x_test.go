@@ -397,3 +397,27 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentBurstDoesNotOverrunAnUnknownAllowance(t *testing.T) {
+	e := newEnv(t, nil, nil, xtest.WithLimit("dm", 5, 15*time.Minute))
+	type result struct{ err error }
+	results := make(chan result, 12)
+	for i := range 12 {
+		_, id, from := e.fake.DMBody(xtest.DM{Text: "hi"})
+		go func() {
+			_, err := e.a.Send(context.Background(), &bot.Outbound{Chat: from, ChatType: bot.ChatPrivate, Kind: bot.OutReply, ReplyTo: id, Text: fmt.Sprint("answer ", i)})
+			results <- result{err}
+		}()
+	}
+	sent := 0
+	for range 12 {
+		if r := <-results; r.err == nil {
+			sent++
+		} else if se := sendErr(t, r.err); se.Kind != bot.SendRateLimited {
+			t.Errorf("%v, want rate limited", r.err)
+		}
+	}
+	if sent != 5 || e.fake.OverLimit() != 0 {
+		t.Fatalf("sent %d with %d over the limit; want 5 and 0", sent, e.fake.OverLimit())
+	}
+}

@@ -94,6 +94,16 @@ type limit struct {
 	used   int
 }
 
+// end is when the window resets: X reports it in whole epoch seconds, so
+// the window ends on the second after start+window.
+func (l *limit) end() time.Time {
+	e := l.start.Add(l.window)
+	if t := e.Truncate(time.Second); t.Before(e) {
+		return t.Add(time.Second)
+	}
+	return e
+}
+
 // Server is the fake. Call NewServer.
 type Server struct {
 	// URL is the API base to configure as api_base.
@@ -300,7 +310,7 @@ func (s *Server) handle(rec *httptest.ResponseRecorder, r *http.Request, body []
 	lim := s.limits[family]
 	over := false
 	if lim != nil {
-		if lim.start.IsZero() || !now.Before(lim.start.Add(lim.window)) {
+		if lim.start.IsZero() || !now.Before(lim.end()) {
 			lim.start, lim.used = now, 0
 		}
 		lim.used++
@@ -311,7 +321,7 @@ func (s *Server) handle(rec *httptest.ResponseRecorder, r *http.Request, body []
 		remaining := max(0, lim.max-lim.used)
 		rec.Header().Set("x-rate-limit-limit", strconv.Itoa(lim.max))
 		rec.Header().Set("x-rate-limit-remaining", strconv.Itoa(remaining))
-		rec.Header().Set("x-rate-limit-reset", strconv.FormatInt(lim.start.Add(lim.window).Unix(), 10))
+		rec.Header().Set("x-rate-limit-reset", strconv.FormatInt(lim.end().Unix(), 10))
 	}
 	s.mu.Unlock()
 
