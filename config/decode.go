@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding"
 	"fmt"
 	"os"
 	"reflect"
@@ -20,9 +21,21 @@ func decodeStrict(n *yaml.Node, out any, path string) error {
 
 var durationType = reflect.TypeOf(time.Duration(0))
 
+var textUnmarshaler = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+
 func decodeValue(n *yaml.Node, v reflect.Value, path string) error {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
+	}
+	// Types that parse themselves from text (rates, severities) take a scalar.
+	if v.Addr().Type().Implements(textUnmarshaler) && v.Type() != durationType {
+		if n.Kind != yaml.ScalarNode {
+			return &KeyError{Key: path, Reason: "must be a single value"}
+		}
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+			return &KeyError{Key: path, Reason: err.Error()}
+		}
+		return nil
 	}
 	if v.Kind() == reflect.Struct && v.Type() != reflect.TypeOf(time.Time{}) {
 		if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
