@@ -154,14 +154,26 @@ func FuzzSplit(f *testing.F) {
 		if limit < 2 || limit > 1000 {
 			return
 		}
-		for _, p := range x.Split(text, limit, "weighted") {
+		parts := x.Split(text, limit, "weighted")
+		if strings.TrimSpace(text) == "" {
+			if len(parts) != 1 || parts[0] != "" {
+				t.Fatalf("Split(blank) = %q", parts)
+			}
+			return
+		}
+		wordsFit := true
+		for _, w := range strings.Fields(text) {
+			wordsFit = wordsFit && x.Length(w, "weighted") <= limit
+		}
+		for _, p := range parts {
 			if p == "" || (x.Length(p, "weighted") > limit && len([]rune(p)) > 1 && !containsURL(p)) {
 				t.Fatalf("part %q of %q over %d", p, text, limit)
 			}
 		}
+		if wordsFit && strings.Join(strings.Fields(strings.Join(parts, " ")), " ") != strings.Join(strings.Fields(text), " ") {
+			t.Fatalf("Split(%q, %d) = %q: a word was cut or lost", text, limit, parts)
+		}
 	})
 }
 
-func containsURL(s string) bool {
-	return strings.Contains(s, "http://") || strings.Contains(s, "https://")
-}
+func containsURL(s string) bool { return strings.Contains(s, "http://") || strings.Contains(s, "https://") }

@@ -3,6 +3,7 @@ package x
 import (
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -11,9 +12,28 @@ import (
 const urlLen = 23
 
 var (
-	urlRE   = regexp.MustCompile(`https?://[^\s]+`)
-	tokenRE = regexp.MustCompile(`\S+\s*`)
+	urlRE = regexp.MustCompile(`https?://[^\s]+`)
 )
+
+// tokens cuts s into words, each with the spaces after it (unicode
+// spaces, as strings.Fields; a zero-width non-joiner inside a Persian word
+// is not one).
+func tokens(s string) []string {
+	var out []string
+	start, inSpace := 0, false
+	for i, r := range s {
+		sp := unicode.IsSpace(r)
+		if !sp && inSpace && i > start {
+			out = append(out, s[start:i])
+			start = i
+		}
+		inSpace = sp
+	}
+	if start < len(s) {
+		out = append(out, s[start:])
+	}
+	return out
+}
 
 // light are the code point ranges X counts as 1 in weighted counting
 // (twitter-text's configuration v3): Latin, Greek, Cyrillic, Hebrew,
@@ -66,7 +86,7 @@ func Split(text string, limit int, counting string) []string {
 		}
 		cur = ""
 	}
-	for _, tok := range tokenRE.FindAllString(text, -1) {
+	for _, tok := range tokens(text) {
 		if Length(strings.TrimSpace(cur+tok), counting) <= limit {
 			cur += tok
 			continue
@@ -92,7 +112,7 @@ func Shorten(text string, limit int, counting string) string {
 	const ell = "…"
 	room := limit - Length(ell, counting)
 	out := ""
-	for _, tok := range tokenRE.FindAllString(text, -1) {
+	for _, tok := range tokens(text) {
 		if Length(strings.TrimSpace(out+tok), counting) > room {
 			break
 		}
@@ -107,12 +127,12 @@ func Shorten(text string, limit int, counting string) string {
 // cutRunes is the longest prefix of s (at least one rune) within limit.
 func cutRunes(s string, limit int, counting string) string {
 	end := 0
-	for i, r := range s {
-		next := i + utf8.RuneLen(r)
-		if end > 0 && Length(s[:next], counting) > limit {
+	for end < len(s) {
+		_, size := utf8.DecodeRuneInString(s[end:]) // size 1 for invalid bytes
+		if end > 0 && Length(s[:end+size], counting) > limit {
 			break
 		}
-		end = next
+		end += size
 	}
 	return s[:end]
 }

@@ -421,3 +421,15 @@ func TestConcurrentBurstDoesNotOverrunAnUnknownAllowance(t *testing.T) {
 		t.Fatalf("sent %d with %d over the limit; want 5 and 0", sent, e.fake.OverLimit())
 	}
 }
+
+func TestHideReply(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	ev := mention(t, e, "@brand buy cheap pills at spam.example")
+	d, err := e.a.Send(context.Background(), &bot.Outbound{Chat: ev.Chat, ChatType: bot.ChatPublic, Kind: bot.OutHide, ReplyTo: ev.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := e.fake.Sent(); len(s) != 1 || s[0].Kind != "hide" || s[0].ID != ev.ID || d.PlatformID != ev.ID {
+		t.Fatalf("fake got %+v, want %s hidden", s, ev.ID)
+	}
+}
