@@ -176,4 +176,6 @@ func FuzzSplit(f *testing.F) {
 	})
 }
 
-func containsURL(s string) bool { return strings.Contains(s, "http://") || strings.Contains(s, "https://") }
+func containsURL(s string) bool {
+	return strings.Contains(s, "http://") || strings.Contains(s, "https://")
+}
