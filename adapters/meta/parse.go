@@ -139,7 +139,8 @@ func (t *flexTime) UnmarshalJSON(b []byte) error {
 // ParseWebhook turns a webhook body into events for account of platform.
 // ownID is our Page or Instagram account id: echoes and comments written
 // by it are dropped. Events without an answerable meaning (reads,
-// deliveries, reactions, referrals, likes) are dropped too. It returns an
+// deliveries, reactions, referrals, likes) are dropped too, and so are
+// entries for another Page or account than ownID. It returns an
 // error only when the body is not a Meta webhook envelope.
 func ParseWebhook(platform, account, ownID string, body []byte) ([]bot.Event, error) {
 	var env envelope
@@ -152,6 +153,11 @@ func ParseWebhook(platform, account, ownID string, body []byte) ([]bot.Event, er
 	base := bot.Event{Platform: platform, Account: account}
 	var events []bot.Event
 	for _, en := range env.Entry {
+		if en.ID != "" && ownID != "" && en.ID != ownID {
+			// Another Page or account of the same app shares the callback
+			// URL: its entries are not ours.
+			continue
+		}
 		page := en.ID
 		if page == "" {
 			page = ownID

@@ -62,8 +62,9 @@ func TestParseWebhook(t *testing.T) {
 		{"mention", bot.PlatformInstagram, "17841400000000001", []bot.Event{{ID: "17900000000000001", Kind: bot.EventMention,
 			Chat: "17800000000000001", ChatType: bot.ChatPublic}}},
 		{"read_and_reaction", bot.PlatformFacebook, "111122223333", nil},
+		{"messenger_text", bot.PlatformFacebook, "999999999999", nil}, // another Page's entry
 	} {
-		t.Run(tc.sample, func(t *testing.T) {
+		t.Run(tc.sample+"/"+tc.own, func(t *testing.T) {
 			got, err := meta.ParseWebhook(tc.platform, "brand", tc.own, []byte(samples[tc.sample]))
 			if err != nil {
 				t.Fatal(err)
