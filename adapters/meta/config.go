@@ -70,13 +70,14 @@ type Config struct {
 	// RateLimitWait is how long to wait after a rate-limit error (codes 4,
 	// 17, 32, 613, 80001...) when Meta does not say how long.
 	RateLimitWait time.Duration `yaml:"rate_limit_wait"`
-	// SendRate limits all sends of the account together, e.g.
-	// {count: 100, per: 1s}. Meta allows 100/s (Instagram) or 300/s
-	// (Messenger) for text.
-	SendRate bot.Rate `yaml:"send_rate"`
+	// SendRate limits all sends of the account together, as COUNT/PERIOD.
+	// Meta allows 100/s (Instagram, the default there) or 300/s
+	// (Messenger, the default for Facebook) for text.
+	SendRate Rate `yaml:"send_rate"`
 	// PublicRate limits answers to public comments (public and private
-	// replies), per post: Meta allows 750 private replies per hour.
-	PublicRate bot.Rate `yaml:"public_rate"`
+	// replies), per post, as COUNT/PERIOD. Meta allows 750 private replies
+	// per hour; default "750/h".
+	PublicRate Rate `yaml:"public_rate"`
 }
 
 // Defaults for a platform.
@@ -91,11 +92,11 @@ func newConfig(platform string) *Config {
 		SlowDownAt:      80,
 		SlowDownPause:   30 * time.Second,
 		RateLimitWait:   time.Minute,
-		SendRate:        bot.Rate{Count: 300, Per: time.Second},
-		PublicRate:      bot.Rate{Count: 750, Per: time.Hour},
+		SendRate:        rate(300, time.Second),
+		PublicRate:      rate(750, time.Hour),
 	}
 	if platform == bot.PlatformInstagram {
-		c.SendRate = bot.Rate{Count: 100, Per: time.Second}
+		c.SendRate = rate(100, time.Second)
 	}
 	return c
 }
@@ -135,12 +136,6 @@ func (c *Config) Validate() error {
 	}
 	if c.RateLimitWait <= 0 {
 		bad("rate_limit_wait", "must be positive")
-	}
-	if c.SendRate.Count < 0 || c.SendRate.Per < 0 {
-		bad("send_rate", "count and per must not be negative")
-	}
-	if c.PublicRate.Count < 0 || c.PublicRate.Per < 0 {
-		bad("public_rate", "count and per must not be negative")
 	}
 	return errors.Join(errs...)
 }

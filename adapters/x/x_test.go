@@ -433,3 +433,24 @@ func TestHideReply(t *testing.T) {
 		t.Fatalf("fake got %+v, want %s hidden", s, ev.ID)
 	}
 }
+
+func TestRateText(t *testing.T) {
+	for i, tc := range []struct {
+		in   string
+		want bot.Rate
+		err  bool
+	}{
+		{"100/15m", bot.Rate{Count: 100, Per: 15 * time.Minute}, false},
+		{"15/m", bot.Rate{Count: 15, Per: time.Minute}, false},
+		{"0", bot.Rate{}, false},
+		{"-1/s", bot.Rate{}, true},
+		{"100", bot.Rate{}, true},
+		{"1/0s", bot.Rate{}, true},
+	} {
+		var r x.Rate
+		err := r.UnmarshalText([]byte(tc.in))
+		if (err != nil) != tc.err || (err == nil && r.Rate != tc.want) {
+			t.Errorf("%d: %q -> %+v, %v", i, tc.in, r.Rate, err)
+		}
+	}
+}

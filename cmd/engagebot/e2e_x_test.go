@@ -134,7 +134,7 @@ func TestX_BurstUnderRateLimit(t *testing.T) {
 	// spacing is loosened to match the compressed window.
 	fake := xtest.NewServer(t, xtest.WithSpec(xSpec), xtest.WithLimit("dm", 5, 2*time.Second))
 	fake.FailNext(xtest.FailRateLimit)
-	p, hook := startX(t, fake, "consumer-secret", "    send_rate: {count: 600, per: 1m}\n    dm_rate: {count: 100, per: 1s}\n")
+	p, hook := startX(t, fake, "consumer-secret", "    send_rate: 600/m\n    dm_rate: 100/s\n")
 	senders := map[string]bool{}
 	for i := range burst {
 		body, _, from := fake.DMBody(xtest.DM{Text: fmt.Sprintf("سلام، سوال %d دارم", i)})
