@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -159,14 +161,22 @@ type AccountStatus struct {
 	Since   time.Time `json:"since,omitzero"`
 }
 
-// Accounts returns the status of every account.
+// Accounts returns the status of every account, by account key: what the
+// dispatcher learnt from sends, and what adapters that check their own
+// health (pollers) report.
 func (e *Engine) Accounts() []AccountStatus {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	out := make([]AccountStatus, 0, len(e.status))
-	for _, s := range e.status {
+	for k, s := range e.status {
+		if h, ok := e.adapters[k].(HealthChecker); ok && s.State == AccountOK {
+			if err := h.Health(); err != nil {
+				s = AccountStatus{Account: k, State: AccountNeedsAttention, Reason: err.Error(), Since: e.now()}
+			}
+		}
 		out = append(out, s)
 	}
+	slices.SortFunc(out, func(a, b AccountStatus) int { return strings.Compare(a.Account, b.Account) })
 	return out
 }
 
