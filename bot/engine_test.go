@@ -520,3 +520,34 @@ func outState(db *bolt.DB, id uint64) (st bot.OutState) {
 	})
 	return st
 }
+
+// healthAdapter reports its own health, as pollers do.
+type healthAdapter struct {
+	*Adapter
+	err error
+}
+
+func (h *healthAdapter) Health() error { return h.err }
+
+func TestEngine_AccountHealth(t *testing.T) {
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "h.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	e, _ := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}})
+	good, bad := newAdapter("fake"), &healthAdapter{Adapter: newAdapter("other"), err: errors.New("token revoked (401)")}
+	e.AddAdapter(good)
+	e.AddAdapter(bad)
+	got := e.Accounts()
+	if len(got) != 2 || got[0].Account != "fake.test" || got[0].State != bot.AccountOK {
+		t.Fatalf("accounts = %+v", got)
+	}
+	if got[1].State != bot.AccountNeedsAttention || !strings.Contains(got[1].Reason, "revoked") {
+		t.Errorf("unhealthy account = %+v, want needs attention with the reason", got[1])
+	}
+	bad.err = nil
+	if got := e.Accounts(); got[1].State != bot.AccountOK {
+		t.Errorf("recovered account = %+v, want ok", got[1])
+	}
+}
