@@ -154,7 +154,7 @@ func New(opts ...Option) (*Analyzer, error) {
 // splitWords tokenizes a normalised term the way messages are tokenized, so
 // that "t.me" or "don't" index as the words a message will contain.
 func splitWords(n string) []string {
-	toks, _, _ := tokenize(n, nil, nil)
+	toks, _ := tokenize(n, nil, nil)
 	out := make([]string, 0, len(toks))
 	for _, t := range toks {
 		out = append(out, t.s)
@@ -180,7 +180,7 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	defer a.bufs.Put(sc)
 
 	n := normalize(text)
-	toks, excl, quest := tokenize(n, a.emoticons, sc.toks)
+	toks, pu := tokenize(n, a.emoticons, sc.toks)
 	sc.toks = toks
 	for i := range toks {
 		toks[i].info = a.info(toks[i].s)
@@ -194,7 +194,7 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	f := a.facts(toks, ms)
 	f.norm = res.Normalized
 	sc.mute = f.muted(sc.mute)
-	res.Sentiment, sc.pieces = a.sentiment(toks, ms, excl, quest, sc.mute, sc.pieces)
+	res.Sentiment, sc.pieces = a.sentiment(toks, ms, pu, sc.mute, sc.pieces)
 	res.Products = f.products
 	res.Topics = f.topics
 	res.Signals = a.signals(toks, ms, &f)

@@ -94,7 +94,9 @@ var boosterWords = map[string]float64{
 	"kheili": bIncr, "kheyli": bIncr, "khyli": bIncr, "kheily": bIncr, "vaghean": bIncr,
 	// Persian dampeners
 	"کمی": bDecr, "یکم": bDecr, "یکمی": bDecr, "نسبتا": bDecr, "تقریبا": bDecr, "ذره": bDecr,
-	"خورده": bDecr, "کمابیش": bDecr, "نسبتن": bDecr,
+	"خورده": bDecr, "کمابیش": bDecr, "نسبتن": bDecr, "یخورده": bDecr, "یخرده": bDecr, "اندکی": bDecr,
+	"شدت": bIncr, "شدیدن": bIncr, "جدا": bIncr, "حقیقتا": bIncr, "انقد": bIncr, "اینقد": bIncr, "اونقد": bIncr,
+	"خیییلی": bIncr, "خداییش": bIncr, "ناموسا": bIncr, "بینهایتی": bIncr, "فوقولاده": bIncr, "زیاد": bIncr,
 	// English (VADER's list)
 	"absolutely": bIncr, "amazingly": bIncr, "awfully": bIncr, "completely": bIncr, "considerable": bIncr,
 	"considerably": bIncr, "decidedly": bIncr, "deeply": bIncr, "effing": bIncr, "enormous": bIncr,
@@ -119,6 +121,11 @@ var boosterWords = map[string]float64{
 var negatorsBefore = map[string]bool{
 	"نه": true, "بدون": true, "هیچ": true, "هیچی": true, "غیر": true, "غیرقابل": true, "هرگز": true,
 	"نخیر": true, "هیچوقت": true, "هیچکس": true, "هیچکی": true, "bedune": true, "na": true, "nist": true,
+	// نباید (must not) denies what follows: "نباید اعتماد میکردم".
+	"نباید": true, "نبایست": true, "نمیبایست": true,
+	// Rhetorical "where/what of it is ...?" denies the praise that follows:
+	// "کجاش قشنگه؟", "چیش خوبه؟".
+	"کجاش": true, "کجاشو": true, "کجاشون": true, "کجای": true, "چیش": true, "چیشو": true,
 	"aint": true, "arent": true, "cannot": true, "cant": true, "couldnt": true, "darent": true,
 	"didnt": true, "doesnt": true, "ain't": true, "aren't": true, "can't": true, "couldn't": true,
 	"daren't": true, "didn't": true, "doesn't": true, "dont": true, "hadnt": true, "hasnt": true,

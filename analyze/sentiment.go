@@ -35,7 +35,7 @@ type sentPiece struct {
 //
 // mute marks tokens whose valence does not count: symptoms named in a
 // question ("does it cause dizziness?") ask, they do not complain.
-func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []bool, buf []sentPiece) (bot.Sentiment, []sentPiece) {
+func (a *Analyzer) sentiment(toks []token, ms []match, pu punct, mute []bool, buf []sentPiece) (bot.Sentiment, []sentPiece) {
 	pieces := buf[:0]
 	covered := -1 // tokens before this index are inside a chosen phrase
 	capsWords, words := 0, 0
@@ -49,7 +49,7 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 	}
 	capDiff := capsWords > 0 && capsWords < words
 
-	mi := 0
+	mi, laughs := 0, 0
 	for i := 0; i < len(toks); i++ {
 		if i < covered {
 			continue
@@ -68,6 +68,12 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 			}
 		}
 		t := toks[i]
+		if t.info.laugh && best == nil {
+			if !mute[i] {
+				laughs++
+			}
+			continue
+		}
 		if t.info.isBoost || t.info.negator || t.info.contrast || isKindOf(toks, i) {
 			continue // a modifier, even if it also looks like a word + suffix (اصلا ≠ اصل+ا)
 		}
@@ -154,10 +160,15 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 		}
 		sum += v
 	}
+	sum += laughter(laughs, sum)
+	if sum == 0 && pu.indignant > 0 {
+		// "?!" with no other sentiment: indignant surprise, a weak complaint.
+		sum = indignantVal
+	}
 	if sum != 0 {
-		amp := math.Min(float64(excl), 4) * 0.292
-		if quest > 1 {
-			amp += math.Min(float64(quest)*0.18, 0.96)
+		amp := math.Min(float64(pu.excl), 4) * 0.292
+		if pu.quest > 1 {
+			amp += math.Min(float64(pu.quest)*0.18, 0.96)
 		}
 		if sum > 0 {
 			sum += amp
@@ -179,6 +190,31 @@ func (a *Analyzer) sentiment(toks []token, ms []match, excl, quest int, mute []b
 		label = bot.SentimentNegative
 	}
 	return bot.Sentiment{Label: label, Score: score}, pieces
+}
+
+// indignantVal is the valence of "?!" in a message with no sentiment word.
+const indignantVal = -0.6
+
+// laughVal is the weight of one laugh; at most laughMax count.
+const (
+	laughVal = 0.9
+	laughMax = 3
+)
+
+// laughWords are laughter written as emoji or letters. Laughter says how
+// strongly, not which way: with praise it is joy ("عالی بود 😂😂"), with
+// insults it is mockery ("چه زشته 😂😂", "اینم شد خواننده خخخ"). Alone it is
+// amusement, mildly positive.
+var laughWords = []string{"😂", "🤣", "😹", "خخ", "خخخ", "خخخخ", "هه", "ههه", "هههه", "هاها", "هاهاها",
+	"هاهاهاها", "کرکر", "قهقهه", "خنده", "خندم", "خندیدم", "خندیدیم", "میخندم", "میخندیم", "خندهدار", "خندهداره"}
+
+// laughter gives n laughs the sign of the rest of the message.
+func laughter(n int, rest float64) float64 {
+	v := float64(min(n, laughMax)) * laughVal
+	if rest < 0 {
+		return -v
+	}
+	return v
 }
 
 // better prefers an exact form over one found through affixes.

@@ -42,8 +42,10 @@ func (t token) arabic() bool {
 // chunk with no letters that the emoticon set knows (":)", "<3") is kept
 // whole. It returns the tokens and the counts of '!' and '?' in the text,
 // which intensify sentiment.
-func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, excl, quest int) {
+func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, pu punct) {
 	toks = buf[:0]
+	var prev rune // the previous rune of the chunk, for "?!"
+
 	for chunk := range strings.FieldsSeq(n) {
 		if len(chunk) <= 6 && emoticons != nil && hasASCIIPunct(chunk) {
 			if l := strings.ToLower(chunk); emoticons[l] {
@@ -51,7 +53,7 @@ func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, e
 				continue
 			}
 		}
-		start := -1
+		start, skip := -1, 0
 		emit := func(end int) {
 			if start < 0 {
 				return
@@ -68,7 +70,15 @@ func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, e
 			}
 			toks = append(toks, t)
 		}
+		prev = 0
 		for i, r := range chunk {
+			if i < skip {
+				continue // inside an emoticon already taken
+			}
+			if (r == '!' && prev == '?') || (r == '?' && prev == '!') {
+				pu.indignant++
+			}
+			prev = r
 			switch {
 			case isLetter(r) || r >= '0' && r <= '9' || r >= 0x80 && (unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)):
 				if start < 0 {
@@ -81,12 +91,19 @@ func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, e
 				toks = append(toks, token{s: string(r), kind: tokEmoji})
 			default:
 				emit(i)
+				if e, n := emoticonAt(chunk[i:]); n > 0 && emoticons[e] {
+					// ":)))" or "عالی:(" : Persian and chat writers repeat the
+					// mouth and write the face against a word.
+					toks = append(toks, token{s: e, kind: tokEmoticon})
+					skip = i + n
+					continue
+				}
 				switch r {
 				case '!':
-					excl++
+					pu.excl++
 					setBrk(toks, '!')
 				case '?':
-					quest++
+					pu.quest++
 					setBrk(toks, '?')
 				case '.', ',', ';', ':':
 					setBrk(toks, byte(r))
@@ -95,7 +112,13 @@ func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, e
 		}
 		emit(len(chunk))
 	}
-	return toks, excl, quest
+	return toks, pu
+}
+
+// punct counts the marks that colour a message: '!' and '?' intensify, and
+// "?!" or "!?" written together is indignant surprise ("این چه وضعیه؟!").
+type punct struct {
+	excl, quest, indignant int
 }
 
 func setBrk(toks []token, b byte) {
@@ -176,4 +199,50 @@ func hasASCIIPunct(s string) bool {
 		}
 	}
 	return false
+}
+
+// emoticonAt reads a face written with punctuation at the start of s: eyes
+// (: ; =), an optional nose (- or '), and a mouth repeated any number of
+// times (":)))", ":-((", ":DDD"). It returns the face with one mouth, in
+// lower case, as the lexicon lists it, and the bytes it spans; n is 0 when
+// s does not start with a face.
+func emoticonAt(s string) (face string, n int) {
+	if len(s) < 2 || s[0] != ':' && s[0] != ';' && s[0] != '=' {
+		return "", 0
+	}
+	i := 1
+	if s[i] == '-' || s[i] == '\'' {
+		i++
+	}
+	if i >= len(s) {
+		return "", 0
+	}
+	m := s[i]
+	switch m {
+	case ')', '(', 'D', 'd', 'P', 'p', '|', '/', '*', ']', '[':
+	default:
+		return "", 0
+	}
+	j := i + 1
+	for j < len(s) && s[j] == m {
+		j++
+	}
+	// "http://" is no face: a slanted mouth is written once.
+	if m == '/' && (j-i > 1 || j < len(s) && isLetter(rune(s[j]))) {
+		return "", 0
+	}
+	// ":d" must not be the start of a word (":dige"): a letter mouth stands
+	// alone or before punctuation.
+	if (m|0x20 == 'd' || m|0x20 == 'p') && j < len(s) && isLetter(rune(s[j])) {
+		return "", 0
+	}
+	eyes := s[0]
+	if eyes == '=' {
+		eyes = ':'
+	}
+	mouth := m
+	if mouth >= 'A' && mouth <= 'Z' {
+		mouth += 'a' - 'A'
+	}
+	return string([]byte{eyes, mouth}), j
 }

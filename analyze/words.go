@@ -12,6 +12,7 @@ type wordInfo struct {
 	contrast bool
 	negVerb  bool // Persian negative verb that negates the word before it
 	less     bool
+	laugh    bool // laughter: its sign follows the rest of the message
 	enMark   bool // language evidence
 	finMark  bool
 	faMark   bool
@@ -53,6 +54,9 @@ func (a *Analyzer) buildWords() {
 		get(w).less = true
 		get(w + "ه").less = true
 		get(w + "ی").less = true
+	}
+	for _, w := range laughWords {
+		get(Normalize(w)).laugh = true
 	}
 	for w := range englishWords {
 		get(w).enMark = true
