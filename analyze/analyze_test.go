@@ -2,6 +2,9 @@ package analyze_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
+	"sort"
 	"testing"
 
 	"engagebot/analyze"
@@ -116,6 +119,36 @@ func TestAnalyze_Sentiment(t *testing.T) {
 		{"en no side effects", "no side effects at all, great", bot.SentimentPositive},
 		{"en stretched", "loooove it", bot.SentimentPositive},
 		{"adverse event is negative", "Coldex gave me palpitations", bot.SentimentNegative},
+		// Instagram praise and criticism, colloquial forms and misspellings
+		{"fa blessing", "ماشاءالله چه خوشگله", bot.SentimentPositive},
+		{"fa affection", "قربونت برم الهی پیر شی", bot.SentimentPositive},
+		{"fa praise slang", "دمت گرم کارت درسته", bot.SentimentPositive},
+		{"fa disgust", "حالم ازت بهم میخوره", bot.SentimentNegative},
+		{"fa shame question", "خجالت نمیکشی؟", bot.SentimentNegative},
+		{"fa dismissal", "برو بابا", bot.SentimentNegative},
+		{"fa derision اینم شد", "اینم شد خواننده", bot.SentimentNegative},
+		{"fa misspelled insult", "بیشور مذخرف", bot.SentimentNegative},
+		{"fa curse", "خدا ازت نگذره", bot.SentimentNegative},
+		{"fa virtue in reproach", "یکم شعور داشته باش", bot.SentimentNegative},
+		{"fa condolence is sorrow", "روحش شاد", bot.SentimentNegative},
+		{"fa rhetorical کجاش", "کجاش قشنگه؟", bot.SentimentNegative},
+		{"fa نباید", "نباید اعتماد میکردم", bot.SentimentNegative},
+		{"fa یه کم dampens", "یه کم گرونه", bot.SentimentNegative},
+		{"fa نه تنها", "نه تنها خوبه بلکه ارزونه", bot.SentimentPositive},
+		{"fa indignant ?!", "پس سفارش من کو؟!", bot.SentimentNegative},
+		{"fa not body", "بدنم رو چک کنم", bot.SentimentNeutral},
+		{"fa not direction", "از سمت راست باز کنید", bot.SentimentNeutral},
+		{"finglish praise", "zaaaali bood, mashallah", bot.SentimentPositive},
+		{"finglish insult", "kheili zeshte", bot.SentimentNegative},
+		// faces with repeated mouths, written against a word
+		{"face repeated mouth", "بسته امروز رسید :(((", bot.SentimentNegative},
+		{"face against a word", "مرسی از پیامتون:)))", bot.SentimentPositive},
+		{"url is not a face", "http://example.com", bot.SentimentNeutral},
+		// laughter follows the rest of the message
+		{"laughter with praise", "عالی بود 😂😂", bot.SentimentPositive},
+		{"laughter with insult", "چه زشته 😂😂", bot.SentimentNegative},
+		{"letter laughter mocks", "خخخخ چه مسخره", bot.SentimentNegative},
+		{"laughter alone", "😂😂😂", bot.SentimentPositive},
 	} {
 		res, err := a.Analyze(context.Background(), tc.in, "")
 		if err != nil {
@@ -305,3 +338,76 @@ func TestAnalyze_Concurrent(t *testing.T) {
 var errMismatch = bot.Errorf(bot.EINTERNAL, "concurrent result differs")
 
 var _ bot.Analyzer = (*analyze.Analyzer)(nil)
+
+func TestAnalyze_LaughterFollowsContext(t *testing.T) {
+	// Laughter adds weight in the direction of the rest of the message: it
+	// makes mockery more negative and joy more positive.
+	a := mustNew(t)
+	score := func(s string) float64 {
+		res, err := a.Analyze(context.Background(), s, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Sentiment.Score
+	}
+	if !(score("چه زشته 😂😂") < score("چه زشته")) {
+		t.Errorf("mockery: %.3f should be below %.3f", score("چه زشته 😂😂"), score("چه زشته"))
+	}
+	if !(score("خیلی خوب بود 😂") > score("خیلی خوب بود")) {
+		t.Errorf("joy: %.3f should be above %.3f", score("خیلی خوب بود 😂"), score("خیلی خوب بود"))
+	}
+}
+
+func TestProducts(t *testing.T) {
+	dir := t.TempDir()
+	brand := filepath.Join(dir, "brand.tsv")
+	body := "product\tAcme Balm\tAcme balm | آکمه | acmebalm\n" +
+		"product\tNikavit\tnikavit plus | نیکاویت پلاس\n" + // more terms for a default product
+		"product\tOnly Latin\tonlylatin\n"
+	if err := os.WriteFile(brand, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a := mustNew(t, analyze.WithVocabulary(brand))
+	ps := a.Products()
+	if !sort.SliceIsSorted(ps, func(i, j int) bool { return ps[i].Canonical < ps[j].Canonical }) {
+		t.Errorf("not sorted by Canonical: %v", ps)
+	}
+	by := map[string]analyze.Product{}
+	for _, p := range ps {
+		if _, dup := by[p.Canonical]; dup {
+			t.Errorf("%s listed twice", p.Canonical)
+		}
+		by[p.Canonical] = p
+	}
+	for i, tc := range []struct {
+		canonical, fa, en string
+	}{
+		{"Nikavit", "نیکاویت", "nikavit"}, // the embedded file's first terms win
+		{"Zinkofer", "زینکوفر", "zinkofer"},
+		{"Acme Balm", "آکمه", "Acme balm"}, // as written, not normalised
+		{"Only Latin", "", "onlylatin"},
+	} {
+		p, ok := by[tc.canonical]
+		if !ok {
+			t.Errorf("Test %d: %s missing from %v", i, tc.canonical, ps)
+			continue
+		}
+		if got := p.Names[bot.LangFa]; got != tc.fa {
+			t.Errorf("Test %d: %s fa name %q, want %q", i, tc.canonical, got, tc.fa)
+		}
+		if got := p.Names[bot.LangEn]; got != tc.en {
+			t.Errorf("Test %d: %s en name %q, want %q", i, tc.canonical, got, tc.en)
+		}
+	}
+	if _, ok := by["Only Latin"].Names[bot.LangFa]; ok {
+		t.Errorf("a language with no term must be absent")
+	}
+	if len(mustNew(t).Products()) != 16 {
+		t.Errorf("default catalogue: %d products, want 16", len(mustNew(t).Products()))
+	}
+	// The result is the caller's: changing it does not change the analyzer.
+	ps[0].Names[bot.LangEn] = "changed"
+	if a.Products()[0].Names[bot.LangEn] == "changed" {
+		t.Errorf("Products shares its maps with the analyzer")
+	}
+}

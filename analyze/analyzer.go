@@ -24,6 +24,8 @@ type Analyzer struct {
 	negVerbs  map[string]bool      // Persian negative verb forms
 	words     map[string]*wordInfo // see words.go
 
+	products []Product // the catalogue, sorted by Canonical
+
 	vocabPaths []string
 	logger     *slog.Logger
 	bufs       sync.Pool // *scratch
@@ -146,6 +148,7 @@ func New(opts ...Option) (*Analyzer, error) {
 	for _, e := range voc {
 		a.ix.add(e)
 	}
+	a.products = buildProducts(voc)
 	a.buildWords()
 	a.bufs.New = func() any { return new(scratch) }
 	return a, nil

@@ -31,6 +31,8 @@ type entry struct {
 	// accepts the prefixes می/نمی/ن/ب and the person endings, and a negative
 	// prefix (نمی, ن) negates it (دوست نداشتم).
 	verb bool
+	// term is the vocabulary term as its file wrote it, for display.
+	term string
 }
 
 // index maps a first word to the terms that start with it.

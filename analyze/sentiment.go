@@ -261,6 +261,8 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 			if w == "never" && k > 1 && (toks[p.pos-1].s == "so" || toks[p.pos-1].s == "this") {
 				p.v *= 1.25
 			} else if w == "without" && k > 1 && toks[j+1].s == "doubt" {
+			} else if w == "نه" && k > 1 && (toks[j+1].s == "تنها" || toks[j+1].s == "فقط") {
+				// "نه تنها ... بلکه" (not only ... but) adds, it does not deny.
 			} else {
 				p.v *= negScalar
 				p.neg = true
@@ -332,12 +334,24 @@ const residualNeg = -0.6
 var neutralNeg = normSet("نمیدونم", "نمیدونی", "نمیدونید", "نمیدونیم", "نمیدونه", "نمیدانم", "نه", "نمیدونستم",
 	"نفهمیدم", "نمیدونن")
 
+// aLittle before کم makes "a little": یه کم, یک کم.
+var aLittle = map[string]bool{"یه": true, "یک": true, "یخورده": true}
+
 // lessRule turns "less X"/"X کمتر" around: fewer side effects is good.
 func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {
 	for i := range pieces {
 		p := &pieces[i]
 		before := p.pos-1 >= 0 && toks[p.pos-1].info.less && toks[p.pos-1].brk == 0
 		after := p.end < len(toks) && toks[p.end].info.less && toks[p.end-1].brk == 0
+		if before && p.pos >= 2 && aLittle[toks[p.pos-2].s] {
+			// "یه کم گرونه" is "a bit pricey": a dampener, not "less".
+			if p.v > 0 {
+				p.v = math.Max(p.v+bDecr, 0)
+			} else {
+				p.v = math.Min(p.v-bDecr, 0)
+			}
+			continue
+		}
 		if before || after {
 			p.v *= -0.5
 		}

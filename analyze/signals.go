@@ -100,15 +100,32 @@ func (a *Analyzer) facts(toks []token, ms []match) facts {
 			f.cues[m.e.cue] = append(f.cues[m.e.cue], m)
 		}
 	}
-	// A sentence that opens with a question word or contains آیا asks.
+	// A sentence that opens with a question word or contains آیا asks,
+	// except an exclamation: "چه زشته", "what a mess" (no '?').
 	for _, m := range f.cues[cQuestion] {
 		st := f.sentence[m.start]
 		first := m.start == 0 || f.sentence[m.start-1] != st
+		if exclaimWords[toks[m.start].s] && sentimentAt(ms, m.start) {
+			continue
+		}
 		if first || toks[m.start].s == "ایا" {
 			f.question[st] = true
 		}
 	}
 	return f
+}
+
+// exclaimWords open an exclamation when a sentiment word follows them.
+var exclaimWords = map[string]bool{"چه": true, "چقدر": true, "چقد": true, "what": true, "how": true}
+
+// sentimentAt reports a sentiment term starting at token i or right after it.
+func sentimentAt(ms []match, i int) bool {
+	for _, m := range ms {
+		if m.e.kind == kSentiment && (m.start == i || m.start == i+1) {
+			return true
+		}
+	}
+	return false
 }
 
 // signals finds the risk signals of a message.
@@ -166,7 +183,7 @@ func (a *Analyzer) adverseEvent(toks []token, f *facts) (bot.Signal, bool) {
 	if len(f.effects) == 0 {
 		return bot.Signal{}, false
 	}
-	context := len(f.products) > 0 || len(f.medicines) > 0 || f.has(cIntake)
+	context := len(f.products) > 0 || len(f.medicines) > 0 || intakeApart(f)
 	for _, e := range f.effects {
 		if !context && e.e.label != "side effect" {
 			continue
@@ -209,6 +226,25 @@ func (a *Analyzer) adverseEvent(toks []token, f *facts) (bot.Signal, bool) {
 		return sig, true
 	}
 	return bot.Signal{}, false
+}
+
+// intakeApart reports an intake word (خوردم, taking) that is not the verb
+// of an effect idiom: in "حالم بهم خورد" (I was disgusted, or nauseous)
+// خورد belongs to the idiom and says nothing of taking a medicine.
+func intakeApart(f *facts) bool {
+	for _, m := range f.cues[cIntake] {
+		own := false
+		for _, e := range f.effects {
+			if m.start == e.end {
+				own = true
+				break
+			}
+		}
+		if !own {
+			return true
+		}
+	}
+	return false
 }
 
 // effectNegated: a negator shortly before the effect in its clause ("no

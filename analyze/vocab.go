@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"engagebot/bot"
 )
@@ -62,7 +64,7 @@ func parseVocab(name string, r io.Reader) ([]*entry, error) {
 			if len(words) == 0 {
 				continue
 			}
-			out = append(out, &entry{words: words, kind: k, label: canon})
+			out = append(out, &entry{words: words, kind: k, label: canon, term: strings.TrimSpace(term)})
 			n++
 		}
 		if n == 0 {
@@ -86,4 +88,74 @@ func loadVocabFile(path string) ([]*entry, error) {
 		return nil, fmt.Errorf("vocabulary %s: %w", path, err)
 	}
 	return parseVocab(path, bytes.NewReader(b))
+}
+
+// Product is one product of the brand catalogue, for naming it in replies.
+type Product struct {
+	// Canonical is the catalogue name, as Analysis.Products reports it.
+	Canonical string
+	// Names maps a language to the product's name in it: "fa" is the first
+	// Persian-script term of the vocabulary and "en" the first Latin-script
+	// term. A language with no such term is absent.
+	Names map[string]string
+}
+
+// Products returns the catalogue: the products of the embedded vocabulary
+// and of any vocabulary files, sorted by Canonical. The result is the
+// caller's to keep or change.
+func (a *Analyzer) Products() []Product {
+	out := make([]Product, 0, len(a.products))
+	for _, p := range a.products {
+		names := make(map[string]string, len(p.Names))
+		for k, v := range p.Names {
+			names[k] = v
+		}
+		out = append(out, Product{Canonical: p.Canonical, Names: names})
+	}
+	return out
+}
+
+// buildProducts collects the catalogue from vocabulary entries in file
+// order, so that the first term written for a language names the product.
+func buildProducts(voc []*entry) []Product {
+	byName := map[string]*Product{}
+	var order []*Product
+	for _, e := range voc {
+		if e.kind != kProduct {
+			continue
+		}
+		p := byName[e.label]
+		if p == nil {
+			p = &Product{Canonical: e.label, Names: map[string]string{}}
+			byName[e.label] = p
+			order = append(order, p)
+		}
+		if lang := termScript(e.term); lang != "" && p.Names[lang] == "" {
+			p.Names[lang] = e.term
+		}
+	}
+	out := make([]Product, 0, len(order))
+	for _, p := range order {
+		out = append(out, *p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Canonical < out[j].Canonical })
+	return out
+}
+
+// termScript gives the language of a term by its first letter: "fa" for
+// the Arabic script, "en" for Latin, "" otherwise.
+func termScript(t string) string {
+	for len(t) > 0 {
+		r, n := utf8.DecodeRuneInString(t)
+		t = t[n:]
+		switch {
+		case isArabicLetter(r):
+			return bot.LangFa
+		case r < 0x250 && isLetter(r):
+			return bot.LangEn
+		case isLetter(r):
+			return ""
+		}
+	}
+	return ""
 }
