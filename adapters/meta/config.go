@@ -73,11 +73,11 @@ type Config struct {
 	// SendRate limits all sends of the account together, as COUNT/PERIOD.
 	// Meta allows 100/s (Instagram, the default there) or 300/s
 	// (Messenger, the default for Facebook) for text.
-	SendRate Rate `yaml:"send_rate"`
+	SendRate bot.Rate `yaml:"send_rate"`
 	// PublicRate limits answers to public comments (public and private
 	// replies), per post, as COUNT/PERIOD. Meta allows 750 private replies
 	// per hour; default "750/h".
-	PublicRate Rate `yaml:"public_rate"`
+	PublicRate bot.Rate `yaml:"public_rate"`
 }
 
 // Defaults for a platform.
@@ -92,11 +92,11 @@ func newConfig(platform string) *Config {
 		SlowDownAt:      80,
 		SlowDownPause:   30 * time.Second,
 		RateLimitWait:   time.Minute,
-		SendRate:        rate(300, time.Second),
-		PublicRate:      rate(750, time.Hour),
+		SendRate:        bot.Rate{Count: 300, Per: time.Second},
+		PublicRate:      bot.Rate{Count: 750, Per: time.Hour},
 	}
 	if platform == bot.PlatformInstagram {
-		c.SendRate = rate(100, time.Second)
+		c.SendRate = bot.Rate{Count: 100, Per: time.Second}
 	}
 	return c
 }

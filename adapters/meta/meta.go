@@ -114,8 +114,8 @@ func (a *Adapter) Account() string { return a.name }
 // to public comments per post.
 func (a *Adapter) Limits() bot.Limits {
 	return bot.Limits{
-		Account: a.cfg.SendRate.Rate,
-		Chat:    map[bot.ChatType]bot.Rate{bot.ChatPublic: a.cfg.PublicRate.Rate},
+		Account: a.cfg.SendRate,
+		Chat:    map[bot.ChatType]bot.Rate{bot.ChatPublic: a.cfg.PublicRate},
 		Burst:   1,
 	}
 }

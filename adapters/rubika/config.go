@@ -65,15 +65,16 @@ type Config struct {
 	// RequestTimeout bounds one API call. A send that times out after its
 	// request went out is reported as "delivery unknown". Default 30s.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
-	// RateLimit is the bot's overall sending limit. Rubika publishes none;
+	// RateLimit is the bot's overall sending limit, written COUNT/PERIOD
+	// ("30/s", "20/m", "100/90s"; "0" for none). Rubika publishes none;
 	// default "2/s".
-	RateLimit Rate `yaml:"rate_limit"`
+	RateLimit bot.Rate `yaml:"rate_limit"`
 	// PrivateChatRateLimit limits sends to one private chat. Default "1/s".
-	PrivateChatRateLimit Rate `yaml:"private_chat_rate_limit"`
+	PrivateChatRateLimit bot.Rate `yaml:"private_chat_rate_limit"`
 	// GroupRateLimit limits sends to one group. Default "20/m".
-	GroupRateLimit Rate `yaml:"group_rate_limit"`
+	GroupRateLimit bot.Rate `yaml:"group_rate_limit"`
 	// ChannelRateLimit limits posts to one channel. Default "20/m".
-	ChannelRateLimit Rate `yaml:"channel_rate_limit"`
+	ChannelRateLimit bot.Rate `yaml:"channel_rate_limit"`
 	// RateLimitedWait is how long to wait after Rubika answers
 	// TOO_REQUESTS without a Retry-After header. Default 10s.
 	RateLimitedWait time.Duration `yaml:"rate_limited_wait"`
@@ -94,10 +95,10 @@ func NewConfig() *Config {
 		PollInterval:         2 * time.Second,
 		PollLimit:            100,
 		RequestTimeout:       30 * time.Second,
-		RateLimit:            "2/s",
-		PrivateChatRateLimit: "1/s",
-		GroupRateLimit:       "20/m",
-		ChannelRateLimit:     "20/m",
+		RateLimit:            bot.Rate{Count: 2, Per: time.Second},
+		PrivateChatRateLimit: bot.Rate{Count: 1, Per: time.Second},
+		GroupRateLimit:       bot.Rate{Count: 20, Per: time.Minute},
+		ChannelRateLimit:     bot.Rate{Count: 20, Per: time.Minute},
 		RateLimitedWait:      10 * time.Second,
 	}
 }
@@ -150,17 +151,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Username != "" && strings.ContainsAny(c.Username, "@ ") {
 		bad("username", `must be the bare username, without "@"`)
-	}
-	for _, r := range []struct {
-		key  string
-		rate Rate
-	}{
-		{"rate_limit", c.RateLimit}, {"private_chat_rate_limit", c.PrivateChatRateLimit},
-		{"group_rate_limit", c.GroupRateLimit}, {"channel_rate_limit", c.ChannelRateLimit},
-	} {
-		if _, err := r.rate.Parse(); err != nil {
-			bad(r.key, err.Error())
-		}
 	}
 	return errors.Join(errs...)
 }

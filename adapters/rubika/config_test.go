@@ -42,7 +42,6 @@ func TestConfigValidate(t *testing.T) {
 		{func(c *Config) { c.PollLimit = 0 }, "poll_limit"},
 		{func(c *Config) { c.RateLimitedWait = 0 }, "rate_limited_wait"},
 		{func(c *Config) { c.Username = "@x" }, "username"},
-		{func(c *Config) { c.RateLimit = "fast" }, "rate_limit"},
 	} {
 		c := NewConfig()
 		c.Token, c.WebhookSecret = "TOKEN", "0123456789abcdef0123456789abcdef"

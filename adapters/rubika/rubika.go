@@ -122,11 +122,11 @@ func (a *Adapter) Account() string { return a.name }
 // group or channel).
 func (a *Adapter) Limits() bot.Limits {
 	return bot.Limits{
-		Account: a.cfg.RateLimit.rate(),
+		Account: a.cfg.RateLimit,
 		Chat: map[bot.ChatType]bot.Rate{
-			bot.ChatPrivate: a.cfg.PrivateChatRateLimit.rate(),
-			bot.ChatGroup:   a.cfg.GroupRateLimit.rate(),
-			bot.ChatChannel: a.cfg.ChannelRateLimit.rate(),
+			bot.ChatPrivate: a.cfg.PrivateChatRateLimit,
+			bot.ChatGroup:   a.cfg.GroupRateLimit,
+			bot.ChatChannel: a.cfg.ChannelRateLimit,
 		},
 		Burst: 1,
 	}

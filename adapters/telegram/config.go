@@ -55,14 +55,15 @@ type Config struct {
 	// times out after its request went out is reported as "delivery
 	// unknown" for a person to decide. Default 30s.
 	RequestTimeout time.Duration `yaml:"request_timeout"`
-	// RateLimit is the bot's overall sending limit. Default "30/s".
-	RateLimit Rate `yaml:"rate_limit"`
+	// RateLimit is the bot's overall sending limit, written COUNT/PERIOD
+	// ("30/s", "20/m", "100/90s"; "0" for none). Default "30/s".
+	RateLimit bot.Rate `yaml:"rate_limit"`
 	// PrivateChatRateLimit limits sends to one private chat. Default "1/s".
-	PrivateChatRateLimit Rate `yaml:"private_chat_rate_limit"`
+	PrivateChatRateLimit bot.Rate `yaml:"private_chat_rate_limit"`
 	// GroupRateLimit limits sends to one group. Default "20/m".
-	GroupRateLimit Rate `yaml:"group_rate_limit"`
+	GroupRateLimit bot.Rate `yaml:"group_rate_limit"`
 	// ChannelRateLimit limits posts to one channel. Default "20/m".
-	ChannelRateLimit Rate `yaml:"channel_rate_limit"`
+	ChannelRateLimit bot.Rate `yaml:"channel_rate_limit"`
 	// Username is the bot's @username (without "@"), used to tell when a
 	// group message mentions the bot. Optional: fetched with getMe when empty.
 	Username string `yaml:"username"`
@@ -78,10 +79,10 @@ func NewConfig() *Config {
 		PollTimeout:          30 * time.Second,
 		PollLimit:            100,
 		RequestTimeout:       30 * time.Second,
-		RateLimit:            "30/s",
-		PrivateChatRateLimit: "1/s",
-		GroupRateLimit:       "20/m",
-		ChannelRateLimit:     "20/m",
+		RateLimit:            bot.Rate{Count: 30, Per: time.Second},
+		PrivateChatRateLimit: bot.Rate{Count: 1, Per: time.Second},
+		GroupRateLimit:       bot.Rate{Count: 20, Per: time.Minute},
+		ChannelRateLimit:     bot.Rate{Count: 20, Per: time.Minute},
 	}
 }
 
@@ -128,17 +129,6 @@ func (c *Config) Validate() error {
 	}
 	if c.Username != "" && strings.ContainsAny(c.Username, "@ ") {
 		bad("username", `must be the bare username, without "@"`)
-	}
-	for _, r := range []struct {
-		key  string
-		rate Rate
-	}{
-		{"rate_limit", c.RateLimit}, {"private_chat_rate_limit", c.PrivateChatRateLimit},
-		{"group_rate_limit", c.GroupRateLimit}, {"channel_rate_limit", c.ChannelRateLimit},
-	} {
-		if _, err := r.rate.Parse(); err != nil {
-			bad(r.key, err.Error())
-		}
 	}
 	return errors.Join(errs...)
 }

@@ -124,11 +124,11 @@ func (a *Adapter) Account() string { return a.name }
 // per bot, 1/s per private chat, 20/min per group).
 func (a *Adapter) Limits() bot.Limits {
 	return bot.Limits{
-		Account: a.cfg.RateLimit.rate(),
+		Account: a.cfg.RateLimit,
 		Chat: map[bot.ChatType]bot.Rate{
-			bot.ChatPrivate: a.cfg.PrivateChatRateLimit.rate(),
-			bot.ChatGroup:   a.cfg.GroupRateLimit.rate(),
-			bot.ChatChannel: a.cfg.ChannelRateLimit.rate(),
+			bot.ChatPrivate: a.cfg.PrivateChatRateLimit,
+			bot.ChatGroup:   a.cfg.GroupRateLimit,
+			bot.ChatChannel: a.cfg.ChannelRateLimit,
 		},
 		// No burst: Telegram answers a burst to one chat with 429.
 		Burst: 1,

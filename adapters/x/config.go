@@ -63,14 +63,14 @@ type Config struct {
 	RateLimitWait time.Duration `yaml:"rate_limit_wait"`
 	// SendRate limits all sends of the account together, as COUNT/PERIOD.
 	// POST /2/tweets allows 100 per 15 minutes per user; default "100/15m".
-	SendRate Rate `yaml:"send_rate"`
+	SendRate bot.Rate `yaml:"send_rate"`
 	// SendBurst lets this many sends go at once before send_rate's spacing
 	// applies, so a few answers at the same moment do not queue for
 	// minutes; x-rate-limit-remaining still guards X's own allowance.
 	SendBurst int `yaml:"send_burst"`
 	// DMRate limits DMs to one person, as COUNT/PERIOD. X allows 15 DMs
 	// per 15 minutes per user in all; default "15/15m".
-	DMRate Rate `yaml:"dm_rate"`
+	DMRate bot.Rate `yaml:"dm_rate"`
 }
 
 func newConfig() *Config {
@@ -84,9 +84,9 @@ func newConfig() *Config {
 		LongReplies:    "thread",
 		MaxThreadParts: 4,
 		RateLimitWait:  time.Minute,
-		SendRate:       rate(100, 15*time.Minute),
+		SendRate:       bot.Rate{Count: 100, Per: 15 * time.Minute},
 		SendBurst:      10,
-		DMRate:         rate(15, 15*time.Minute),
+		DMRate:         bot.Rate{Count: 15, Per: 15 * time.Minute},
 	}
 }
 

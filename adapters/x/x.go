@@ -122,8 +122,8 @@ func (a *Adapter) Account() string { return a.name }
 // Limits are the configured rates: all sends together, and DMs per person.
 func (a *Adapter) Limits() bot.Limits {
 	return bot.Limits{
-		Account: a.cfg.SendRate.Rate,
-		Chat:    map[bot.ChatType]bot.Rate{bot.ChatPrivate: a.cfg.DMRate.Rate},
+		Account: a.cfg.SendRate,
+		Chat:    map[bot.ChatType]bot.Rate{bot.ChatPrivate: a.cfg.DMRate},
 		Burst:   a.cfg.SendBurst,
 	}
 }

@@ -447,10 +447,10 @@ func TestRateText(t *testing.T) {
 		{"100", bot.Rate{}, true},
 		{"1/0s", bot.Rate{}, true},
 	} {
-		var r x.Rate
+		var r bot.Rate
 		err := r.UnmarshalText([]byte(tc.in))
-		if (err != nil) != tc.err || (err == nil && r.Rate != tc.want) {
-			t.Errorf("%d: %q -> %+v, %v", i, tc.in, r.Rate, err)
+		if (err != nil) != tc.err || (err == nil && r != tc.want) {
+			t.Errorf("%d: %q -> %+v, %v", i, tc.in, r, err)
 		}
 	}
 }

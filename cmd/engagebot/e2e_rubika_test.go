@@ -65,6 +65,20 @@ func rbPush(t *testing.T, fake *rubikatest.Server, mode string, u *rubikatest.Up
 	}
 }
 
+// TestRubika_BadRateNamesItsKey: a rate that is not COUNT/PERIOD is
+// refused by check-config under its own key.
+func TestRubika_BadRateNamesItsKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	cfg := "accounts:\n  rubika.brand:\n    token: TOKEN\n    mode: polling\n    rate_limit: fast\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "", "check-config", "-config", path)
+	if code != 1 || !strings.Contains(stdout+stderr, "accounts.rubika.brand.rate_limit") {
+		t.Fatalf("exit %d, want 1 naming rate_limit:\n%s%s", code, stdout, stderr)
+	}
+}
+
 func TestRubika_PersianMessageGetsThreadedPersianReply(t *testing.T) {
 	for _, mode := range rbModes {
 		t.Run(mode, func(t *testing.T) {

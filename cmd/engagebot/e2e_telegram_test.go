@@ -78,6 +78,20 @@ func hasPersian(s string) bool {
 	return strings.ContainsAny(s, "اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی")
 }
 
+// TestTelegram_BadRateNamesItsKey: a rate that is not COUNT/PERIOD is
+// refused by check-config under its own key.
+func TestTelegram_BadRateNamesItsKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	cfg := "accounts:\n  telegram.support:\n    token: 123:abc\n    mode: polling\n    group_rate_limit: 20 per minute\n"
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "", "check-config", "-config", path)
+	if code != 1 || !strings.Contains(stdout+stderr, "accounts.telegram.support.group_rate_limit") {
+		t.Fatalf("exit %d, want 1 naming group_rate_limit:\n%s%s", code, stdout, stderr)
+	}
+}
+
 func TestTelegram_PersianMessageGetsThreadedPersianReply(t *testing.T) {
 	for _, mode := range tgModes {
 		t.Run(mode, func(t *testing.T) {
