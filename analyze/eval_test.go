@@ -28,9 +28,12 @@ func TestSharedEval(t *testing.T) {
 		minMacroF1, minAcc float64
 		target             string
 	}{
+		// not met: 0.747 measured (govader 0.749)
 		{"en_vader_tweets.tsv", 0.74, 0, "target macro-F1 >= 0.75"},
+		// met: 0.640 measured
 		{"fa_sentipers.tsv", 0.60, 0, "target macro-F1 >= 0.60"},
-		{"fa_instagram_comments.tsv", 0, 0.70, "target accuracy >= 0.80"},
+		// not met: 0.751 measured
+		{"fa_instagram_comments.tsv", 0, 0.74, "target accuracy >= 0.80"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			f, err := os.Open(filepath.Join(sharedEval, tc.file))
