@@ -94,13 +94,13 @@ func (a *Adapter) call(ctx context.Context, method, path string, query map[strin
 			return &bot.SendError{Kind: bot.SendUnknown, Code: "bad_answer",
 				Err: fmt.Errorf("meta: %s %s: status %d, unreadable answer: %w", method, path, resp.StatusCode, err)}
 		}
-		a.setAuthErr(nil)
+		a.auth.Accepted()
 		return nil
 	}
 	se := a.classify(resp.StatusCode, raw, resp.Header)
 	se.Err = fmt.Errorf("meta: %s %s: %w", method, path, se.Err)
-	if se.Kind == bot.SendUnauthorized {
-		a.setAuthErr(se)
+	if se.Kind == bot.SendUnauthorized && a.auth.Rejected(se) {
+		a.log.Warn("access token rejected: the account needs attention", "err", se)
 	}
 	return se
 }

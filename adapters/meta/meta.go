@@ -40,6 +40,7 @@ import (
 	"sync"
 	"time"
 
+	"engagebot/adapters/internal/apiclient"
 	"engagebot/bot"
 )
 
@@ -65,15 +66,17 @@ type Adapter struct {
 	http           *http.Client
 	now            func() time.Time
 
+	auth apiclient.AuthStatus // is the access token accepted
+
 	mu        sync.Mutex
 	holdUntil time.Time // usage brake: no sends before this
-	authErr   error     // the last credential failure, nil once a call succeeds
 }
 
 // Interface guards.
 var (
 	_ bot.Adapter        = (*Adapter)(nil)
 	_ bot.WebhookHandler = (*Adapter)(nil)
+	_ bot.HealthChecker  = (*Adapter)(nil)
 )
 
 // New builds the adapter of account name on platform (instagram or
@@ -123,17 +126,4 @@ func (a *Adapter) Limits() bot.Limits {
 // Health reports whether the account works: an error while Meta rejects
 // the access token (code 190), nil once a call succeeds again. /readyz,
 // the metrics and the dashboard show it so an expired token is not missed.
-func (a *Adapter) Health() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.authErr
-}
-
-func (a *Adapter) setAuthErr(err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if err != nil && a.authErr == nil {
-		a.log.Warn("access token rejected: the account needs attention", "err", err)
-	}
-	a.authErr = err
-}
+func (a *Adapter) Health() error { return a.auth.Err() }

@@ -383,6 +383,34 @@ func TestPollingSkipsMalformedAndSurvivesFailures(t *testing.T) {
 	}
 }
 
+// TestPollingRevokedTokenReportedByHealth: a poller refused with
+// INVALID_ACCESS reports it through Health, without the token, until a
+// call works again.
+func TestPollingRevokedTokenReportedByHealth(t *testing.T) {
+	inbox := &adaptertest.Recorder{}
+	e := newEnv(t, rubika.ModePolling, inbox, nil)
+	hc, ok := e.adapter.(bot.HealthChecker)
+	if !ok {
+		t.Fatalf("%T is not a HealthChecker", e.adapter)
+	}
+	if err := hc.Health(); err != nil {
+		t.Fatalf("Health before any call = %v", err)
+	}
+	e.fake.FailEvery("getUpdates", 1, rubikatest.Failure{Kind: rubikatest.InvalidAccess})
+	run(t, e.adapter)
+	waitFor(t, "Health to report the refused token", func() bool { return hc.Health() != nil })
+	if err := hc.Health(); strings.Contains(err.Error(), e.fake.Token) {
+		t.Errorf("Health shows the token: %v", err)
+	}
+	e.fake.FailEvery("getUpdates", 0, rubikatest.Failure{})
+	u := e.fake.NewUser("Sara")
+	e.fake.Enqueue(rubikatest.Text(u.Chat, u.ID, "hi"))
+	inbox.Wait(t, 1)
+	if err := hc.Health(); err != nil {
+		t.Errorf("Health after getUpdates worked again = %v", err)
+	}
+}
+
 func TestSendFeatures(t *testing.T) {
 	e := newEnv(t, rubika.ModeWebhook, &adaptertest.Recorder{}, nil)
 	ctx := context.Background()

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"engagebot/adapters/internal/apiclient"
 )
 
 // Client is a small typed client of the Rubika Bot API: every method is a
@@ -24,6 +26,9 @@ type Client struct {
 	base  string
 	token string
 	hc    *http.Client
+	// auth is whether Rubika accepts the token: rejected by INVALID_ACCESS
+	// or HTTP 401, accepted again by the next call that works.
+	auth apiclient.AuthStatus
 }
 
 // NewClient returns a client of the API at base (DefaultAPIBase for the
@@ -69,6 +74,11 @@ func (e *APIError) Error() string {
 // wild) or an HTTP 429.
 func (e *APIError) RateLimited() bool {
 	return e.Status == StatusTooRequests || e.Status == "TOO_REQUEST" || e.HTTPStatus == http.StatusTooManyRequests
+}
+
+// Unauthorized reports an answer refusing the token.
+func (e *APIError) Unauthorized() bool {
+	return e.Status == StatusInvalidAccess || e.HTTPStatus == http.StatusUnauthorized
 }
 
 // TransportError is a call that got no usable answer.
@@ -139,8 +149,13 @@ func (c *Client) Call(ctx context.Context, method string, req, out any) error {
 		return &TransportError{Method: method, Wrote: true, Status: resp.StatusCode, Err: errors.New("answer is not a Rubika envelope")}
 	}
 	if env.Status != StatusOK || resp.StatusCode >= 400 {
-		return &APIError{Method: method, HTTPStatus: resp.StatusCode, Status: env.Status, DevMessage: env.DevMessage, RetryAfter: retryAfter(resp.Header)}
+		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, Status: env.Status, DevMessage: env.DevMessage, RetryAfter: retryAfter(resp.Header)}
+		if ae.Unauthorized() {
+			c.auth.Rejected(ae)
+		}
+		return ae
 	}
+	c.auth.Accepted()
 	if out == nil {
 		return nil
 	}

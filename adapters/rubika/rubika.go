@@ -81,6 +81,7 @@ var (
 	_ bot.Adapter          = (*Adapter)(nil)
 	_ bot.WebhookHandler   = (*Adapter)(nil)
 	_ bot.WebhookRegistrar = (*Adapter)(nil)
+	_ bot.HealthChecker    = (*Adapter)(nil)
 	_ bot.Runner           = (*Poller)(nil)
 )
 
@@ -131,6 +132,11 @@ func (a *Adapter) Limits() bot.Limits {
 		Burst: 1,
 	}
 }
+
+// Health reports whether the account works: an error while Rubika
+// refuses the token (INVALID_ACCESS to a send, getMe or a poller's
+// getUpdates), nil once a call succeeds again.
+func (a *Adapter) Health() error { return a.client.auth.Err() }
 
 // parser returns the update parser, fetching the bot's username with getMe
 // when the config does not name it (at most once a minute after a

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strconv"
 
 	"engagebot/bot"
@@ -98,7 +97,7 @@ func (a *Adapter) classify(err error) *bot.SendError {
 				wait = a.cfg.RateLimitedWait
 			}
 			return &bot.SendError{Kind: bot.SendRateLimited, RetryAfter: wait, Code: code, Err: err}
-		case ae.Status == StatusInvalidAccess || ae.HTTPStatus == http.StatusUnauthorized:
+		case ae.Unauthorized():
 			return &bot.SendError{Kind: bot.SendUnauthorized, Code: code, Err: err}
 		case ae.HTTPStatus >= 500:
 			return &bot.SendError{Kind: bot.SendTemporary, Code: code, Err: err}

@@ -377,6 +377,33 @@ func TestPollingConflictWhileWebhookSet(t *testing.T) {
 	inbox.Wait(t, 1)
 }
 
+// TestPollingRevokedTokenReportedByHealth: a poller refused with 401
+// reports it through Health, without the token, until a call works again.
+func TestPollingRevokedTokenReportedByHealth(t *testing.T) {
+	inbox := &adaptertest.Recorder{}
+	e := newEnv(t, telegram.ModePolling, inbox)
+	hc, ok := e.adapter.(bot.HealthChecker)
+	if !ok {
+		t.Fatalf("%T is not a HealthChecker", e.adapter)
+	}
+	if err := hc.Health(); err != nil {
+		t.Fatalf("Health before any call = %v", err)
+	}
+	e.fake.FailEvery("getUpdates", 1, telegramtest.Failure{Kind: telegramtest.Unauthorized})
+	run(t, e.adapter)
+	waitFor(t, "Health to report the refused token", func() bool { return hc.Health() != nil })
+	if err := hc.Health(); strings.Contains(err.Error(), e.fake.Token) {
+		t.Errorf("Health shows the token: %v", err)
+	}
+	e.fake.FailEvery("getUpdates", 0, telegramtest.Failure{})
+	u := e.fake.NewUser("Sara")
+	e.fake.Enqueue(telegramtest.Text(telegramtest.PrivateChat(u), u, "hi"))
+	inbox.Wait(t, 1)
+	if err := hc.Health(); err != nil {
+		t.Errorf("Health after getUpdates worked again = %v", err)
+	}
+}
+
 func TestGroupMentionNeedsUsername(t *testing.T) {
 	// The config names no username: the adapter learns it with getMe.
 	inbox := &adaptertest.Recorder{}

@@ -15,6 +15,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"engagebot/adapters/internal/apiclient"
 	"engagebot/bot"
 )
 
@@ -25,6 +26,10 @@ import (
 type client struct {
 	api   *tgbotapi.BotAPI // a template, copied per call with its own HTTP doer
 	token string
+	// auth is whether Telegram accepts the token: rejected by a 401 to any
+	// call (a poller's getUpdates included), accepted again by the next
+	// call that works.
+	auth apiclient.AuthStatus
 }
 
 func newClient(token, apiBase string) *client {
@@ -80,14 +85,19 @@ func (c *client) call(ctx context.Context, hc *http.Client, method string, param
 	api.Client = d
 	resp, err := api.MakeRequest(method, params)
 	if err == nil {
+		c.auth.Accepted()
 		return resp.Result, nil
 	}
 	var te *tgbotapi.Error
 	if errors.As(err, &te) {
-		return nil, &apiError{
+		ae := &apiError{
 			Method: method, Code: te.Code, Description: te.Message,
 			RetryAfter: time.Duration(te.RetryAfter) * time.Second, MigrateTo: te.MigrateToChatID,
 		}
+		if ae.Code == http.StatusUnauthorized {
+			c.auth.Rejected(ae)
+		}
+		return nil, ae
 	}
 	return nil, &transportError{Method: method, Wrote: d.wrote.Load(), Status: int(d.status.Load()), Err: redact(err, c.token)}
 }

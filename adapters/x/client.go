@@ -114,14 +114,16 @@ func (a *Adapter) call(ctx context.Context, family, method, path string, query u
 			return &bot.SendError{Kind: kind, Code: "bad_answer",
 				Err: fmt.Errorf("x: %s %s: status %d, unreadable answer: %w", method, path, resp.StatusCode, err)}
 		}
-		a.setAuthErr(nil)
+		a.auth.Accepted()
 		return nil
 	}
 	se := a.classify(resp.StatusCode, raw, resp.Header)
 	se.Err = fmt.Errorf("x: %s %s: %w", method, path, se.Err)
 	switch se.Kind {
 	case bot.SendUnauthorized:
-		a.setAuthErr(se)
+		if a.auth.Rejected(se) {
+			a.log.Warn("credentials rejected: the account needs attention", "err", se)
+		}
 	case bot.SendRateLimited:
 		// The dispatcher waits RetryAfter; what we knew is stale, and the
 		// calls waiting behind this one are refused with it.

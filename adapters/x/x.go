@@ -44,6 +44,7 @@ import (
 
 	"github.com/dghubble/oauth1"
 
+	"engagebot/adapters/internal/apiclient"
 	"engagebot/bot"
 )
 
@@ -69,17 +70,18 @@ type Adapter struct {
 	http    *http.Client // signs every request with OAuth 1.0a
 	now     func() time.Time
 	started time.Time
+	auth    apiclient.AuthStatus // are the credentials accepted
 
 	mu       sync.Mutex
 	budgets  map[string]*budget  // per endpoint family
 	progress map[uint64][]string // ids of thread parts already posted, by outbound id
-	authErr  error
 }
 
 // Interface guards.
 var (
 	_ bot.Adapter        = (*Adapter)(nil)
 	_ bot.WebhookHandler = (*Adapter)(nil)
+	_ bot.HealthChecker  = (*Adapter)(nil)
 	_ bot.Runner         = (*Adapter)(nil)
 )
 
@@ -131,17 +133,4 @@ func (a *Adapter) Limits() bot.Limits {
 // Health reports whether the account works: an error while X rejects the
 // credentials (HTTP 401), nil once a call succeeds again. It covers the
 // poller too, whose failures no send reports.
-func (a *Adapter) Health() error {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.authErr
-}
-
-func (a *Adapter) setAuthErr(err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if err != nil && a.authErr == nil {
-		a.log.Warn("credentials rejected: the account needs attention", "err", err)
-	}
-	a.authErr = err
-}
+func (a *Adapter) Health() error { return a.auth.Err() }
