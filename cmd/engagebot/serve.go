@@ -90,7 +90,7 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
-	rd, err := newRenderer(c)
+	rd, err := newRenderer(c, an.Products())
 	if err != nil {
 		return err
 	}
@@ -224,11 +224,23 @@ func newAnalyzer(c *config.Config) (*analyze.Analyzer, error) {
 	return a, nil
 }
 
-func newRenderer(c *config.Config) (*templates.Renderer, error) {
+// newRenderer builds the templates with the brand and the product
+// catalogue of the analyzer's vocabulary, so replies name the products the
+// analyzer recognises.
+func newRenderer(c *config.Config, products []analyze.Product) (*templates.Renderer, error) {
 	b := c.Brand
+	catalogue := make(map[string]templates.Product, len(products))
+	for _, p := range products {
+		names := map[string]string{"fa": p.Names["fa"], "en": p.Canonical}
+		if names["fa"] == "" {
+			delete(names, "fa")
+		}
+		catalogue[p.Canonical] = templates.Product{Name: names}
+	}
 	opts := []templates.Option{
 		templates.WithDefaultLang(c.Bot.DefaultLang),
 		templates.WithBrand(templates.Brand{Name: b.Name, SupportPhone: b.SupportPhone, Website: b.Website, SafetyPhone: b.SafetyPhone, SafetyEmail: b.SafetyEmail}),
+		templates.WithProducts(catalogue),
 	}
 	if c.Templates.Dir != "" {
 		opts = append(opts, templates.WithDir(c.Templates.Dir))

@@ -27,10 +27,11 @@ func runCheckConfig(args []string, stdout, stderr io.Writer) error {
 	}
 	// Build the analyzer and templates too: a broken vocabulary file or
 	// template is a config mistake the service would only find at start.
-	if _, err := newAnalyzer(cfg); err != nil {
+	an, err := newAnalyzer(cfg)
+	if err != nil {
 		return fmt.Errorf("config %s:\nanalyze.vocabulary: %w", *cfgPath, err)
 	}
-	if _, err := newRenderer(cfg); err != nil {
+	if _, err := newRenderer(cfg, an.Products()); err != nil {
 		return fmt.Errorf("config %s:\ntemplates.dir: %w", *cfgPath, err)
 	}
 	fmt.Fprintf(stdout, "%s: ok\n", *cfgPath)
