@@ -8,11 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptrace"
-	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"engagebot/adapters/internal/apiclient"
@@ -82,24 +79,7 @@ func (e *APIError) Unauthorized() bool {
 }
 
 // TransportError is a call that got no usable answer.
-type TransportError struct {
-	Method string
-	// Wrote is true when the whole request went out, so Rubika may have
-	// acted on it.
-	Wrote bool
-	// Status is the HTTP status of an unreadable answer, 0 when none came.
-	Status int
-	Err    error
-}
-
-func (e *TransportError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("rubika: %s: HTTP %d: %v", e.Method, e.Status, e.Err)
-	}
-	return fmt.Sprintf("rubika: %s: %v", e.Method, e.Err)
-}
-
-func (e *TransportError) Unwrap() error { return e.Err }
+type TransportError = apiclient.TransportError
 
 const maxAnswerBytes = 8 << 20
 
@@ -119,23 +99,17 @@ func (c *Client) Call(ctx context.Context, method string, req, out any) error {
 	}
 	hreq, err := http.NewRequest(http.MethodPost, c.base+"/"+c.token+"/"+method, bytes.NewReader(body))
 	if err != nil {
-		return fmt.Errorf("rubika: %s: %w", method, c.redact(err))
+		return fmt.Errorf("rubika: %s: %w", method, apiclient.Redact(err, c.token))
 	}
 	hreq.Header.Set("Content-Type", "application/json")
-	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
-		if info.Err == nil {
-			wrote.Store(true)
-		}
-	}}
-	resp, err := c.hc.Do(hreq.WithContext(httptrace.WithClientTrace(ctx, trace)))
+	resp, wrote, err := apiclient.Do(c.hc, hreq.WithContext(ctx))
 	if err != nil {
-		return &TransportError{Method: method, Wrote: wrote.Load(), Err: c.redact(err)}
+		return &TransportError{Platform: "rubika", Method: method, Wrote: wrote, Err: apiclient.Redact(err, c.token)}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerBytes))
 	if err != nil {
-		return &TransportError{Method: method, Wrote: true, Status: resp.StatusCode, Err: c.redact(err)}
+		return &TransportError{Platform: "rubika", Method: method, Wrote: true, Status: resp.StatusCode, Err: apiclient.Redact(err, c.token)}
 	}
 	var env struct {
 		Status     string          `json:"status"`
@@ -146,7 +120,7 @@ func (c *Client) Call(ctx context.Context, method string, req, out any) error {
 		if resp.StatusCode == http.StatusTooManyRequests {
 			return &APIError{Method: method, HTTPStatus: resp.StatusCode, Status: StatusTooRequests, RetryAfter: retryAfter(resp.Header)}
 		}
-		return &TransportError{Method: method, Wrote: true, Status: resp.StatusCode, Err: errors.New("answer is not a Rubika envelope")}
+		return &TransportError{Platform: "rubika", Method: method, Wrote: true, Status: resp.StatusCode, Err: errors.New("answer is not a Rubika envelope")}
 	}
 	if env.Status != StatusOK || resp.StatusCode >= 400 {
 		ae := &APIError{Method: method, HTTPStatus: resp.StatusCode, Status: env.Status, DevMessage: env.DevMessage, RetryAfter: retryAfter(resp.Header)}
@@ -160,10 +134,10 @@ func (c *Client) Call(ctx context.Context, method string, req, out any) error {
 		return nil
 	}
 	if len(env.Data) == 0 || string(env.Data) == "null" {
-		return &TransportError{Method: method, Wrote: true, Status: resp.StatusCode, Err: fmt.Errorf("%w: none", ErrBadData)}
+		return &TransportError{Platform: "rubika", Method: method, Wrote: true, Status: resp.StatusCode, Err: fmt.Errorf("%w: none", ErrBadData)}
 	}
 	if err := json.Unmarshal(env.Data, out); err != nil {
-		return &TransportError{Method: method, Wrote: true, Status: resp.StatusCode, Err: fmt.Errorf("%w: %v", ErrBadData, err)}
+		return &TransportError{Platform: "rubika", Method: method, Wrote: true, Status: resp.StatusCode, Err: fmt.Errorf("%w: %v", ErrBadData, err)}
 	}
 	return nil
 }
@@ -174,23 +148,6 @@ func retryAfter(h http.Header) time.Duration {
 		return 0
 	}
 	return time.Duration(n) * time.Second
-}
-
-// redact removes the token (a path segment of every URL) from an error.
-func (c *Client) redact(err error) error {
-	if err == nil || c.token == "" || !strings.Contains(err.Error(), c.token) {
-		return err
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		cp := *ue
-		cp.URL = strings.ReplaceAll(ue.URL, c.token, "<token>")
-		if cp.Err != nil && strings.Contains(cp.Err.Error(), c.token) {
-			cp.Err = errors.New(strings.ReplaceAll(cp.Err.Error(), c.token, "<token>"))
-		}
-		return &cp
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), c.token, "<token>"))
 }
 
 // ---- methods ----

@@ -2,11 +2,11 @@ package rubika
 
 import (
 	"errors"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
+	"engagebot/adapters/internal/apiclient"
 	"engagebot/bot"
 )
 
@@ -107,7 +107,7 @@ func NewConfig() *Config {
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, reason string) { errs = append(errs, &bot.FieldError{Key: key, Reason: reason}) }
-	if u, err := url.Parse(c.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !apiclient.ValidBase(c.APIBase) {
 		bad("api_base", "must be an absolute http(s) URL")
 	}
 	if strings.ContainsAny(c.Token, "/?# ") {

@@ -110,13 +110,7 @@ func (a *Adapter) classify(err error) *bot.SendError {
 	}
 	var te *TransportError
 	if errors.As(err, &te) {
-		switch {
-		case te.Status >= 500:
-			return &bot.SendError{Kind: bot.SendTemporary, Code: "http_" + strconv.Itoa(te.Status), Err: err}
-		case te.Wrote:
-			return &bot.SendError{Kind: bot.SendUnknown, Code: "no_answer", Err: err}
-		}
-		return &bot.SendError{Kind: bot.SendTemporary, Code: "transport", Err: err}
+		return te.SendError()
 	}
 	return bot.SendErrorOf(err)
 }

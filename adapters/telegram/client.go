@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptrace"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -57,27 +55,6 @@ func (e *apiError) Error() string {
 	return s
 }
 
-// transportError is a call that got no usable answer.
-type transportError struct {
-	Method string
-	// Wrote is true when the whole request went out, so the platform may
-	// have acted on it.
-	Wrote bool
-	// Status is the HTTP status of an answer that could not be decoded, 0
-	// when none came.
-	Status int
-	Err    error
-}
-
-func (e *transportError) Error() string {
-	if e.Status != 0 {
-		return fmt.Sprintf("telegram: %s: HTTP %d: %v", e.Method, e.Status, e.Err)
-	}
-	return fmt.Sprintf("telegram: %s: %v", e.Method, e.Err)
-}
-
-func (e *transportError) Unwrap() error { return e.Err }
-
 // call makes one API call with hc and returns its result.
 func (c *client) call(ctx context.Context, hc *http.Client, method string, params tgbotapi.Params) (json.RawMessage, error) {
 	d := &doer{ctx: ctx, hc: hc}
@@ -99,7 +76,7 @@ func (c *client) call(ctx context.Context, hc *http.Client, method string, param
 		}
 		return nil, ae
 	}
-	return nil, &transportError{Method: method, Wrote: d.wrote.Load(), Status: int(d.status.Load()), Err: redact(err, c.token)}
+	return nil, &apiclient.TransportError{Platform: "telegram", Method: method, Wrote: d.wrote.Load(), Status: int(d.status.Load()), Err: apiclient.Redact(err, c.token)}
 }
 
 // doer is the tgbotapi.HTTPClient of one call.
@@ -111,34 +88,12 @@ type doer struct {
 }
 
 func (d *doer) Do(req *http.Request) (*http.Response, error) {
-	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
-		if info.Err == nil {
-			d.wrote.Store(true)
-		}
-	}}
-	resp, err := d.hc.Do(req.WithContext(httptrace.WithClientTrace(d.ctx, trace)))
+	resp, wrote, err := apiclient.Do(d.hc, req.WithContext(d.ctx))
+	d.wrote.Store(wrote)
 	if resp != nil {
 		d.status.Store(int32(resp.StatusCode))
 	}
 	return resp, err
-}
-
-// redact removes the token from an error's text, keeping *url.Error (and
-// so Timeout()) intact.
-func redact(err error, token string) error {
-	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
-		return err
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		cp := *ue
-		cp.URL = strings.ReplaceAll(ue.URL, token, "<token>")
-		if cp.Err != nil && strings.Contains(cp.Err.Error(), token) {
-			cp.Err = errors.New(strings.ReplaceAll(cp.Err.Error(), token, "<token>"))
-		}
-		return &cp
-	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
 }
 
 // classify turns a failed send into the dispatcher's terms.
@@ -161,17 +116,9 @@ func classify(err error) *bot.SendError {
 		}
 		return &bot.SendError{Kind: bot.SendTemporary, Code: code, Err: err}
 	}
-	var te *transportError
+	var te *apiclient.TransportError
 	if errors.As(err, &te) {
-		switch {
-		case te.Status >= 500:
-			return &bot.SendError{Kind: bot.SendTemporary, Code: "http_" + strconv.Itoa(te.Status), Err: err}
-		case te.Wrote:
-			// The request went out and no readable answer came back: the
-			// message may be in the chat already.
-			return &bot.SendError{Kind: bot.SendUnknown, Code: "no_answer", Err: err}
-		}
-		return &bot.SendError{Kind: bot.SendTemporary, Code: "transport", Err: err}
+		return te.SendError()
 	}
 	return bot.SendErrorOf(err)
 }

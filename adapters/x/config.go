@@ -2,10 +2,10 @@ package x
 
 import (
 	"errors"
-	"net/url"
 	"regexp"
 	"time"
 
+	"engagebot/adapters/internal/apiclient"
 	"engagebot/bot"
 )
 
@@ -96,7 +96,7 @@ var digits = regexp.MustCompile(`^[0-9]{1,19}$`)
 func (c *Config) Validate() error {
 	var errs []error
 	bad := func(key, reason string) { errs = append(errs, &bot.FieldError{Key: key, Reason: reason}) }
-	if u, err := url.Parse(c.APIBase); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	if !apiclient.ValidBase(c.APIBase) {
 		bad("api_base", "must be an absolute http(s) URL")
 	}
 	if !digits.MatchString(c.UserID) {
