@@ -2,15 +2,14 @@ package rubika
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"engagebot/adapters/internal/webhook"
 )
 
 // Sub-paths Rubika may append to the registered URL, one per endpoint type
@@ -38,7 +37,7 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		a.log.Warn("rubika: webhook delivery without the secret refused", "remote", r.RemoteAddr)
 		http.Error(w, "missing secret", http.StatusUnauthorized)
 		return
-	case !secretEqual(got, a.cfg.WebhookSecret):
+	case !webhook.SecretEqual(got, a.cfg.WebhookSecret):
 		a.log.Warn("rubika: webhook delivery with a wrong secret refused", "remote", r.RemoteAddr)
 		http.Error(w, "wrong secret", http.StatusForbidden)
 		return
@@ -56,14 +55,8 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not receiving", http.StatusServiceUnavailable)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	body, ok := webhook.ReadBody(w, r, maxUpdateBytes)
+	if !ok {
 		return
 	}
 	events, err := a.parser(r.Context()).parseWebhook(body, "at"+strconv.FormatInt(a.now().Unix(), 10))
@@ -78,9 +71,8 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "not stored, try again", http.StatusServiceUnavailable)
 			return
 		}
-		if err := a.inbox.Accept(r.Context(), events, nil); err != nil {
+		if err := webhook.Accept(w, r, a.inbox, events); err != nil {
 			a.log.Error("rubika: storing a webhook update failed", "err", err)
-			http.Error(w, "not stored, try again", http.StatusServiceUnavailable)
 			return
 		}
 	} else {
@@ -119,13 +111,6 @@ func isEndpointPath(p string) bool {
 		}
 	}
 	return false
-}
-
-// secretEqual compares in constant time, hashing first so the length does
-// not show either.
-func secretEqual(got, want string) bool {
-	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
-	return want != "" && subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
 // WebhookURL is the URL registered for publicURL (the account's webhook

@@ -2,23 +2,21 @@ package telegram
 
 import (
 	"context"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"engagebot/adapters/internal/webhook"
 )
 
 // SecretHeader carries setWebhook's secret_token on every delivery.
 const SecretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
-// maxUpdateBytes bounds one webhook body; web limits it too, but the
-// handler does not rely on that.
+// maxUpdateBytes bounds one webhook body.
 const maxUpdateBytes = 1 << 20
 
 // Webhook serves Telegram's deliveries at the account's mount
@@ -45,7 +43,7 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		a.log.Warn("telegram: webhook delivery without the secret token refused", "remote", r.RemoteAddr)
 		http.Error(w, "missing secret token", http.StatusUnauthorized)
 		return
-	case !secretEqual(got, a.cfg.WebhookSecret):
+	case !webhook.SecretEqual(got, a.cfg.WebhookSecret):
 		a.log.Warn("telegram: webhook delivery with a wrong secret token refused", "remote", r.RemoteAddr)
 		http.Error(w, "wrong secret token", http.StatusForbidden)
 		return
@@ -54,14 +52,8 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not receiving", http.StatusServiceUnavailable)
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUpdateBytes))
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	body, ok := webhook.ReadBody(w, r, maxUpdateBytes)
+	if !ok {
 		return
 	}
 	p, err := a.parser(r.Context()).parseUpdate(body)
@@ -70,12 +62,9 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "not an update", http.StatusBadRequest)
 		return
 	}
-	if len(p.Events) > 0 {
-		if err := a.inbox.Accept(r.Context(), p.Events, nil); err != nil {
-			a.log.Error("telegram: storing a webhook update failed; Telegram will deliver it again", "update_id", p.UpdateID, "err", err)
-			http.Error(w, "not stored, try again", http.StatusServiceUnavailable)
-			return
-		}
+	if err := webhook.Accept(w, r, a.inbox, p.Events); err != nil {
+		a.log.Error("telegram: storing a webhook update failed; Telegram will deliver it again", "update_id", p.UpdateID, "err", err)
+		return
 	}
 	a.log.Debug("telegram: webhook update stored", "update_id", p.UpdateID, "events", len(p.Events))
 	w.Header().Set("Content-Type", "application/json")
@@ -85,13 +74,6 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	io.WriteString(w, "{}")
-}
-
-// secretEqual compares in constant time; hashing first keeps the length
-// of the secret from showing too.
-func secretEqual(got, want string) bool {
-	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
-	return want != "" && subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
 // RegisterWebhook points Telegram at url (the public address of the

@@ -2,13 +2,12 @@ package x
 
 import (
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
+
+	"engagebot/adapters/internal/webhook"
 )
 
-// maxBody caps a delivery; web limits bodies too, but the handler does
-// not rely on it.
+// maxBody caps a delivery.
 const maxBody = 4 << 20
 
 // Webhook is the handler web mounts at /webhooks/x/<account>/.
@@ -39,14 +38,8 @@ func (a *Adapter) crc(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+	body, ok := webhook.ReadBody(w, r, maxBody)
+	if !ok {
 		return
 	}
 	if !ValidSignature(a.cfg.ConsumerSecret, body, r.Header.Get("X-Twitter-Webhooks-Signature")) {
@@ -61,12 +54,9 @@ func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "malformed body", http.StatusBadRequest)
 		return
 	}
-	if len(events) > 0 {
-		if err := a.inbox.Accept(r.Context(), events, nil); err != nil {
-			a.log.Error("storing webhook events failed; X will redeliver", "err", err, "events", len(events))
-			http.Error(w, "cannot store events", http.StatusServiceUnavailable)
-			return
-		}
+	if err := webhook.Accept(w, r, a.inbox, events); err != nil {
+		a.log.Error("storing webhook events failed; X will redeliver", "err", err, "events", len(events))
+		return
 	}
 	a.log.Debug("webhook delivery stored", "events", len(events))
 	w.WriteHeader(http.StatusOK)

@@ -1,0 +1,77 @@
+package webhook
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"engagebot/bot"
+)
+
+func TestSecretEqual(t *testing.T) {
+	for i, tc := range []struct {
+		got, want string
+		ok        bool
+	}{
+		{"s3cret-0123456789", "s3cret-0123456789", true},
+		{"s3cret-0123456788", "s3cret-0123456789", false},
+		{"s3cret", "s3cret-0123456789", false},
+		{"", "", false},
+	} {
+		if SecretEqual(tc.got, tc.want) != tc.ok {
+			t.Errorf("%d: SecretEqual(%q, %q) = %v", i, tc.got, tc.want, !tc.ok)
+		}
+	}
+}
+
+func TestReadBody(t *testing.T) {
+	for i, tc := range []struct {
+		body   string
+		ok     bool
+		status int
+	}{
+		{"12345", true, http.StatusOK},
+		{"123456", false, http.StatusRequestEntityTooLarge},
+	} {
+		rec := httptest.NewRecorder()
+		b, ok := ReadBody(rec, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(tc.body)), 5)
+		if ok != tc.ok || rec.Code != tc.status || (ok && string(b) != tc.body) {
+			t.Errorf("%d: %q, %v, status %d", i, b, ok, rec.Code)
+		}
+	}
+}
+
+type inbox struct {
+	err    error
+	events int
+}
+
+func (in *inbox) Accept(_ context.Context, events []bot.Event, _ *bot.Cursor) error {
+	in.events += len(events)
+	return in.err
+}
+
+func (in *inbox) Cursor(context.Context, string) (string, error) { return "", nil }
+
+func TestAccept(t *testing.T) {
+	events := []bot.Event{{ID: "1"}}
+	for i, tc := range []struct {
+		inbox  *inbox
+		events []bot.Event
+		err    bool
+		status int
+	}{
+		{&inbox{}, events, false, http.StatusOK},
+		{&inbox{err: errors.New("disk full")}, events, true, http.StatusServiceUnavailable},
+		{&inbox{err: errors.New("never called")}, nil, false, http.StatusOK},
+	} {
+		rec := httptest.NewRecorder()
+		err := Accept(rec, httptest.NewRequest(http.MethodPost, "/", nil), tc.inbox, tc.events)
+		if (err != nil) != tc.err || rec.Code != tc.status || tc.inbox.events != len(tc.events) {
+			t.Errorf("%d: err %v, status %d, %d events stored", i, err, rec.Code, tc.inbox.events)
+		}
+	}
+}
