@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"engagebot/adapters/internal/poll"
 	"engagebot/bot"
 )
 
@@ -16,12 +17,6 @@ func (a *Adapter) CursorKey() string {
 	return bot.AccountKey(bot.PlatformRubika, a.name) + "/updates"
 }
 
-// Back-off between failed polls.
-const (
-	minBackoff = 500 * time.Millisecond
-	maxBackoff = time.Minute
-)
-
 // Run polls getUpdates until ctx is done and returns nil then. Each batch
 // is stored together with its next_offset_id, so the offset advances only
 // after the updates are stored and a restart resumes where it was.
@@ -29,19 +24,12 @@ func (p *Poller) Run(ctx context.Context) error {
 	if p.inbox == nil {
 		return fmt.Errorf("rubika: account %s: polling needs an inbox", p.name)
 	}
-	offset, ok := p.loadOffset(ctx)
+	offset, ok := poll.ReadCursor(ctx, p.inbox, p.CursorKey(), p.log)
 	if !ok {
 		return nil
 	}
 	p.log.Info("rubika: polling", "resume", offset != "")
-	backoff := minBackoff
-	fail := func(wait time.Duration) {
-		if wait <= 0 {
-			wait = backoff
-			backoff = min(backoff*2, maxBackoff)
-		}
-		sleep(ctx, wait)
-	}
+	var backoff poll.Backoff
 	for ctx.Err() == nil {
 		cctx, cancel := context.WithTimeout(ctx, p.cfg.PollTimeout+p.cfg.RequestTimeout)
 		res, err := p.client.GetUpdates(cctx, offset, p.cfg.PollLimit, p.cfg.PollTimeout)
@@ -59,7 +47,7 @@ func (p *Poller) Run(ctx context.Context) error {
 				}
 			}
 			p.log.Warn("rubika: getUpdates failed", "err", err)
-			fail(wait)
+			backoff.Wait(ctx, wait)
 			continue
 		}
 		next := string(res.NextOffsetID)
@@ -67,14 +55,14 @@ func (p *Poller) Run(ctx context.Context) error {
 			next = offset
 		}
 		if len(res.Updates) == 0 && next == offset {
-			backoff = minBackoff
-			sleep(ctx, p.cfg.PollInterval)
+			backoff.Reset()
+			poll.Sleep(ctx, p.cfg.PollInterval)
 			continue
 		}
 		events := p.parseBatch(ctx, res.Updates, offset)
 		if err := p.resolveSenders(ctx, events); err != nil {
 			p.log.Warn("rubika: polled updates not stored yet", "err", err)
-			fail(0)
+			backoff.Wait(ctx, 0)
 			continue
 		}
 		if err := p.inbox.Accept(ctx, events, &bot.Cursor{Key: p.CursorKey(), Value: next}); err != nil {
@@ -83,13 +71,13 @@ func (p *Poller) Run(ctx context.Context) error {
 			}
 			// The offset stays: the same updates come again.
 			p.log.Error("rubika: storing polled updates failed", "err", err, "count", len(events))
-			fail(0)
+			backoff.Wait(ctx, 0)
 			continue
 		}
-		backoff = minBackoff
+		backoff.Reset()
 		offset = next
 		if len(res.Updates) < p.cfg.PollLimit {
-			sleep(ctx, p.cfg.PollInterval)
+			poll.Sleep(ctx, p.cfg.PollInterval)
 		}
 	}
 	p.log.Info("rubika: polling stopped")
@@ -112,35 +100,4 @@ func (p *Poller) parseBatch(ctx context.Context, raws []json.RawMessage, offset 
 		events = append(events, evs...)
 	}
 	return events
-}
-
-// loadOffset reads the stored offset_id, retrying until ctx is done.
-func (p *Poller) loadOffset(ctx context.Context) (string, bool) {
-	backoff := minBackoff
-	for {
-		v, err := p.inbox.Cursor(ctx, p.CursorKey())
-		if err == nil {
-			return v, true
-		}
-		p.log.Error("rubika: reading the stored offset failed", "err", err)
-		if !sleep(ctx, backoff) {
-			return "", false
-		}
-		backoff = min(backoff*2, maxBackoff)
-	}
-}
-
-// sleep waits d or until ctx is done; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

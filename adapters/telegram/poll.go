@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"engagebot/adapters/internal/poll"
 	"engagebot/bot"
 )
 
@@ -37,12 +38,6 @@ func (a *Adapter) CursorKey() string {
 	return bot.AccountKey(bot.PlatformTelegram, a.name) + "/updates"
 }
 
-// Back-off between failed polls.
-const (
-	minBackoff = 500 * time.Millisecond
-	maxBackoff = time.Minute
-)
-
 // Run polls until ctx is done; it returns nil then.
 func (p *Poller) Run(ctx context.Context) error {
 	if p.inbox == nil {
@@ -53,14 +48,7 @@ func (p *Poller) Run(ctx context.Context) error {
 		return nil
 	}
 	p.log.Info("telegram: polling", "offset", offset)
-	backoff := minBackoff
-	fail := func(wait time.Duration) {
-		if wait <= 0 {
-			wait = backoff
-			backoff = min(backoff*2, maxBackoff)
-		}
-		sleep(ctx, wait)
-	}
+	var backoff poll.Backoff
 	for ctx.Err() == nil {
 		raws, err := p.getUpdates(ctx, offset)
 		if err != nil {
@@ -78,12 +66,12 @@ func (p *Poller) Run(ctx context.Context) error {
 			default:
 				p.log.Warn("telegram: getUpdates failed", "err", err)
 			}
-			fail(wait)
+			backoff.Wait(ctx, wait)
 			continue
 		}
 		if len(raws) == 0 {
-			backoff = minBackoff
-			sleep(ctx, p.cfg.PollInterval)
+			backoff.Reset()
+			poll.Sleep(ctx, p.cfg.PollInterval)
 			continue
 		}
 		next, events, callbacks := p.parseBatch(ctx, raws, offset)
@@ -91,7 +79,7 @@ func (p *Poller) Run(ctx context.Context) error {
 			// Nothing readable and nothing to step over: wait rather than
 			// ask for the same batch in a tight loop.
 			p.log.Error("telegram: getUpdates returned only unreadable updates", "count", len(raws))
-			fail(0)
+			backoff.Wait(ctx, 0)
 			continue
 		}
 		cur := &bot.Cursor{Key: p.CursorKey(), Value: strconv.Itoa(next)}
@@ -101,10 +89,10 @@ func (p *Poller) Run(ctx context.Context) error {
 			}
 			// The offset stays: the same updates come again.
 			p.log.Error("telegram: storing polled updates failed", "err", err, "count", len(events))
-			fail(0)
+			backoff.Wait(ctx, 0)
 			continue
 		}
-		backoff = minBackoff
+		backoff.Reset()
 		offset = next
 		for _, id := range callbacks {
 			p.answerCallback(ctx, id)
@@ -116,26 +104,16 @@ func (p *Poller) Run(ctx context.Context) error {
 
 // loadOffset reads the stored offset, retrying until ctx is done.
 func (p *Poller) loadOffset(ctx context.Context) (int, bool) {
-	backoff := minBackoff
-	for {
-		v, err := p.inbox.Cursor(ctx, p.CursorKey())
-		if err == nil {
-			if v == "" {
-				return 0, true
-			}
-			n, err := strconv.Atoi(v)
-			if err == nil {
-				return n, true
-			}
-			p.log.Error("telegram: stored offset is not a number; starting from Telegram's oldest pending update", "value", v)
-			return 0, true
-		}
-		p.log.Error("telegram: reading the stored offset failed", "err", err)
-		if !sleep(ctx, backoff) {
-			return 0, false
-		}
-		backoff = min(backoff*2, maxBackoff)
+	v, ok := poll.ReadCursor(ctx, p.inbox, p.CursorKey(), p.log)
+	if !ok || v == "" {
+		return 0, ok
 	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		p.log.Error("telegram: stored offset is not a number; starting from Telegram's oldest pending update", "value", v)
+		return 0, true
+	}
+	return n, true
 }
 
 func (p *Poller) getUpdates(ctx context.Context, offset int) ([]json.RawMessage, error) {
@@ -184,19 +162,4 @@ func (p *Poller) parseBatch(ctx context.Context, raws []json.RawMessage, offset 
 		}
 	}
 	return next, events, callbacks
-}
-
-// sleep waits d or until ctx is done; it reports whether ctx is still live.
-func sleep(ctx context.Context, d time.Duration) bool {
-	if d <= 0 {
-		return ctx.Err() == nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }
