@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"engagebot/adapters/internal/fakeplatform"
 	"engagebot/bot"
 )
 
@@ -159,8 +160,7 @@ type Server struct {
 	endpoints  map[string]string
 	calls      []Call
 	sent       []Sent
-	failures   map[string][]Failure
-	every      map[string]*everyN
+	failures   fakeplatform.Failures[Failure]
 	history    map[string][]time.Time
 	global     []time.Time
 	violations []Violation
@@ -178,11 +178,6 @@ type queued struct {
 	raw json.RawMessage
 }
 
-type everyN struct {
-	n, count int
-	f        Failure
-}
-
 // NewServer starts a fake on loopback, closed when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -191,8 +186,8 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		t: t, limits: CautiousLimits, enforce: true, tooStatus: http.StatusOK,
 		hooks: &http.Client{Timeout: 30 * time.Second}, closed: make(chan struct{}),
 		msgSeq: 9000000000000000000, endpoints: map[string]string{},
-		failures: map[string][]Failure{}, every: map[string]*everyN{}, history: map[string][]time.Time{},
-		users: map[string]User{}, wake: make(chan struct{}),
+		history: map[string][]time.Time{},
+		users:   map[string]User{}, wake: make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(s)
@@ -276,20 +271,12 @@ func Press(chat, sender, msgID, buttonID, text string) *InlineMessage {
 
 // FailNext fails the next call of method with f; failures queue up.
 func (s *Server) FailNext(method string, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.failures[method] = append(s.failures[method], f)
+	s.failures.Next(method, f)
 }
 
 // FailEvery fails every n-th call of method with f (n <= 0 stops it).
 func (s *Server) FailEvery(method string, n int, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n <= 0 {
-		delete(s.every, method)
-		return
-	}
-	s.every[method] = &everyN{n: n, f: f}
+	s.failures.Every(method, n, f)
 }
 
 // prepare assigns a message id and time where empty and returns the JSON.
@@ -464,17 +451,7 @@ func (s *Server) Sent() []Sent {
 // WaitSent waits up to d for at least n accepted messages.
 func (s *Server) WaitSent(t testing.TB, n int, d time.Duration) []Sent {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		sent := s.Sent()
-		if len(sent) >= n {
-			return sent
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("rubikatest: %d messages sent, want %d", len(sent), n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return fakeplatform.WaitLen(t, "rubikatest: messages sent", n, d, s.Sent)
 }
 
 // Violations lists sends beyond the limits.
@@ -554,7 +531,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusOK, "INVALID_INPUT", err.Error(), nil, nil)
 		return
 	}
-	if f, ok := s.takeFailure(method); ok {
+	if f, ok := s.failures.Take(method); ok {
 		call.Injected = true
 		switch f.Kind {
 		case TooRequests:
@@ -684,22 +661,6 @@ func (s *Server) record(c Call) {
 	s.calls = append(s.calls, c)
 }
 
-func (s *Server) takeFailure(method string) (Failure, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if q := s.failures[method]; len(q) > 0 {
-		s.failures[method] = q[1:]
-		return q[0], true
-	}
-	if e := s.every[method]; e != nil {
-		e.count++
-		if e.count%e.n == 0 {
-			return e.f, true
-		}
-	}
-	return Failure{}, false
-}
-
 func str(v any) string {
 	switch x := v.(type) {
 	case string:
@@ -791,25 +752,13 @@ func (s *Server) checkLimitsLocked(chat string, now time.Time) *Violation {
 	case strings.HasPrefix(chat, "c"):
 		r, name = s.limits.Channel, "channel"
 	}
-	if over(s.history[chat], r, now, s.limits.Slack) {
+	if fakeplatform.Over(s.history[chat], r, now, s.limits.Slack) {
 		return &Violation{ChatID: chat, Limit: name, At: now}
 	}
-	if over(s.global, s.limits.Bot, now, s.limits.Slack) {
+	if fakeplatform.Over(s.global, s.limits.Bot, now, s.limits.Slack) {
 		return &Violation{ChatID: chat, Limit: "bot", At: now}
 	}
 	return nil
-}
-
-func over(history []time.Time, r bot.Rate, now time.Time, slack time.Duration) bool {
-	if r.Count <= 0 || r.Per <= 0 {
-		return false
-	}
-	since := now.Add(-(r.Per - slack))
-	n := 0
-	for i := len(history) - 1; i >= 0 && history[i].After(since); i-- {
-		n++
-	}
-	return n >= r.Count
 }
 
 // getUpdates returns up to limit updates after offset_id ("o<seq>"), with

@@ -26,6 +26,7 @@ import (
 	"testing"
 	"time"
 
+	"engagebot/adapters/internal/fakeplatform"
 	"engagebot/bot"
 )
 
@@ -184,8 +185,7 @@ type Server struct {
 	webhook    Webhook
 	calls      []Call
 	sent       []Sent
-	failures   map[string][]Failure
-	every      map[string]*everyN
+	failures   fakeplatform.Failures[Failure]
 	history    map[int64][]time.Time
 	global     []time.Time
 	violations []Violation
@@ -199,11 +199,6 @@ type queued struct {
 	forced bool // served once even below the offset (a redelivery)
 }
 
-type everyN struct {
-	n, count int
-	f        Failure
-}
-
 // NewServer starts a fake on loopback, closed when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
@@ -212,9 +207,9 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		t: t, limits: TelegramLimits, enforce: true, closed: make(chan struct{}),
 		nextUpdate: 100000001, nextUser: 5000001, nextGroup: 1000000001,
 		msgIDs: map[int64]int{}, chats: map[int64]Chat{}, usernames: map[string]int64{},
-		failures: map[string][]Failure{}, every: map[string]*everyN{}, history: map[int64][]time.Time{},
-		wake:  make(chan struct{}),
-		hooks: &http.Client{Timeout: 30 * time.Second},
+		history: map[int64][]time.Time{},
+		wake:    make(chan struct{}),
+		hooks:   &http.Client{Timeout: 30 * time.Second},
 	}
 	for _, o := range opts {
 		o(s)
@@ -263,21 +258,12 @@ func (s *Server) Spec() *Spec { return s.spec }
 // FailNext makes the next call of method ("sendMessage", case-insensitive)
 // fail with f. Failures queue up in order.
 func (s *Server) FailNext(method string, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := strings.ToLower(method)
-	s.failures[m] = append(s.failures[m], f)
+	s.failures.Next(strings.ToLower(method), f)
 }
 
 // FailEvery makes every n-th call of method fail with f (n <= 0 stops it).
 func (s *Server) FailEvery(method string, n int, f Failure) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if n <= 0 {
-		delete(s.every, strings.ToLower(method))
-		return
-	}
-	s.every[strings.ToLower(method)] = &everyN{n: n, f: f}
+	s.failures.Every(strings.ToLower(method), n, f)
 }
 
 // NewUser returns a new follower.
@@ -528,17 +514,7 @@ func (s *Server) Sent() []Sent {
 // WaitSent waits up to d for at least n accepted messages.
 func (s *Server) WaitSent(t testing.TB, n int, d time.Duration) []Sent {
 	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		sent := s.Sent()
-		if len(sent) >= n {
-			return sent
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("telegramtest: %d messages sent, want %d", len(sent), n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return fakeplatform.WaitLen(t, "telegramtest: messages sent", n, d, s.Sent)
 }
 
 // Violations lists sends beyond the limits.
@@ -593,7 +569,7 @@ func (s *Server) handle(ctx context.Context, method string, params map[string]an
 		}
 	}
 	lower := strings.ToLower(call.Method)
-	if f, ok := s.takeFailure(lower); ok {
+	if f, ok := s.failures.Take(lower); ok {
 		call.Injected = true
 		switch f.Kind {
 		case RateLimit:
@@ -644,22 +620,6 @@ func (s *Server) record(c Call) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.calls = append(s.calls, c)
-}
-
-func (s *Server) takeFailure(method string) (Failure, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if q := s.failures[method]; len(q) > 0 {
-		s.failures[method] = q[1:]
-		return q[0], true
-	}
-	if e := s.every[method]; e != nil {
-		e.count++
-		if e.count%e.n == 0 {
-			return e.f, true
-		}
-	}
-	return Failure{}, false
 }
 
 func (s *Server) dispatch(ctx context.Context, method string, p map[string]any, call *Call) (int, []byte) {
@@ -877,25 +837,13 @@ func (s *Server) chatRate(c Chat) (bot.Rate, string) {
 // sends the fake accepted.
 func (s *Server) checkLimitsLocked(c Chat, now time.Time) *Violation {
 	r, name := s.chatRate(c)
-	if over(s.history[c.ID], r, now, s.limits.Slack) {
+	if fakeplatform.Over(s.history[c.ID], r, now, s.limits.Slack) {
 		return &Violation{ChatID: c.ID, Limit: name, At: now}
 	}
-	if over(s.global, s.limits.Bot, now, s.limits.Slack) {
+	if fakeplatform.Over(s.global, s.limits.Bot, now, s.limits.Slack) {
 		return &Violation{ChatID: c.ID, Limit: "bot", At: now}
 	}
 	return nil
-}
-
-func over(history []time.Time, r bot.Rate, now time.Time, slack time.Duration) bool {
-	if r.Count <= 0 || r.Per <= 0 {
-		return false
-	}
-	since := now.Add(-(r.Per - slack))
-	n := 0
-	for i := len(history) - 1; i >= 0 && history[i].After(since); i-- {
-		n++
-	}
-	return n >= r.Count
 }
 
 // retryAfterLocked is the whole seconds until a send to c would be allowed.
