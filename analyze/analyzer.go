@@ -186,7 +186,7 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	toks, pu := tokenize(n, a.emoticons, sc.toks)
 	sc.toks = toks
 	for i := range toks {
-		toks[i].info = a.info(toks[i].s)
+		toks[i].info = a.tokInfo(toks[i].s)
 	}
 	ms := a.ix.scan(toks, sc.ms[:0])
 	sc.ms = ms

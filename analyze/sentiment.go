@@ -74,8 +74,10 @@ func (a *Analyzer) sentiment(toks []token, ms []match, pu punct, mute []bool, bu
 			}
 			continue
 		}
-		if t.info.isBoost || t.info.negator || t.info.contrast || isKindOf(toks, i) {
-			continue // a modifier, even if it also looks like a word + suffix (اصلا ≠ اصل+ا)
+		if (t.info.isBoost || t.info.negator || t.info.contrast || isKindOf(toks, i)) && (best == nil || best.end == i+1) {
+			// A modifier, even if it also looks like a word + suffix (اصلا ≠
+			// اصل+ا); but a phrase it opens is the phrase ("can't wait").
+			continue
 		}
 		var p sentPiece
 		switch {
@@ -110,7 +112,10 @@ func (a *Analyzer) sentiment(toks []token, ms []match, pu punct, mute []bool, bu
 			if !ok {
 				v, ok = a.enValence(t.s)
 			}
-			if !ok {
+			if !ok && t.tag {
+				v, ok = a.hashtagValence(t.s)
+			}
+			if !ok || t.s == "like" && !likeIsVerb(toks, i) || swearBoosts(toks, i) {
 				continue
 			}
 			if t.s == "no" && i+1 < len(toks) {
@@ -135,6 +140,7 @@ func (a *Analyzer) sentiment(toks []token, ms []match, pu punct, mute []bool, bu
 		a.modifiers(toks, &p, capDiff)
 		pieces = append(pieces, p)
 	}
+	askedQuestions(toks, pieces)
 	residual := a.negateAfter(toks, pieces)
 	a.lessRule(toks, pieces)
 
@@ -236,6 +242,9 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 		if w == "of" && isKindOf(toks, j-1) {
 			boost, isB = bDecr, true // "kind of", "sort of" dampen
 		}
+		if k == 1 && swearBoosts(toks, j) {
+			boost, isB = bIncr, true // "damn good"
+		}
 		if isB && boost != 0 {
 			s := boost
 			if p.v < 0 {
@@ -256,7 +265,7 @@ func (a *Analyzer) modifiers(toks []token, p *sentPiece, capDiff bool) {
 			}
 			p.v += s
 		}
-		if !p.neg && (wi.negator || len(w) > 3 && w[len(w)-3:] == "n't") {
+		if !p.neg && (wi.negator || len(w) > 3 && w[len(w)-3:] == "n't") && !rhetoricalNeg(toks, j) {
 			// VADER: "never so good" intensifies; "without doubt" is not negation.
 			if w == "never" && k > 1 && (toks[p.pos-1].s == "so" || toks[p.pos-1].s == "this") {
 				p.v *= 1.25
@@ -388,11 +397,13 @@ func (a *Analyzer) enValence(w string) (float64, bool) {
 			b = append(b, w[i])
 		}
 	}
-	if b == nil {
-		return 0, false
+	if v, ok := a.enStem(w); ok || b == nil {
+		return v, ok
 	}
-	v, ok := a.en[string(b)]
-	return v, ok
+	if v, ok := a.en[string(b)]; ok {
+		return v, ok
+	}
+	return a.enStem(string(b))
 }
 
 // isKindOf reports "kind of" / "sort of" starting at token i: "kind" is

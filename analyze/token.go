@@ -16,6 +16,9 @@ type token struct {
 	// ('.', '!', '?', ',' or ';'), 0 when none. Negation and contrast do not
 	// reach across it.
 	brk byte
+	// tag: the word was written right after '#' ("#notgood"), so it may be
+	// several words run together.
+	tag bool
 }
 
 type tokKind uint8
@@ -58,9 +61,10 @@ func tokenize(n string, emoticons map[string]bool, buf []token) (toks []token, p
 			if start < 0 {
 				return
 			}
+			hash := start > 0 && chunk[start-1] == '#'
 			w := chunk[start:end]
 			start = -1
-			t := token{s: w, kind: tokWord}
+			t := token{s: w, kind: tokWord, tag: hash}
 			if c := w[0]; c >= '0' && c <= '9' {
 				t.kind = tokNumber
 			}

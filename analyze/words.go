@@ -81,3 +81,35 @@ func (a *Analyzer) info(w string) *wordInfo {
 	}
 	return noInfo
 }
+
+// tokInfo is info for a message token: an English word stretched for
+// emphasis ("soo", "nooo" after Normalize) that is not a word itself is
+// looked up again with its double letters made single, so a stretched
+// booster or negator still modifies ("soooo happy").
+func (a *Analyzer) tokInfo(w string) *wordInfo {
+	if wi := a.words[w]; wi != nil {
+		return wi
+	}
+	var b []byte
+	for i := 1; i < len(w); i++ {
+		if w[i] >= 0x80 {
+			return noInfo
+		}
+		if w[i] == w[i-1] {
+			if b == nil {
+				b = append(make([]byte, 0, len(w)), w[:i]...)
+			}
+			continue
+		}
+		if b != nil {
+			b = append(b, w[i])
+		}
+	}
+	if b == nil {
+		return noInfo
+	}
+	if wi := a.words[string(b)]; wi != nil && (wi.isBoost || wi.negator) {
+		return wi
+	}
+	return noInfo
+}
