@@ -57,8 +57,17 @@ var nounSuffixes = []string{
 	"هاشون", "هامون", "هاتون", "ترینه", "هایی", "یشون", "یتون", "یمون",
 	"اشون", "امون", "اتون", "ترین", "های", "هاش", "هام", "هات", "تره", "تری", "شون", "تون", "مون", "ترش", "اشو",
 	"ها", "تر", "ای", "یی", "اش", "ام", "ات", "ست", "یه", "یش", "یت", "یم", "شو", "مو", "تو", "رو",
+	// the copula of "you" (plural or polite) and "they": افتضاحید, زشتین, خوبند
+	"ید", "ین", "ند",
 	"ی", "ش", "م", "ت", "ه", "و", "ن", "ا",
 }
+
+// cliticEnds are possessive and object clitics that may stand between a
+// word and its copula ending (دیوونتم = دیوونه+ت+م, "I'm crazy about you").
+// A word ending in ه drops the ه before them in speech (شرمندتم, خستم), so
+// the ه is put back to find the word; such a reading ranks below a direct
+// one (گلم is گل+م, not گله).
+var cliticEnds = []string{"تونم", "شونم", "تم", "شم", "تی", "شی", "تون", "شون", "مون", "ت", "ش", "م"}
 
 // Persian verb person endings (with a few object clitics) after a stem.
 var verbEndings = []string{
@@ -108,6 +117,14 @@ func candidates(tok string, fn func(key string, neg, verb bool, suffix string) b
 			}
 		}
 	}
+	// A word ending in ه that dropped it before a clitic: شرمندتم, خستم.
+	for _, c := range cliticEnds {
+		if len(tok) > len(c)+4 && strings.HasSuffix(tok, c) {
+			if !fn(tok[:len(tok)-len(c)]+"ه", false, false, restored+c) {
+				return
+			}
+		}
+	}
 	// بی and نا make an opposite of a noun or adjective (بیفایده, ناراضی).
 	for _, p := range []string{"بی", "نا"} {
 		if len(tok) > len(p)+4 && strings.HasPrefix(tok, p) {
@@ -142,6 +159,9 @@ func candidates(tok string, fn func(key string, neg, verb bool, suffix string) b
 	}
 }
 
+// restored marks the suffix of a reading that put back a dropped ه.
+const restored = "~"
+
 // wordMatches reports whether tok is word w, allowing the Persian affixes
 // that candidates allows; last says whether w is the verb word of a verb term.
 func wordMatches(tok, w string, verbWord bool) (ok, neg bool) {
@@ -166,7 +186,11 @@ func wordMatches(tok, w string, verbWord bool) (ok, neg bool) {
 func (ix index) scan(toks []token, out []match) []match {
 	for i := range toks {
 		t := toks[i].s
+		lookalike := ix.lookalike(t)
 		candidates(t, func(key string, neg, verb bool, suffix string) bool {
+			if lookalike && key != t {
+				return false // خرید is "purchase", never خر+ید
+			}
 			for _, e := range ix[key] {
 				if len(e.words) == 1 {
 					if verb && !e.verb {
@@ -192,6 +216,18 @@ func (ix index) scan(toks []token, out []match) []match {
 		})
 	}
 	return out
+}
+
+// lookalike reports a word the lexicon lists with valence 0 because it
+// only looks like a listed word plus an affix (بدن, گلو, خرید): it is read
+// as itself only, also as the first word of a phrase.
+func (ix index) lookalike(w string) bool {
+	for _, e := range ix[w] {
+		if e.kind == kSentiment && e.score == 0 && len(e.words) == 1 && !e.verb {
+			return true
+		}
+	}
+	return false
 }
 
 // isBiNa reports whether tok is key with a بی or نا prefix.

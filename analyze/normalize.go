@@ -189,7 +189,9 @@ func isSpace(r rune) bool {
 // word; suffixWords are suffixes written the same way. Joining them gives
 // every spelling the same form.
 var (
-	prefixWords = map[string]bool{"می": true, "نمی": true}
+	// بی is joined too: "بی ادب" and "بی‌ادب" are one word, so its
+	// opposite reading applies (بی+ادب, rude).
+	prefixWords = map[string]bool{"می": true, "نمی": true, "بی": true}
 	suffixWords = map[string]bool{"ها": true, "های": true, "هایی": true, "هام": true, "هات": true,
 		"هاش": true, "هامون": true, "هاتون": true, "هاشون": true, "تر": true, "ترین": true}
 )
@@ -197,7 +199,7 @@ var (
 // joinAffixes joins space-separated verb prefixes and plural/comparative
 // suffixes to their Persian neighbour. It allocates only when it changes s.
 func joinAffixes(s string) string {
-	if !strings.Contains(s, "می ") && !strings.Contains(s, " ها") && !strings.Contains(s, " تر") {
+	if !strings.Contains(s, "می ") && !strings.Contains(s, "بی ") && !strings.Contains(s, " ها") && !strings.Contains(s, " تر") {
 		return s
 	}
 	words := strings.Split(s, " ")

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"math"
+	"strings"
 
 	"engagebot/bot"
 )
@@ -223,9 +224,20 @@ func laughter(n int, rest float64) float64 {
 	return v
 }
 
-// better prefers an exact form over one found through affixes.
+// better prefers an exact form over one found through affixes, and among
+// affixed forms the longest known stem (the shortest suffix): خریدید is
+// خرید+ید (bought), not خر+یدید. A reading that put back a dropped ه comes
+// last.
 func better(m, than *match) bool {
-	return !m.neg && m.suffix == "" && (than.neg || than.suffix != "")
+	mx, tx := m.neg || m.suffix != "", than.neg || than.suffix != ""
+	if !mx || !tx {
+		return !mx && tx
+	}
+	mr, tr := strings.HasPrefix(m.suffix, restored), strings.HasPrefix(than.suffix, restored)
+	if mr != tr {
+		return tr
+	}
+	return len(m.suffix) < len(than.suffix)
 }
 
 // modifiers applies the words before a sentiment word: boosters and
