@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,11 +35,7 @@ accounts:
 	env := []string{"RUBIKA_TOKEN=" + fake.Token, "RUBIKA_WEBHOOK_SECRET=" + rbSecret}
 	p := StartProc(t, ProcOptions{Config: cfg, Env: env})
 	if mode == "webhook" {
-		cmd := exec.Command(binary, "webhook", "register", "-config", p.Config, "-account", "rubika.brand", "-url", p.URL+"/webhooks/rubika/brand")
-		cmd.Env = append(os.Environ(), env...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("webhook register: %v\n%s", err, out)
-		}
+		registerWebhook(t, p, "rubika.brand")
 		if got := fake.Endpoint("ReceiveUpdate"); got != p.URL+"/webhooks/rubika/brand/"+rbSecret {
 			t.Fatalf("registered endpoint %q", got)
 		}
@@ -68,15 +62,8 @@ func rbPush(t *testing.T, fake *rubikatest.Server, mode string, u *rubikatest.Up
 // TestRubika_BadRateNamesItsKey: a rate that is not COUNT/PERIOD is
 // refused by check-config under its own key.
 func TestRubika_BadRateNamesItsKey(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	cfg := "accounts:\n  rubika.brand:\n    token: TOKEN\n    mode: polling\n    rate_limit: fast\n"
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := runCLI(t, "", "check-config", "-config", path)
-	if code != 1 || !strings.Contains(stdout+stderr, "accounts.rubika.brand.rate_limit") {
-		t.Fatalf("exit %d, want 1 naming rate_limit:\n%s%s", code, stdout, stderr)
-	}
+	checkConfigRefuses(t, "accounts:\n  rubika.brand:\n    token: TOKEN\n    mode: polling\n    rate_limit: fast\n",
+		"accounts.rubika.brand.rate_limit")
 }
 
 func TestRubika_PersianMessageGetsThreadedPersianReply(t *testing.T) {

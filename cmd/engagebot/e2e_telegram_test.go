@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -43,11 +41,7 @@ accounts:
 	env := []string{"TG_TOKEN=" + fake.Token, "TG_WEBHOOK_SECRET=" + tgSecret}
 	p := StartProc(t, ProcOptions{Config: cfg, Env: env})
 	if mode == "webhook" {
-		cmd := exec.Command(binary, "webhook", "register", "-config", p.Config, "-account", "telegram.support", "-url", p.URL+"/webhooks/telegram/support")
-		cmd.Env = append(os.Environ(), env...)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("webhook register: %v\n%s", err, out)
-		}
+		registerWebhook(t, p, "telegram.support")
 		if h := fake.Webhook(); h.SecretToken != tgSecret || !strings.HasPrefix(h.URL, p.URL+"/webhooks/telegram/support") {
 			t.Fatalf("registered webhook %+v", h)
 		}
@@ -81,15 +75,8 @@ func hasPersian(s string) bool {
 // TestTelegram_BadRateNamesItsKey: a rate that is not COUNT/PERIOD is
 // refused by check-config under its own key.
 func TestTelegram_BadRateNamesItsKey(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "config.yaml")
-	cfg := "accounts:\n  telegram.support:\n    token: 123:abc\n    mode: polling\n    group_rate_limit: 20 per minute\n"
-	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := runCLI(t, "", "check-config", "-config", path)
-	if code != 1 || !strings.Contains(stdout+stderr, "accounts.telegram.support.group_rate_limit") {
-		t.Fatalf("exit %d, want 1 naming group_rate_limit:\n%s%s", code, stdout, stderr)
-	}
+	checkConfigRefuses(t, "accounts:\n  telegram.support:\n    token: 123:abc\n    mode: polling\n    group_rate_limit: 20 per minute\n",
+		"accounts.telegram.support.group_rate_limit")
 }
 
 func TestTelegram_PersianMessageGetsThreadedPersianReply(t *testing.T) {
