@@ -102,7 +102,10 @@ var (
 // candidates calls fn with every form under which tok could be indexed:
 // itself, itself less a suffix, and, for Persian verbs, itself less a prefix
 // and a person ending. fn returns false to stop.
-func candidates(tok string, fn func(key string, neg, verb bool, suffix string) bool) {
+//
+// ix, when not nil, is consulted before a reading that puts back a dropped
+// ه is built, so that the common clitic endings cost no allocation.
+func candidates(tok string, ix index, fn func(key string, neg, verb bool, suffix string) bool) {
 	if !fn(tok, false, false, "") {
 		return
 	}
@@ -118,9 +121,14 @@ func candidates(tok string, fn func(key string, neg, verb bool, suffix string) b
 		}
 	}
 	// A word ending in ه that dropped it before a clitic: شرمندتم, خستم.
+	var buf [64]byte
 	for _, c := range cliticEnds {
-		if len(tok) > len(c)+4 && strings.HasSuffix(tok, c) {
-			if !fn(tok[:len(tok)-len(c)]+"ه", false, false, restored+c) {
+		if ix != nil && len(tok) > len(c)+4 && len(tok) < len(buf) && strings.HasSuffix(tok, c) {
+			b := append(append(buf[:0], tok[:len(tok)-len(c)]...), "ه"...)
+			if _, ok := ix[string(b)]; !ok {
+				continue
+			}
+			if !fn(string(b), false, false, restored+c) {
 				return
 			}
 		}
@@ -172,7 +180,7 @@ func wordMatches(tok, w string, verbWord bool) (ok, neg bool) {
 		return false, false
 	}
 	found := false
-	candidates(tok, func(key string, n, verb bool, _ string) bool {
+	candidates(tok, nil, func(key string, n, verb bool, _ string) bool {
 		if key != w || (verb && !verbWord) {
 			return true
 		}
@@ -187,7 +195,7 @@ func (ix index) scan(toks []token, out []match) []match {
 	for i := range toks {
 		t := toks[i].s
 		lookalike := ix.lookalike(t)
-		candidates(t, func(key string, neg, verb bool, suffix string) bool {
+		candidates(t, ix, func(key string, neg, verb bool, suffix string) bool {
 			if lookalike && key != t {
 				return false // خرید is "purchase", never خر+ید
 			}

@@ -38,6 +38,11 @@ func TestAnalyze_PersianMorphology(t *testing.T) {
 		{"look-alike in a question", "خریدید؟", bot.SentimentNeutral},
 		{"بدین is 'to this'", "بدین ترتیب", bot.SentimentNeutral},
 		{"longest stem wins", "قشنگترینه", bot.SentimentPositive},
+		// reproaches: a wish for a faculty the addressee lacks, "all you can do"
+		{"wish for sense", "خدا عقلت بده", bot.SentimentNegative},
+		{"wish for manners", "خدا یکم شعور بهت بده", bot.SentimentNegative},
+		{"all you can do", "فقط بلدی حرف بزنی", bot.SentimentNegative},
+		{"a sincere blessing stays", "خدا حفظت کنه", bot.SentimentPositive},
 	} {
 		res, err := a.Analyze(context.Background(), tc.in, "")
 		if err != nil {

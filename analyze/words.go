@@ -90,14 +90,20 @@ func (a *Analyzer) tokInfo(w string) *wordInfo {
 	if wi := a.words[w]; wi != nil {
 		return wi
 	}
-	var b []byte
+	if len(w) > 32 {
+		return noInfo
+	}
+	var (
+		buf [32]byte // on the stack: most tokens come here and are not stretched
+		b   []byte
+	)
 	for i := 1; i < len(w); i++ {
 		if w[i] >= 0x80 {
 			return noInfo
 		}
 		if w[i] == w[i-1] {
 			if b == nil {
-				b = append(make([]byte, 0, len(w)), w[:i]...)
+				b = append(buf[:0], w[:i]...)
 			}
 			continue
 		}
