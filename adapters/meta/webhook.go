@@ -3,7 +3,6 @@ package meta
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"io"
 	"net/http"
@@ -35,7 +34,7 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 func (a *Adapter) verify(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	token := q.Get("hub.verify_token")
-	if q.Get("hub.mode") != "subscribe" || subtle.ConstantTimeCompare([]byte(token), []byte(a.cfg.VerifyToken)) != 1 {
+	if q.Get("hub.mode") != "subscribe" || !webhook.SecretEqual(token, a.cfg.VerifyToken) {
 		a.log.Warn("webhook verification refused", "mode", q.Get("hub.mode"))
 		http.Error(w, "verification refused", http.StatusForbidden)
 		return
