@@ -30,56 +30,57 @@ func benchEvent(i int64) bot.Event {
 
 // BenchmarkAccept measures durable ingest through Engine.Accept (one event
 // per call, many concurrent callers as webhook requests are) beside raw
-// bbolt batched writes of 512-byte records in the same run.
+// bbolt batched writes of 512-byte records in the same run, at the same
+// concurrency.
 func BenchmarkAccept(b *testing.B) {
-	b.Run("engine", func(b *testing.B) {
-		db, err := bolt.Open(filepath.Join(b.TempDir(), "b.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		e, _ := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}})
-		var n atomic.Int64
-		b.SetParallelism(32)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				if err := e.Accept(context.Background(), []bot.Event{benchEvent(n.Add(1))}, nil); err != nil {
-					b.Error(err)
-					return
-				}
+	for _, callers := range []int{64, 256} {
+		b.Run(fmt.Sprintf("engine/callers=%d", callers), func(b *testing.B) {
+			db, err := bolt.Open(filepath.Join(b.TempDir(), "b.db"))
+			if err != nil {
+				b.Fatal(err)
 			}
+			defer db.Close()
+			e, _ := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}})
+			var n atomic.Int64
+			parallel(b, callers, func() error {
+				return e.Accept(context.Background(), []bot.Event{benchEvent(n.Add(1))}, nil)
+			})
 		})
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-	})
-	b.Run("raw-bbolt-batch", func(b *testing.B) {
-		db, err := bbolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer db.Close()
-		rec := make([]byte, 512)
-		var n atomic.Int64
-		b.SetParallelism(32)
-		b.ResetTimer()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
+		b.Run(fmt.Sprintf("raw-bbolt-batch/callers=%d", callers), func(b *testing.B) {
+			db, err := bbolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			rec := make([]byte, 512)
+			var n atomic.Int64
+			parallel(b, callers, func() error {
 				k := binary.BigEndian.AppendUint64(nil, uint64(n.Add(1)))
-				err := db.Batch(func(tx *bbolt.Tx) error {
+				return db.Batch(func(tx *bbolt.Tx) error {
 					bk, err := tx.CreateBucketIfNotExists([]byte("r"))
 					if err != nil {
 						return err
 					}
 					return bk.Put(k, rec)
 				})
-				if err != nil {
-					b.Error(err)
-					return
-				}
-			}
+			})
 		})
-		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	}
+}
+
+// parallel runs fn b.N times from callers goroutines and reports msgs/s.
+func parallel(b *testing.B, callers int, fn func() error) {
+	b.SetParallelism((callers + 1) / 2) // 2 cores here; SetParallelism multiplies by GOMAXPROCS
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := fn(); err != nil {
+				b.Error(err)
+				return
+			}
+		}
 	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
 // BenchmarkPipeline measures the whole path per message with the real
