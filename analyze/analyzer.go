@@ -196,7 +196,7 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	res.Lang = a.detectLang(toks, langHint)
 	f := a.facts(toks, ms)
 	f.norm = res.Normalized
-	sc.mute = f.muted(sc.mute)
+	sc.mute = f.muted(toks, sc.mute)
 	res.Sentiment, sc.pieces = a.sentiment(toks, ms, pu, sc.mute, sc.pieces)
 	res.Products = f.products
 	res.Topics = f.topics

@@ -31,6 +31,10 @@ type entry struct {
 	// accepts the prefixes می/نمی/ن/ب and the person endings, and a negative
 	// prefix (نمی, ن) negates it (دوست نداشتم).
 	verb bool
+	// symptom marks a Persian symptom or illness (درد, جوش, سرطان). Named
+	// as a purpose (برای سردرد, ضد جوش) or in a question it asks about a
+	// remedy and says nothing of the product (see facts.muted).
+	symptom bool
 	// term is the vocabulary term as its file wrote it, for display.
 	term string
 }

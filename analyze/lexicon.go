@@ -23,7 +23,7 @@ var faLexicon []byte
 //go:embed data/lexicon_en.tsv
 var enLexicon []byte
 
-// parseLexicon reads "term<TAB>valence[<TAB>v]" lines.
+// parseLexicon reads "term<TAB>valence[<TAB>v|s]" lines.
 func parseLexicon(name string, b []byte) ([]*entry, error) {
 	var out []*entry
 	sc := bufio.NewScanner(bytes.NewReader(b))
@@ -47,8 +47,16 @@ func parseLexicon(name string, b []byte) ([]*entry, error) {
 			continue
 		}
 		e := &entry{words: words, kind: kSentiment, score: v}
-		if len(f) > 2 && strings.TrimSpace(f[2]) == "v" {
-			e.verb = true
+		if len(f) > 2 {
+			switch strings.TrimSpace(f[2]) {
+			case "":
+			case "v":
+				e.verb = true
+			case "s":
+				e.symptom = true
+			default:
+				return nil, fmt.Errorf("lexicon %s:%d: unknown marker %q (want v or s)", name, line, f[2])
+			}
 		}
 		out = append(out, e)
 	}

@@ -21,6 +21,9 @@ func TestOwnSets(t *testing.T) {
 	}{
 		{"testdata/en_tweets.tsv", 0.85, 0},
 		{"testdata/fa_forms.tsv", 0.95, 0},
+		// grievances, contests, sport, celebrities, religious frames, and
+		// symptoms named as a purpose or in a question (neutral)
+		{"testdata/fa_areas.tsv", 0.90, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			f, err := os.Open(tc.file)

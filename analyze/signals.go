@@ -13,6 +13,7 @@ type facts struct {
 	medicines []string
 	topics    []string
 	effects   []match
+	symptoms  []match // sentiment terms marked as symptoms (درد, جوش)
 	cues      [numCues][]match
 	sentence  []int  // sentence number of each token (split at . ! ? ;)
 	clause    []int  // clause number of each token (also split at , and ولی/but)
@@ -23,22 +24,42 @@ type facts struct {
 
 func (f *facts) has(c cue) bool { return len(f.cues[c]) > 0 }
 
-// muted marks the tokens of effects named in a question or a hypothetical,
-// which carry no sentiment (see Analyzer.sentiment).
-func (f *facts) muted(buf []bool) []bool {
+// muted marks the tokens of effects and symptoms named in a question or a
+// hypothetical, or as a purpose, which carry no sentiment (see
+// Analyzer.sentiment): "برای سردرد خوبه" praises a remedy, "برای درد زانو
+// چی خوبه؟" asks for one. A symptom told as news ("درد دارم") still counts.
+func (f *facts) muted(toks []token, buf []bool) []bool {
 	m := buf[:0]
 	for range f.sentence {
 		m = append(m, false)
 	}
-	for _, e := range f.effects {
+	mute := func(e match) {
 		s := f.sentence[e.start]
-		if f.question[s] || f.inSentence(cHypo, s, -1) {
+		if f.question[s] || f.inSentence(cHypo, s, -1) || f.purpose(toks, e.start) {
 			for i := e.start; i < e.end; i++ {
 				m[i] = true
 			}
 		}
 	}
+	for _, e := range f.effects {
+		mute(e)
+	}
+	for _, e := range f.symptoms {
+		mute(e)
+	}
 	return m
+}
+
+// purpose reports a word of purpose right before token i in its clause:
+// "برای سردرد", "ضد جوش", "درمان ریزش مو".
+func (f *facts) purpose(toks []token, i int) bool {
+	return i > 0 && f.clause[i-1] == f.clause[i] && purposeWords[toks[i-1].s]
+}
+
+// purposeWords name what a remedy is for. واسه and برا are the spoken برای.
+var purposeWords = map[string]bool{
+	"برای": true, "برا": true, "واسه": true, "واسهی": true, "بهر": true, "جهت": true, "ضد": true,
+	"درمان": true, "رفع": true, "تسکین": true, "کاهش": true, "مخصوص": true, "مناسب": true,
 }
 
 // inSentence reports a cue match in sentence s (optionally only clause c).
@@ -98,6 +119,10 @@ func (a *Analyzer) facts(toks []token, ms []match) facts {
 			f.effects = append(f.effects, m)
 		case kCue:
 			f.cues[m.e.cue] = append(f.cues[m.e.cue], m)
+		case kSentiment:
+			if m.e.symptom {
+				f.symptoms = append(f.symptoms, m)
+			}
 		}
 	}
 	// A sentence that opens with a question word or contains آیا asks,
