@@ -36,6 +36,12 @@ type lane struct {
 	busy  bool
 }
 
+// remove drops an item by id: an item with a lower id may have been
+// inserted ahead of the one in flight, so the head is not always it.
+func (l *lane) remove(id uint64) {
+	l.items = slices.DeleteFunc(l.items, func(x *Outbound) bool { return x.ID == id })
+}
+
 type sendResult struct {
 	o   *Outbound
 	err error
@@ -254,7 +260,10 @@ func (d *dispatcher) run(ctx context.Context) {
 						time.Sleep(wait)
 					}
 				}
-				go func() { results <- sendResult{o: o, err: d.send(recordCtx, a, o, gate)} }()
+				// The send works on its own copy: the loop keeps reading the
+				// lane while it runs.
+				mine := *o
+				go func() { results <- sendResult{o: &mine, err: d.send(recordCtx, a, &mine, gate)} }()
 			}
 		}
 		if ctx.Err() != nil && inFlight == 0 {
@@ -280,13 +289,11 @@ func (d *dispatcher) run(ctx context.Context) {
 			d.mu.Lock()
 			d.sending--
 			d.mu.Unlock()
-			var se *SendError
 			if r.err == nil || r.err == errSkipped {
-				l.items = l.items[1:]
+				l.remove(r.o.ID)
 				break
 			}
-			se = SendErrorOf(r.err)
-			if se.Kind == SendRateLimited {
+			if se := SendErrorOf(r.err); se.Kind == SendRateLimited {
 				// The platform asked the whole account to wait.
 				lim.block(r.o.AccountKey(), e.now().Add(se.RetryAfter))
 			}
@@ -294,8 +301,11 @@ func (d *dispatcher) run(ctx context.Context) {
 				d.mu.Lock()
 				d.pending++
 				d.mu.Unlock()
+				if i := slices.IndexFunc(l.items, func(x *Outbound) bool { return x.ID == r.o.ID }); i >= 0 {
+					l.items[i] = r.o // its new NotBefore and attempts
+				}
 			} else {
-				l.items = l.items[1:]
+				l.remove(r.o.ID)
 			}
 		}
 		if !timer.Stop() {
