@@ -43,8 +43,6 @@ type Server struct {
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
 	// ShutdownTimeout bounds the drain on SIGTERM.
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
-	// APIToken authorises the JSON API and the CLI's admin commands.
-	APIToken string `yaml:"api_token"`
 }
 
 // Data is where state lives.

@@ -43,7 +43,7 @@ func env(m map[string]string) func(string) string { return func(k string) string
 
 func TestParse(t *testing.T) {
 	c, err := config.Parse([]byte(`
-server: {listen: "127.0.0.1:9000", api_token: "${API_TOKEN}"}
+server: {listen: "127.0.0.1:9000", public_url: "${PUBLIC_URL}"}
 bot: {workers: "${WORKERS:-3}", retry_max: 2m}
 accounts:
   telegram.support:
@@ -53,15 +53,15 @@ accounts:
     token: ${TG_SALES}
   telegram.off:
     enabled: false
-`), factories, env(map[string]string{"API_TOKEN": "s3cret", "TG_TOKEN": "123:abc"}))
+`), factories, env(map[string]string{"PUBLIC_URL": "https://bot.example", "TG_TOKEN": "123:abc"}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := c.Server.Listen, "127.0.0.1:9000"; got != want {
 		t.Errorf("listen = %q, want %q", got, want)
 	}
-	if got, want := c.Server.APIToken, "s3cret"; got != want {
-		t.Errorf("api_token = %q, want %q", got, want)
+	if got, want := c.Server.PublicURL, "https://bot.example"; got != want {
+		t.Errorf("public_url = %q, want %q", got, want)
 	}
 	if got, want := c.Bot.Workers, 3; got != want {
 		t.Errorf("workers = %d, want the default from ${WORKERS:-3}", got)
