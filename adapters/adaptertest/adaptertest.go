@@ -180,18 +180,29 @@ func start(t *testing.T, setup Setup) (*Recorder, bot.Adapter, Harness) {
 	t.Helper()
 	inbox := &Recorder{}
 	a, h := setup(t, inbox)
-	if r, ok := a.(bot.Runner); ok {
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error, 1)
-		go func() { done <- r.Run(ctx) }()
-		t.Cleanup(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		})
+	if _, ok := a.(bot.Runner); ok {
+		StartRunner(t, a)
 	}
 	return inbox, a, h
+}
+
+// StartRunner runs a bot.Runner adapter (a poller) until the test ends, and
+// fails the test if Run returns an error.
+func StartRunner(t testing.TB, a bot.Adapter) {
+	t.Helper()
+	r, ok := a.(bot.Runner)
+	if !ok {
+		t.Fatalf("%T is not a bot.Runner", a)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	})
 }
 
 func replyTo(e bot.Event, text string) *bot.Outbound {
@@ -241,6 +252,13 @@ func (r *Recorder) Accept(_ context.Context, events []bot.Event, c *bot.Cursor) 
 		r.cursors[c.Key] = c.Value
 	}
 	return nil
+}
+
+// SetFail makes Accept fail with err from now on (nil: succeed again).
+func (r *Recorder) SetFail(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.Fail = err
 }
 
 // Cursor returns a recorded cursor.

@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,37 +67,6 @@ func testLogger() *slog.Logger {
 		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	return slog.New(slog.DiscardHandler)
-}
-
-func run(t *testing.T, a bot.Adapter) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.(bot.Runner).Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
-}
-
-type failingInbox struct {
-	*adaptertest.Recorder
-	fail atomic.Bool
-}
-
-func newFailingInbox() *failingInbox {
-	f := &failingInbox{Recorder: &adaptertest.Recorder{}}
-	f.fail.Store(true)
-	return f
-}
-
-func (f *failingInbox) Accept(ctx context.Context, events []bot.Event, c *bot.Cursor) error {
-	if f.fail.Load() {
-		return errors.New("disk full")
-	}
-	return f.Recorder.Accept(ctx, events, c)
 }
 
 func TestConformance(t *testing.T) {
@@ -180,13 +148,13 @@ func TestWebhookRefusesWithoutSecret(t *testing.T) {
 }
 
 func TestWebhookStoreBeforeAcknowledge(t *testing.T) {
-	inbox := newFailingInbox()
+	inbox := &adaptertest.Recorder{Fail: errors.New("disk full")}
 	e := newEnv(t, rubika.ModeWebhook, inbox, nil)
 	u := e.fake.NewUser("Sara")
 	if status, _ := e.fake.Deliver(rubikatest.Text(u.Chat, u.ID, "hi")); status < 500 {
 		t.Fatalf("status = %d when storing failed, want 5xx", status)
 	}
-	inbox.fail.Store(false)
+	inbox.SetFail(nil)
 	if status, _ := e.fake.Redeliver(); status != http.StatusOK {
 		t.Fatalf("redelivery status = %d", status)
 	}
@@ -219,7 +187,7 @@ func TestStartStopResolveTheFollower(t *testing.T) {
 			u := e.fake.NewUser("Sara")
 			ups := []*rubikatest.Update{rubikatest.Started(u.Chat), rubikatest.Text(u.Chat, u.ID, "سلام"), rubikatest.Stopped(u.Chat)}
 			if mode == rubika.ModePolling {
-				run(t, e.adapter)
+				adaptertest.StartRunner(t, e.adapter)
 				for _, up := range ups {
 					e.fake.Enqueue(up)
 				}
@@ -252,7 +220,7 @@ func TestInlinePress(t *testing.T) {
 			u := e.fake.NewUser("Sara")
 			press := rubikatest.Press(u.Chat, u.ID, "9100", "s1:yes", "بله")
 			if mode == rubika.ModePolling {
-				run(t, e.adapter)
+				adaptertest.StartRunner(t, e.adapter)
 				e.fake.EnqueueInline(press)
 			} else if status, err := e.fake.DeliverInline(press); err != nil || status != http.StatusOK {
 				t.Fatalf("deliver: %d %v", status, err)
@@ -300,18 +268,18 @@ func TestGroupAddressing(t *testing.T) {
 }
 
 func TestPollingStoresBeforeAdvancing(t *testing.T) {
-	inbox := newFailingInbox()
+	inbox := &adaptertest.Recorder{Fail: errors.New("disk full")}
 	e := newEnv(t, rubika.ModePolling, inbox, nil)
 	u := e.fake.NewUser("Sara")
 	e.fake.Enqueue(rubikatest.Text(u.Chat, u.ID, "one"))
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	waitFor(t, "two getUpdates", func() bool { return len(e.fake.CallsOf("getUpdates")) >= 2 })
 	for _, c := range e.fake.CallsOf("getUpdates") {
 		if _, ok := c.Body["offset_id"]; ok {
 			t.Fatalf("offset advanced to %v before anything was stored", c.Body["offset_id"])
 		}
 	}
-	inbox.fail.Store(false)
+	inbox.SetFail(nil)
 	inbox.Wait(t, 1)
 	waitFor(t, "the cursor", func() bool {
 		v, _ := inbox.Cursor(context.Background(), "rubika.brand/updates")
@@ -345,7 +313,7 @@ func TestPollingResumesAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := len(e.fake.CallsOf("getUpdates"))
-	run(t, a)
+	adaptertest.StartRunner(t, a)
 	if got := inbox.Wait(t, 2); got[1].Text != "two" {
 		t.Errorf("second event %q", got[1].Text)
 	}
@@ -369,7 +337,7 @@ func TestPollingSkipsMalformedAndSurvivesFailures(t *testing.T) {
 	e.fake.Enqueue(rubikatest.Removed(u.Chat, "5"))
 	e.fake.EnqueueRaw([]byte(`{"type":"UpdatedPayment","chat_id":"b0x","updated_payment":{"payment_id":"p","status":"Paid"}}`))
 	e.fake.Enqueue(rubikatest.Text(u.Chat, u.ID, "fine"))
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	if got := inbox.Wait(t, 1); got[0].Text != "fine" {
 		t.Fatalf("event %+v", got[0])
 	}
@@ -397,7 +365,7 @@ func TestPollingRevokedTokenReportedByHealth(t *testing.T) {
 		t.Fatalf("Health before any call = %v", err)
 	}
 	e.fake.FailEvery("getUpdates", 1, rubikatest.Failure{Kind: rubikatest.InvalidAccess})
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	waitFor(t, "Health to report the refused token", func() bool { return hc.Health() != nil })
 	if err := hc.Health(); strings.Contains(err.Error(), e.fake.Token) {
 		t.Errorf("Health shows the token: %v", err)

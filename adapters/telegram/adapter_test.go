@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -77,22 +76,6 @@ func testLogger(t *testing.T) *slog.Logger {
 }
 
 // run starts a poller until the test ends.
-func run(t *testing.T, a bot.Adapter) {
-	t.Helper()
-	r, ok := a.(bot.Runner)
-	if !ok {
-		t.Fatalf("%T is not a Runner", a)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	})
-}
 
 func TestConformance(t *testing.T) {
 	for _, mode := range []string{telegram.ModeWebhook, telegram.ModePolling} {
@@ -171,27 +154,8 @@ func TestWebhookRefusesWithoutSecret(t *testing.T) {
 	}
 }
 
-// failingInbox fails Accept while fail is set.
-type failingInbox struct {
-	*adaptertest.Recorder
-	fail atomic.Bool
-}
-
-func newFailingInbox() *failingInbox {
-	f := &failingInbox{Recorder: &adaptertest.Recorder{}}
-	f.fail.Store(true)
-	return f
-}
-
-func (f *failingInbox) Accept(ctx context.Context, events []bot.Event, c *bot.Cursor) error {
-	if f.fail.Load() {
-		return errors.New("disk full")
-	}
-	return f.Recorder.Accept(ctx, events, c)
-}
-
 func TestWebhookStoreBeforeAcknowledge(t *testing.T) {
-	inbox := newFailingInbox()
+	inbox := &adaptertest.Recorder{Fail: errors.New("disk full")}
 	e := newEnv(t, telegram.ModeWebhook, inbox)
 	u := e.fake.NewUser("Sara")
 	status, err := e.fake.Deliver(telegramtest.Text(telegramtest.PrivateChat(u), u, "hi"))
@@ -201,7 +165,7 @@ func TestWebhookStoreBeforeAcknowledge(t *testing.T) {
 	if status < 500 {
 		t.Fatalf("status = %d when storing failed, want 5xx so Telegram retries", status)
 	}
-	inbox.fail.Store(false)
+	inbox.SetFail(nil)
 	if status, _ := e.fake.Redeliver(); status != http.StatusOK {
 		t.Fatalf("redelivery status = %d, want 200", status)
 	}
@@ -235,7 +199,7 @@ func TestCallbackAnswered(t *testing.T) {
 			u := e.fake.NewUser("Sara")
 			press := telegramtest.Press(telegramtest.PrivateChat(u), u, 12, "survey:q1:yes")
 			if mode == telegram.ModePolling {
-				run(t, e.adapter)
+				adaptertest.StartRunner(t, e.adapter)
 				e.fake.Enqueue(press)
 			} else if status, err := e.fake.Deliver(press); err != nil || status != http.StatusOK {
 				t.Fatalf("deliver: %d %v", status, err)
@@ -256,11 +220,11 @@ func TestCallbackAnswered(t *testing.T) {
 }
 
 func TestPollingStoresBeforeAdvancing(t *testing.T) {
-	inbox := newFailingInbox()
+	inbox := &adaptertest.Recorder{Fail: errors.New("disk full")}
 	e := newEnv(t, telegram.ModePolling, inbox)
 	u := e.fake.NewUser("Sara")
 	first := e.fake.Enqueue(telegramtest.Text(telegramtest.PrivateChat(u), u, "one"))
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	// The poller cannot store: it must keep asking from the same place.
 	waitFor(t, "a second getUpdates", func() bool { return len(e.fake.CallsOf("getUpdates")) >= 2 })
 	for _, c := range e.fake.CallsOf("getUpdates") {
@@ -271,7 +235,7 @@ func TestPollingStoresBeforeAdvancing(t *testing.T) {
 	if e.fake.Pending() != 1 {
 		t.Fatalf("the update was confirmed before it was stored")
 	}
-	inbox.fail.Store(false)
+	inbox.SetFail(nil)
 	inbox.Wait(t, 1)
 	want := strconv.Itoa(first + 1)
 	waitFor(t, "the cursor", func() bool {
@@ -310,7 +274,7 @@ func TestPollingResumesAfterRestart(t *testing.T) {
 	}
 	e2.adapter = a
 	calls := len(e.fake.CallsOf("getUpdates"))
-	run(t, a)
+	adaptertest.StartRunner(t, a)
 	got := inbox.Wait(t, 2)
 	if got[1].Text != "two" {
 		t.Errorf("second event = %q, want two", got[1].Text)
@@ -330,7 +294,7 @@ func TestPollingStepsOverMalformed(t *testing.T) {
 	e.fake.EnqueueRaw([]byte(`{"update_id":100000001,"message":"oops"}`))
 	e.fake.EnqueueRaw([]byte(`{"update_id":100000002,"message":{"message_id":"x"}}`))
 	last := e.fake.Enqueue(telegramtest.Text(telegramtest.PrivateChat(u), u, "fine"))
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	if got := inbox.Wait(t, 1); got[0].Text != "fine" {
 		t.Fatalf("event = %+v", got[0])
 	}
@@ -347,7 +311,7 @@ func TestPollingHonoursRetryAfterAndServerErrors(t *testing.T) {
 	e.fake.FailNext("getUpdates", telegramtest.Failure{Kind: telegramtest.RateLimit, RetryAfter: 1})
 	u := e.fake.NewUser("Sara")
 	e.fake.Enqueue(telegramtest.Text(telegramtest.PrivateChat(u), u, "after the storm"))
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	inbox.Wait(t, 1)
 	calls := e.fake.CallsOf("getUpdates")
 	if len(calls) < 3 {
@@ -362,7 +326,7 @@ func TestPollingConflictWhileWebhookSet(t *testing.T) {
 	inbox := &adaptertest.Recorder{}
 	e := newEnv(t, telegram.ModePolling, inbox)
 	e.fake.SetWebhook(telegramtest.Webhook{URL: "https://example.test/hook"})
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	waitFor(t, "a refused getUpdates", func() bool {
 		for _, c := range e.fake.CallsOf("getUpdates") {
 			if c.Status == http.StatusConflict {
@@ -390,7 +354,7 @@ func TestPollingRevokedTokenReportedByHealth(t *testing.T) {
 		t.Fatalf("Health before any call = %v", err)
 	}
 	e.fake.FailEvery("getUpdates", 1, telegramtest.Failure{Kind: telegramtest.Unauthorized})
-	run(t, e.adapter)
+	adaptertest.StartRunner(t, e.adapter)
 	waitFor(t, "Health to report the refused token", func() bool { return hc.Health() != nil })
 	if err := hc.Health(); strings.Contains(err.Error(), e.fake.Token) {
 		t.Errorf("Health shows the token: %v", err)
