@@ -133,6 +133,8 @@ func TestAnalyze_Sentiment(t *testing.T) {
 		{"fa condolence is sorrow", "روحش شاد", bot.SentimentNegative},
 		{"fa rhetorical کجاش", "کجاش قشنگه؟", bot.SentimentNegative},
 		{"fa نباید", "نباید اعتماد میکردم", bot.SentimentNegative},
+		{"fa چرا before a negative verb", "چرا جواب نمیدید", bot.SentimentNegative},
+		{"fa lacks nothing", "این گوشی هیچی کم نداره", bot.SentimentPositive},
 		{"fa یه کم dampens", "یه کم گرونه", bot.SentimentNegative},
 		{"fa نه تنها", "نه تنها خوبه بلکه ارزونه", bot.SentimentPositive},
 		{"fa indignant ?!", "پس سفارش من کو؟!", bot.SentimentNegative},

@@ -71,3 +71,37 @@ func TestAnalyze_Verdicts(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyze_EffectsInParts covers effects written in parts in the
+// vocabulary ("مو + ریخت~"): either order, words between, one token never
+// both parts, a negative verb part denies, and the clause bounds them.
+func TestAnalyze_EffectsInParts(t *testing.T) {
+	a := mustNew(t)
+	for i, tc := range []struct {
+		name, in string
+		ae       bool
+	}{
+		{"parts apart", "مویسا زدم موهام خیلی بیشتر از قبل ریخته", true},
+		{"parts in the other order", "از وقتی مویسا میزنم ریزش شدید موهام شروع شده", true},
+		{"negative verb part", "مویسا زدم و موهام اصلا نریخت", false},
+		{"other clause", "مویسا زدم، موهام قشنگ شد ولی دلم گرفت", false},
+		{"one token is one part", "کل تابستون نیکاسان زدم هیچ حساسیتی نداد، پوستم خیلی حساسه", false},
+		{"English parts", "since I started Moysa my hair is falling out more", true},
+		{"stretched Finglish", "dermaclean zadam soratam vaaaaram karde", true},
+		{"catching a cold is not taking", "سرما خوردم تب دارم، کلدکس بخورم؟", false},
+		{"reported, then asked", "کلدکس میخورم سرم خیلی درد میکنه، طبیعیه؟", true},
+		{"gone, but told as an experience", "آرامیکس خوردم یهو گر گرفتم صورتم داغ شد، بعد یه ساعت خوب شدم", true},
+		{"gone thanks to the product", "جوش زده بودم با درماکلین خوب شد", false},
+		{"nothing taken yet", "دیروز کلی تب داشتم هنوز هیچ دارویی نخوردم", false},
+		{"asks what to take", "I've had a headache since last night, what should I take?", false},
+		{"hay fever is an allergy", "I get hay fever every spring, is Allerfin good?", false},
+	} {
+		res, err := a.Analyze(context.Background(), tc.in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Has(bot.SignalAdverseEvent); got != tc.ae {
+			t.Errorf("Test %d (%s): %q adverse event %v, want %v (signals %+v)", i, tc.name, tc.in, got, tc.ae, res.Signals)
+		}
+	}
+}

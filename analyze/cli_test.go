@@ -145,7 +145,15 @@ func TestWithVocabulary(t *testing.T) {
 		{"# c\n\nprodct\tX\tx\n", "bad.tsv:3: unknown kind \"prodct\""},
 		{"product\t\tx\n", "bad.tsv:1: empty canonical name"},
 		{"effect\tpain\t | \n", "bad.tsv:1: no terms"},
+		{"topic\tskin\tپوست + خشک\n", "bad.tsv:1: term \"پوست + خشک\": only an effect may be written in parts"},
+		{"effect\tdry\tپوست + \n", "bad.tsv:1: term \"پوست +\": empty part"},
+		{"effect\tdry\tپوست\n", ""},
+		{"effect\tdry\tپو~ست + خشک\n", "bad.tsv:1: term \"پو~ست + خشک\": ~ marks a verb stem"},
+		{"effect\tdry\ta + b + c + d\n", "bad.tsv:1: term \"a + b + c + d\": want 2 or 3 parts, got 4"},
 	} {
+		if tc.want == "" {
+			continue // a valid line, listed beside the invalid ones for contrast
+		}
 		bad := filepath.Join(dir, "bad.tsv")
 		if err := os.WriteFile(bad, []byte(tc.body), 0o644); err != nil {
 			t.Fatal(err)

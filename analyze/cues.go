@@ -29,6 +29,9 @@ const (
 	cAbuse     // profanity or insult
 	cFirstPers // I, my, من: the writer speaks of themself
 	cResolved  // خوب شد, cleared up: the effect went away
+	cNoIntake  // نخوردم, haven't taken: no medicine was taken
+	cNotTaken  // سرما خوردم, زمین خوردم: خورد in an idiom, not taking anything
+	cFollowUp  // طبیعیه؟, is that normal?: a question that follows a report
 	numCues
 )
 
@@ -95,7 +98,7 @@ var cueTerms = map[cue][]string{
 		"میتونم", "ممکنه", "does", "do", "can", "could", "will", "would", "should", "is it", "are they",
 		"what", "why", "how", "when", "which", "where", "who", "is there", "any"},
 	cHypo: {"اگه", "اگر", "ممکنه", "احتمال", "احتمالا", "if", "might", "may", "could", "would", "in case",
-		"worried", "afraid", "نگرانم", "میترسم"},
+		"worried", "afraid", "scared", "hesitant", "نگرانم", "میترسم", "میترسم بخورم"},
 	cExpPast: {"گرفتم", "گرفت", "گرفته", "گرفتیم", "گرفتن", "شدم", "شد", "شده", "شدیم", "شدن", "داشتم",
 		"داشت", "داشته", "زدم", "زد", "زده", "افتادم", "افتاد", "اومد", "آمد", "آورد", "آوردم", "کرد", "کردم",
 		"ایجاد کرد", "پیدا کردم", "پیدا کرد", "ریخت", "بعد از خوردن", "بعد از مصرف", "بعد از استفاده", "بعد از زدن", "بعد از اینکه", "از وقتی",
@@ -104,15 +107,20 @@ var cueTerms = map[cue][]string{
 		"started", "developed", "broke out", "woke up", "had", "ended up", "felt", "experienced",
 		"suffered", "turned", "became", "after taking", "after using", "after i took", "after starting",
 		"since taking", "since i started", "since starting", "since using", "ever since", "took",
-		"used", "took it", "gereftam", "shodam", "khordam"},
+		"used", "took it", "gereftam", "shodam", "khordam", "khorde", "khord", "khordim", "shode",
+		"gereft", "gerefte", "kard", "kardam", "zadam", "zade", "avordam", "dadam", "bodam", "oftad",
+		"shoroo kardam", "شروع کردم", "شروع کرد", "دادم", "بهش دادم", "karde", "gotten", "threw", "threw up",
+		"vomited", "fainted", "passed out", "broke out", "swelled", "made my", "shoru kardam"},
 	cExp: {"دارم", "داره", "داریم", "میگیرم", "میگیره", "میشم", "میشه", "میکنه", "میکنم", "هستم", "get",
 		"getting", "gives", "giving", "makes me", "causing", "i have", "i've", "has", "have", "feel",
 		"feeling", "experiencing", "suffering", "keep getting", "i'm getting", "is making", "daram",
-		"after", "since", "بعد از", "بعداز", "بعدش"},
+		"after", "since", "بعد از", "بعداز", "بعدش", "از صبح", "از دیشب", "از دیروز", "چند روزه", "از وقتی",
+		"mishe", "mikone", "mikonam", "mide", "az vaghti", "bad az", "ba'd az"},
 	cIntake: {"خوردم", "خوردن", "خورد", "میخورم", "میخوره", "مصرف", "مصرفش", "استفاده", "زدم", "میزنم", "زدن",
 		"taking", "took", "take", "taken", "using", "used", "use", "applied", "applying", "started",
-		"starting", "dose"},
-	cCause: {"باعث", "cause", "causes", "caused", "causing", "gave me", "gives me", "made me", "makes me"},
+		"starting", "dose", "mikhoram", "mikhore", "khordam", "khorde", "khord", "masraf", "estefade",
+		"mizanam", "zadam", "دادم", "بهش دادم"},
+	cCause: {"باعث", "cause", "causes", "caused", "causing", "gave me", "gives me", "made me", "makes me", "made my"},
 	cAENeg: {"بدون", "هیچ", "هیچی", "نه", "no", "without", "not", "never", "none", "zero", "didn't",
 		"did not", "haven't", "have not", "hasn't", "don't", "doesn't", "wasn't", "nothing", "free of"},
 	cLegal: {"شکایت میکنم", "شکایت کنم", "شکایت میکنیم", "ازتون شکایت", "ازت شکایت", "شکایت میکنیم", "دادگاه", "وکیل",
@@ -141,8 +149,27 @@ var cueTerms = map[cue][]string{
 		"stfu", "piss off", "damn you", "kir", "kos", "koskesh", "jende", "madarjende", "bisharaf"},
 	cResolved: {"خوب شد", "خوب شدم", "بهتر شد", "بهتر شدم", "رفع شد", "برطرف شد", "از بین رفت", "خوب شده", "بهتر شده",
 		"درمان شد", "خوب کرد", "cleared up", "cleared", "went away", "gone", "is gone", "are gone", "healed",
-		"better", "improved", "got rid of", "fixed", "helped", "helps", "relieved", "cured"},
+		"better", "improved", "got rid of", "fixed", "helped", "helps", "relieved", "cured",
+		"کم شده", "کمتر شده", "کم شد", "کمتر شد", "بند اومد", "بند آمد", "less", "reduced",
+		"حل شد", "رفع شده", "sorted out", "sorted", "no more", "solved"},
+	cNotTaken: {"سرما خوردم", "سرما خورده", "سرما خورد", "سرما خوردیم", "سرماخوردم", "زمین خوردم", "زمین خورد",
+		"غصه خوردم", "غصه میخورم", "حرص خوردم", "حرص میخورم", "گول خوردم", "شکست خوردم", "کتک خوردم",
+		"sarma khordam", "sarma khorde", "sarama khordam", "sarmaa khordam", "sarma khordim"},
+	cFollowUp: {"طبیعیه", "طبیعی هست", "عادیه", "عادی هست", "نرماله", "طبیعیه؟", "قطعش کنم", "قطع کنم", "قطعش کنه",
+		"ادامه بدم", "ربطی داره", "ربط داره", "از قرصه", "از داروئه", "از دارو هست", "عوارضشه", "عوارضشه؟",
+		"چیکار کنم", "چه کنم", "is that normal", "is this normal", "normal?", "should i stop", "should i keep",
+		"is it the", "could it be the", "related", "adie", "normale", "tabiie", "ghatesh konam", "ghatesh kone",
+		"chikar konam"},
+	cNoIntake: {"نخوردم", "نخورده", "نخوردیم", "مصرف نکردم", "استفاده نکردم", "شروع نکردم", "نزدم",
+		"هنوز نخوردم", "haven't taken", "have not taken", "didn't take", "did not take", "not taking",
+		"haven't used", "have not used", "haven't started", "not taken", "nakhordam"},
 	cFirstPers: {"من", "ما", "بچم", "پسرم", "دخترم", "همسرم", "شوهرم", "خانمم", "مادرم", "پدرم", "مامانم",
 		"بابام", "پوستم", "صورتم", "موهام", "بدنم", "معدم", "سرم", "حالم", "i", "i'm", "im", "me", "my",
-		"we", "our", "us", "mine", "myself"},
+		"we", "our", "us", "mine", "myself",
+		// parts of the body, mine: "چشمم از صبح میسوزه" tells of the writer
+		"چشمم", "چشمام", "دهنم", "دهانم", "لبم", "لبام", "دستم", "دستام", "پام", "پاهام", "شکمم", "دلم",
+		"گلوم", "زبونم", "قلبم", "نفسم", "کمرم", "مدفوعم", "ادرارم", "دندونام", "دندونای", "گوشم", "دماغم",
+		"قندم", "فشارم", "تنش", "بدنش", "صورتش", "moham", "mooham", "moohaam", "suratam", "poostam",
+		"cheshmam", "dahanam", "delam", "saram", "bachem", "dokhtaram", "pesaram", "madaram", "pedaram",
+		"hamsaram", "badanam", "ghalbam", "nafasam"},
 }

@@ -9,15 +9,16 @@ import (
 type kind uint8
 
 const (
-	kSentiment kind = iota // a word or phrase with a valence in [-4, 4]
-	kBooster               // intensifier (score > 0) or dampener (score < 0)
-	kNegator               // flips the valence of a nearby sentiment word
-	kContrast              // ولی, اما, but: what follows weighs more
-	kCue                   // evidence for an intent or signal; label names it
-	kProduct               // a brand product; label is its canonical name
-	kMedicine              // a generic medicine form (قرص, syrup); label is canonical
-	kEffect                // a possible adverse effect; label is canonical
-	kTopic                 // an interest topic; label is the topic
+	kSentiment  kind = iota // a word or phrase with a valence in [-4, 4]
+	kBooster                // intensifier (score > 0) or dampener (score < 0)
+	kNegator                // flips the valence of a nearby sentiment word
+	kContrast               // ولی, اما, but: what follows weighs more
+	kCue                    // evidence for an intent or signal; label names it
+	kProduct                // a brand product; label is its canonical name
+	kMedicine               // a generic medicine form (قرص, syrup); label is canonical
+	kEffect                 // a possible adverse effect; label is canonical
+	kTopic                  // an interest topic; label is the topic
+	kEffectPart             // one part of an effect written as parts ("مو + ریخت~"); combo is the effect
 )
 
 // entry is one term of the index.
@@ -37,6 +38,11 @@ type entry struct {
 	symptom bool
 	// term is the vocabulary term as its file wrote it, for display.
 	term string
+	// combo is the effect a kEffectPart belongs to, part its place in it
+	// and combo.parts how many parts the effect has.
+	combo *entry
+	part  int
+	parts int
 }
 
 // index maps a first word to the terms that start with it.
@@ -71,7 +77,7 @@ var nounSuffixes = []string{
 // A word ending in ه drops the ه before them in speech (شرمندتم, خستم), so
 // the ه is put back to find the word; such a reading ranks below a direct
 // one (گلم is گل+م, not گله).
-var cliticEnds = []string{"تونم", "شونم", "تم", "شم", "تی", "شی", "تون", "شون", "مون", "ت", "ش", "م"}
+var cliticEnds = []string{"تونم", "شونم", "تم", "شم", "تی", "شی", "تون", "شون", "مون", "ید", "ین", "ست", "ت", "ش", "م", "ی", "ن", "س"}
 
 // Persian verb person endings (with a few object clitics) after a stem.
 var verbEndings = []string{
@@ -113,7 +119,15 @@ func candidates(tok string, ix index, fn func(key string, neg, verb bool, suffix
 	if !fn(tok, false, false, "") {
 		return
 	}
-	if len(tok) < 4 || !startsArabic(tok) {
+	if !startsArabic(tok) {
+		// Latin letters stretched for emphasis: "vaaaaram" is squeezed to
+		// "vaaram" by Normalize and found here as "varam".
+		if d, ok := undouble(tok); ok {
+			fn(d, false, false, undoubled)
+		}
+		return
+	}
+	if len(tok) < 4 {
 		return
 	}
 	last := tok[len(tok)-1]
@@ -171,8 +185,31 @@ func candidates(tok string, ix index, fn func(key string, neg, verb bool, suffix
 	}
 }
 
+// undouble gives a Latin word with its doubled letters made single, when
+// it has any.
+func undouble(w string) (string, bool) {
+	for i := 1; i < len(w); i++ {
+		if w[i] == w[i-1] && w[i] < 0x80 && w[i] >= 'a' && w[i] <= 'z' {
+			b := make([]byte, 0, len(w))
+			for j := 0; j < len(w); j++ {
+				if j > 0 && w[j] == w[j-1] && w[j] >= 'a' && w[j] <= 'z' {
+					continue
+				}
+				b = append(b, w[j])
+			}
+			return string(b), true
+		}
+	}
+	return "", false
+}
+
 // restored marks the suffix of a reading that put back a dropped ه.
 const restored = "~"
+
+// undoubled marks a reading of a stretched Latin word with its doubled
+// letters made single. Only brand vocabulary is read so ("vaaaaram" is
+// varam, swelling): for other words it would misread "good" as "god".
+const undoubled = "="
 
 // wordMatches reports whether tok is word w, allowing the Persian affixes
 // that candidates allows; last says whether w is the verb word of a verb term.
@@ -184,8 +221,8 @@ func wordMatches(tok, w string, verbWord bool) (ok, neg bool) {
 		return false, false
 	}
 	found := false
-	candidates(tok, nil, func(key string, n, verb bool, _ string) bool {
-		if key != w || (verb && !verbWord) {
+	candidates(tok, nil, func(key string, n, verb bool, suffix string) bool {
+		if key != w || (verb && !verbWord) || suffix == undoubled {
 			return true
 		}
 		ok, neg, found = true, n, true
@@ -204,6 +241,9 @@ func (ix index) scan(toks []token, out []match) []match {
 				return false // خرید is "purchase", never خر+ید
 			}
 			for _, e := range ix[key] {
+				if suffix == undoubled && e.kind < kProduct {
+					continue
+				}
 				if len(e.words) == 1 {
 					if verb && !e.verb {
 						continue

@@ -32,6 +32,8 @@ func TestAnalyze_PersianMorphology(t *testing.T) {
 		{"copula of you, colloquial", "باحالین", bot.SentimentPositive},
 		{"clitic then copula, ه dropped", "شرمندتم", bot.SentimentNegative},
 		{"direct reading first", "گلم", bot.SentimentPositive},
+		{"copula of they, ه dropped", "اینا دیوونن", bot.SentimentNegative},
+		{"copula of you, ه dropped", "خیلی خستی", bot.SentimentNegative},
 		{"بی written apart", "بی ادبه", bot.SentimentNegative},
 		{"بی apart before a virtue", "بی شعورا", bot.SentimentNegative},
 		{"look-alike خرید is purchase", "خرید کردم", bot.SentimentNeutral},

@@ -24,6 +24,8 @@ func TestOwnSets(t *testing.T) {
 		// grievances, contests, sport, celebrities, religious frames, and
 		// symptoms named as a purpose or in a question (neutral)
 		{"testdata/fa_areas.tsv", 0.90, 0},
+		// Instagram-style comments written blind to the lexicon (pos/neg)
+		{"testdata/blind_comments.tsv", 0, 0.80},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			f, err := os.Open(tc.file)

@@ -339,7 +339,7 @@ func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) (residual int) 
 			residual++
 			continue
 		}
-		if p.neg && !p.fixed {
+		if p.neg && !p.fixed || rhetoricalQ[toks[p.pos].s] {
 			continue
 		}
 		p.v *= negScalar
@@ -347,6 +347,11 @@ func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) (residual int) 
 	}
 	return residual
 }
+
+// rhetoricalQ are question particles that complain whatever the verb says:
+// "چرا جواب نمیدید" (why don't you answer) is no less a complaint than "چرا
+// جواب دادید", so a negative verb after them does not turn them around.
+var rhetoricalQ = normSet("چرا", "مگه", "آخه", "اخه")
 
 // residualNeg is the valence of a negative verb that negates no sentiment
 // word; neutralNeg lists negative verbs that say nothing about sentiment.

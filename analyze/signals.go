@@ -13,6 +13,9 @@ type facts struct {
 	medicines []string
 	topics    []string
 	effects   []match
+	parts     []match // parts of effects written in parts; facts joins them into effects
+	named     []match // product and medicine mentions
+	topicMs   []match // topic mentions
 	symptoms  []match // sentiment terms marked as symptoms (درد, جوش)
 	cues      [numCues][]match
 	sentence  []int  // sentence number of each token (split at . ! ? ;)
@@ -111,12 +114,17 @@ func (a *Analyzer) facts(toks []token, ms []match) facts {
 		switch m.e.kind {
 		case kProduct:
 			f.products = add(f.products, m.e.label)
+			f.named = append(f.named, m)
 		case kMedicine:
 			f.medicines = add(f.medicines, m.e.label)
+			f.named = append(f.named, m)
 		case kTopic:
 			f.topics = add(f.topics, m.e.label)
+			f.topicMs = append(f.topicMs, m)
 		case kEffect:
 			f.effects = append(f.effects, m)
+		case kEffectPart:
+			f.parts = append(f.parts, m)
 		case kCue:
 			f.cues[m.e.cue] = append(f.cues[m.e.cue], m)
 		case kSentiment:
@@ -125,6 +133,8 @@ func (a *Analyzer) facts(toks []token, ms []match) facts {
 			}
 		}
 	}
+	f.effects = f.joinParts(f.effects)
+	f.effects = f.dropInTopics(f.effects)
 	// A sentence that opens with a question word or contains آیا asks,
 	// except an exclamation: "چه زشته", "what a mess" (no '?').
 	for _, m := range f.cues[cQuestion] {
@@ -138,6 +148,68 @@ func (a *Analyzer) facts(toks []token, ms []match) facts {
 		}
 	}
 	return f
+}
+
+// partGap is how many tokens may stand between the parts of an effect
+// written in parts: "موهام از وقتی اینو میزنم خیلی بیشتر ریخته" keeps the
+// parts apart by six.
+const partGap = 6
+
+// joinParts adds to effects every effect whose parts were all found in one
+// clause, each within partGap tokens of the first part found. The match
+// spans the parts and is negated when a part was (موهام نریخت).
+func (f *facts) joinParts(effects []match) []match {
+	for _, m := range f.parts {
+		if m.e.part != 0 {
+			continue
+		}
+		// Parts are matched at most once each, nearest first.
+		found := make([]match, m.e.combo.parts)
+		found[0] = m
+		got := 1
+		for _, o := range f.parts {
+			if o.e.combo != m.e.combo || o.e.part == 0 || found[o.e.part].e != nil {
+				continue
+			}
+			if o.start < m.end && m.start < o.end {
+				continue // one token is one part: پوستم is not پوست twice
+			}
+			if f.clause[o.start] != f.clause[m.start] || o.start-m.end > partGap || m.start-o.end > partGap {
+				continue
+			}
+			found[o.e.part] = o
+			got++
+		}
+		if got < len(found) {
+			continue
+		}
+		j := match{e: m.e.combo, start: m.start, end: m.end}
+		for _, o := range found {
+			j.start, j.end = min(j.start, o.start), max(j.end, o.end)
+			j.neg = j.neg || o.neg
+		}
+		effects = append(effects, j)
+	}
+	return effects
+}
+
+// dropInTopics removes effects that lie inside a longer topic term: "hay
+// fever" is an allergy, not a fever.
+func (f *facts) dropInTopics(effects []match) []match {
+	out := effects[:0]
+	for _, e := range effects {
+		inside := false
+		for _, t := range f.topicMs {
+			if t.start <= e.start && e.end <= t.end && t.end-t.start > e.end-e.start {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // exclaimWords open an exclamation when a sentiment word follows them.
@@ -208,23 +280,32 @@ func (a *Analyzer) adverseEvent(toks []token, f *facts) (bot.Signal, bool) {
 	if len(f.effects) == 0 {
 		return bot.Signal{}, false
 	}
-	context := len(f.products) > 0 || len(f.medicines) > 0 || intakeApart(f)
+	taken := intakeApart(f)
+	context := len(f.products) > 0 || len(f.medicines) > 0 || taken
+	if f.has(cNoIntake) && !taken {
+		// "هنوز هیچ دارویی نخوردم", "I haven't taken anything yet": the
+		// symptom came before any medicine.
+		context = false
+	}
 	for _, e := range f.effects {
 		if !context && e.e.label != "side effect" {
 			continue
 		}
-		if a.effectNegated(toks, f, e) {
+		if e.neg || a.effectNegated(toks, f, e) || f.purpose(toks, e.start) || enPurpose(toks, f, e.start) {
 			continue
 		}
 		s, c := f.sentence[e.start], f.clause[e.start]
-		if f.inSentence(cResolved, s, -1) {
+		if f.resolved(e) {
 			continue // "جوشم با درماکلین خوب شد": the effect went away
 		}
-		strong := f.inSentence(cExpPast, s, -1) && !a.expNegated(toks, f, s)
+		strong := f.expPast(s) && !a.expNegated(toks, f, s)
 		weak := f.inSentence(cExp, s, -1) || f.inSentence(cCause, s, -1) || f.inSentence(cIntake, s, -1) ||
 			f.inSentence(cFirstPers, s, c)
 		hypo := f.inSentence(cHypo, s, -1)
-		if !(strong || weak && !f.question[s] && !hypo) {
+		// "سرم درد میکنه، طبیعیه؟" reports and then asks; "does it cause
+		// headaches?" only asks.
+		asks := f.question[s] && !f.inSentence(cFollowUp, s, -1)
+		if !(strong || weak && !asks && !hypo) {
 			continue
 		}
 		sig := bot.Signal{
@@ -258,6 +339,11 @@ func (a *Analyzer) adverseEvent(toks []token, f *facts) (bot.Signal, bool) {
 // خورد belongs to the idiom and says nothing of taking a medicine.
 func intakeApart(f *facts) bool {
 	for _, m := range f.cues[cIntake] {
+		// "what should I take?" asks; "haven't taken" denies; "سرما خوردم"
+		// is catching a cold.
+		if f.question[f.sentence[m.start]] || within(m, f.cues[cNoIntake]) || within(m, f.cues[cNotTaken]) {
+			continue
+		}
 		own := false
 		for _, e := range f.effects {
 			if m.start == e.end {
@@ -272,6 +358,82 @@ func intakeApart(f *facts) bool {
 	return false
 }
 
+// expPast reports a past experience in sentence s that is not the verb of
+// an idiom ("سرما خوردم" is catching a cold).
+func (f *facts) expPast(s int) bool {
+	for _, m := range f.cues[cExpPast] {
+		if f.sentence[m.start] == s && !within(m, f.cues[cNotTaken]) {
+			return true
+		}
+	}
+	return false
+}
+
+// resolved reports a resolution in the effect's sentence that is about the
+// effect: "جوشم با درماکلین خوب شد" (it went away thanks to the product).
+// An effect told as an experience and only later gone is still a report:
+// "گر گرفتم صورتم داغ شد، بعد یه ساعت خوب شدم".
+func (f *facts) resolved(e match) bool {
+	s := f.sentence[e.start]
+	for _, r := range f.cues[cResolved] {
+		if f.sentence[r.start] != s {
+			continue
+		}
+		if r.start < e.start || !f.between(cExpPast, e.start, r.start) || f.productBetween(e.start, r.start) {
+			return true
+		}
+	}
+	return false
+}
+
+// between reports a match of cue c starting in tokens [from, to).
+func (f *facts) between(c cue, from, to int) bool {
+	for _, m := range f.cues[c] {
+		if m.start >= from && m.start < to {
+			return true
+		}
+	}
+	return false
+}
+
+// productBetween reports a product or medicine named in tokens [from, to):
+// "جوش زده بودم با درماکلین خوب شد" credits the product with the cure.
+func (f *facts) productBetween(from, to int) bool {
+	for _, m := range f.named {
+		if m.start >= from && m.start < to {
+			return true
+		}
+	}
+	return false
+}
+
+// within reports whether m lies inside one of ms.
+func within(m match, ms []match) bool {
+	for _, o := range ms {
+		if o.start <= m.start && m.end <= o.end {
+			return true
+		}
+	}
+	return false
+}
+
+// enPurpose reports an English word of purpose shortly before token i in
+// its clause: "works so fast on my cramps", "good for my headache" name
+// what the medicine treats, not what it did.
+func enPurpose(toks []token, f *facts, i int) bool {
+	for k := 1; k <= 3 && i-k >= 0 && f.clause[i-k] == f.clause[i]; k++ {
+		switch toks[i-k].s {
+		case "for", "against":
+			return true
+		case "on":
+			if k <= 2 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // effectNegated: a negator shortly before the effect in its clause ("no
 // rash", "بدون عوارض", "هیچ عوارضی") or a Persian negative verb shortly
 // after it ("سرگیجه نگرفتم", "عوارضی نداشت").
@@ -279,11 +441,29 @@ func (a *Analyzer) effectNegated(toks []token, f *facts, e match) bool {
 	c := f.clause[e.start]
 	for _, m := range f.cues[cAENeg] {
 		if f.clause[m.start] == c && m.end <= e.start && e.start-m.end <= 4 {
+			if toks[m.start].s == "نه" && m.end < len(toks) && (toks[m.end].s == "تنها" || toks[m.end].s == "فقط") {
+				continue // "نه تنها بهتر نشد ... بیشتر شد" (not only ... but) denies nothing
+			}
 			return true
 		}
 	}
 	for j := e.end; j < len(toks) && j <= e.end+3 && f.clause[j] == c; j++ {
+		if startsCue(f, cExpPast, j) || startsCue(f, cExp, j) {
+			// "یبوست گرفتم اصلا نمیتونم ...": the experience verb took the
+			// effect; a later negative verb says something else.
+			return false
+		}
 		if toks[j].info.negVerb {
+			return true
+		}
+	}
+	return false
+}
+
+// startsCue reports a match of cue c starting at token j.
+func startsCue(f *facts, c cue, j int) bool {
+	for _, m := range f.cues[c] {
+		if m.start == j {
 			return true
 		}
 	}

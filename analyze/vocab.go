@@ -60,11 +60,28 @@ func parseVocab(name string, r io.Reader) ([]*entry, error) {
 		}
 		n := 0
 		for term := range strings.SplitSeq(f[2], "|") {
-			words := strings.Fields(Normalize(term))
+			term = strings.TrimSpace(term)
+			if strings.Contains(term, "+") {
+				if k != kEffect {
+					return nil, vocabError(name, line, "term %q: only an effect may be written in parts with +", term)
+				}
+				parts, err := effectParts(canon, term)
+				if err != nil {
+					return nil, vocabError(name, line, "%v", err)
+				}
+				out = append(out, parts...)
+				n++
+				continue
+			}
+			verb := strings.HasSuffix(term, "~")
+			if strings.Contains(strings.TrimSuffix(term, "~"), "~") {
+				return nil, vocabError(name, line, "term %q: ~ marks a verb stem and goes only at the end", term)
+			}
+			words := strings.Fields(Normalize(strings.TrimSuffix(term, "~")))
 			if len(words) == 0 {
 				continue
 			}
-			out = append(out, &entry{words: words, kind: k, label: canon, term: strings.TrimSpace(term)})
+			out = append(out, &entry{words: words, kind: k, label: canon, term: term, verb: verb})
 			n++
 		}
 		if n == 0 {
@@ -74,6 +91,36 @@ func parseVocab(name string, r io.Reader) ([]*entry, error) {
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("vocabulary %s: line %d: %w", name, line+1, err)
 	}
+	return out, nil
+}
+
+// effectParts reads an effect written in parts, "مو + ریخت~": the body
+// part and what happened to it may stand in either order with other words
+// between them (موهام خیلی بیشتر ریخت, ریزش شدید موهام), which one phrase
+// per wording could never list. A part whose last word ends in ~ is a verb
+// stem and takes می/نمی/ن/ب and the person endings; a negative form
+// (موهام نریخت) then denies the effect.
+func effectParts(canon, term string) ([]*entry, error) {
+	combo := &entry{kind: kEffect, label: canon, term: term}
+	var out []*entry
+	for p := range strings.SplitSeq(term, "+") {
+		p = strings.TrimSpace(p)
+		verb := strings.HasSuffix(p, "~")
+		p = strings.TrimSuffix(p, "~")
+		if strings.Contains(p, "~") {
+			return nil, fmt.Errorf("term %q: ~ marks a verb stem and goes only at the end of a part", term)
+		}
+		words := strings.Fields(Normalize(p))
+		if len(words) == 0 {
+			return nil, fmt.Errorf("term %q: empty part", term)
+		}
+		out = append(out, &entry{words: words, kind: kEffectPart, label: canon, term: term, verb: verb,
+			combo: combo, part: len(out)})
+	}
+	if len(out) < 2 || len(out) > 3 {
+		return nil, fmt.Errorf("term %q: want 2 or 3 parts, got %d", term, len(out))
+	}
+	combo.parts = len(out)
 	return out, nil
 }
 

@@ -313,7 +313,12 @@ func TestEngine_Policies(t *testing.T) {
 			if err := h.engine.Accept(context.Background(), []bot.Event{tc.ev}, nil); err != nil {
 				t.Fatal(err)
 			}
-			waitUntil(t, "processing", func() bool { return h.engine.Stats().Inbox == 0 })
+			// The inbox empties when the worker commits; the reply is sent
+			// after, by the dispatcher, so wait for it rather than for the inbox.
+			waitUntil(t, "processing", func() bool {
+				st := h.engine.Stats()
+				return st.Inbox == 0 && st.Pending == 0 && st.Sending == 0 && (!tc.wantReply || len(a.delivered()) > 0)
+			})
 			h.stop()
 			d := a.delivered()
 			if got := len(d) == 1; got != tc.wantReply {
