@@ -122,8 +122,9 @@ func candidates(tok string, ix index, fn func(key string, neg, verb bool, suffix
 	if !startsArabic(tok) {
 		// Latin letters stretched for emphasis: "vaaaaram" is squeezed to
 		// "vaaram" by Normalize and found here as "varam".
-		if d, ok := undouble(tok); ok {
-			fn(d, false, false, undoubled)
+		var buf [64]byte
+		if d, ok := undouble(tok, buf[:0]); ok && (ix == nil || ix[string(d)] != nil) {
+			fn(string(d), false, false, undoubled)
 		}
 		return
 	}
@@ -185,22 +186,27 @@ func candidates(tok string, ix index, fn func(key string, neg, verb bool, suffix
 	}
 }
 
-// undouble gives a Latin word with its doubled letters made single, when
-// it has any.
-func undouble(w string) (string, bool) {
+// undouble appends to buf a Latin word with its doubled letters made
+// single, when it has any. The caller looks the result up before turning it
+// into a string, so most English words cost no allocation.
+func undouble(w string, buf []byte) ([]byte, bool) {
+	found := false
 	for i := 1; i < len(w); i++ {
-		if w[i] == w[i-1] && w[i] < 0x80 && w[i] >= 'a' && w[i] <= 'z' {
-			b := make([]byte, 0, len(w))
-			for j := 0; j < len(w); j++ {
-				if j > 0 && w[j] == w[j-1] && w[j] >= 'a' && w[j] <= 'z' {
-					continue
-				}
-				b = append(b, w[j])
-			}
-			return string(b), true
+		if w[i] == w[i-1] && w[i] >= 'a' && w[i] <= 'z' {
+			found = true
+			break
 		}
 	}
-	return "", false
+	if !found {
+		return nil, false
+	}
+	for j := 0; j < len(w); j++ {
+		if j > 0 && w[j] == w[j-1] && w[j] >= 'a' && w[j] <= 'z' {
+			continue
+		}
+		buf = append(buf, w[j])
+	}
+	return buf, true
 }
 
 // restored marks the suffix of a reading that put back a dropped ه.

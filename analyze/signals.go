@@ -164,7 +164,8 @@ func (f *facts) joinParts(effects []match) []match {
 			continue
 		}
 		// Parts are matched at most once each, nearest first.
-		found := make([]match, m.e.combo.parts)
+		var arr [3]match // an effect has at most 3 parts (effectParts)
+		found := arr[:m.e.combo.parts]
 		found[0] = m
 		got := 1
 		for _, o := range f.parts {
