@@ -147,18 +147,23 @@ func TestWithVocabulary(t *testing.T) {
 		{"effect\tpain\t | \n", "bad.tsv:1: no terms"},
 		{"topic\tskin\tپوست + خشک\n", "bad.tsv:1: term \"پوست + خشک\": only an effect may be written in parts"},
 		{"effect\tdry\tپوست + \n", "bad.tsv:1: term \"پوست +\": empty part"},
-		{"effect\tdry\tپوست\n", ""},
+		{"effect\tdry\tپوست + خشک~ | dry skin\n", ""},
+		{"effect\ttremor\tلرز~\n", ""},
 		{"effect\tdry\tپو~ست + خشک\n", "bad.tsv:1: term \"پو~ست + خشک\": ~ marks a verb stem"},
 		{"effect\tdry\ta + b + c + d\n", "bad.tsv:1: term \"a + b + c + d\": want 2 or 3 parts, got 4"},
 	} {
-		if tc.want == "" {
-			continue // a valid line, listed beside the invalid ones for contrast
-		}
 		bad := filepath.Join(dir, "bad.tsv")
 		if err := os.WriteFile(bad, []byte(tc.body), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		_, err := analyze.New(analyze.WithVocabulary(bad))
+		if tc.want == "" {
+			// a valid line, beside the invalid ones for contrast
+			if err != nil {
+				t.Errorf("Test %d: err %v, want none", i, err)
+			}
+			continue
+		}
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("Test %d: err %v, want it to contain %q", i, err, tc.want)
 		}

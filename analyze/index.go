@@ -122,9 +122,13 @@ func candidates(tok string, ix index, fn func(key string, neg, verb bool, suffix
 	if !startsArabic(tok) {
 		// Latin letters stretched for emphasis: "vaaaaram" is squeezed to
 		// "vaaram" by Normalize and found here as "varam".
-		var buf [64]byte
-		if d, ok := undouble(tok, buf[:0]); ok && (ix == nil || ix[string(d)] != nil) {
-			fn(string(d), false, false, undoubled)
+		// Not for a phrase's later words (ix == nil): wordMatches reads
+		// only the word as written.
+		if ix != nil {
+			var buf [64]byte
+			if d, ok := undouble(tok, buf[:0]); ok && ix[string(d)] != nil {
+				fn(string(d), false, false, undoubled)
+			}
 		}
 		return
 	}
@@ -227,8 +231,8 @@ func wordMatches(tok, w string, verbWord bool) (ok, neg bool) {
 		return false, false
 	}
 	found := false
-	candidates(tok, nil, func(key string, n, verb bool, suffix string) bool {
-		if key != w || (verb && !verbWord) || suffix == undoubled {
+	candidates(tok, nil, func(key string, n, verb bool, _ string) bool {
+		if key != w || (verb && !verbWord) {
 			return true
 		}
 		ok, neg, found = true, n, true

@@ -21,13 +21,28 @@ type labelled struct {
 }
 
 func readLabelled(tb testing.TB) []labelled {
+	var out []labelled
+	for _, r := range readTSV(tb, "testdata/labelled.tsv", 4) {
+		out = append(out, labelled{r.line, r.f[0], r.f[1], r.f[2], r.f[3] == "1"})
+	}
+	return out
+}
+
+// tsvRow is one data row of a TSV file with a header, and its line number.
+type tsvRow struct {
+	line int
+	f    []string
+}
+
+// readTSV reads a TSV test file with a header line and n fields per row.
+func readTSV(tb testing.TB, path string, n int) []tsvRow {
 	tb.Helper()
-	f, err := os.Open("testdata/labelled.tsv")
+	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	defer f.Close()
-	var out []labelled
+	var out []tsvRow
 	sc := bufio.NewScanner(f)
 	line := 0
 	for sc.Scan() {
@@ -36,20 +51,31 @@ func readLabelled(tb testing.TB) []labelled {
 			continue
 		}
 		p := strings.Split(sc.Text(), "\t")
-		if len(p) != 4 {
-			tb.Fatalf("labelled.tsv:%d: want 4 fields, got %d", line, len(p))
+		if len(p) != n {
+			tb.Fatalf("%s:%d: want %d fields, got %d", path, line, n, len(p))
 		}
-		out = append(out, labelled{line, p[0], p[1], p[2], p[3] == "1"})
+		out = append(out, tsvRow{line, p})
+	}
+	if err := sc.Err(); err != nil {
+		tb.Fatal(err)
 	}
 	return out
 }
 
-// TestLabelled_AdverseEvents is the side-effect contract: recall >= 0.9 and
-// precision >= 0.8 on our own Persian and English reports and hard negatives.
-func TestLabelled_AdverseEvents(t *testing.T) {
-	a := mustNew(t)
+// aeCase is a message and whether it reports a side effect.
+type aeCase struct {
+	line int
+	text string
+	ae   bool
+}
+
+// checkAdverseEvents is the side-effect contract on a set: recall >= 0.9
+// and precision >= 0.8, and every report found is critical, names its
+// effect and has the intent side_effect.
+func checkAdverseEvents(t *testing.T, a *analyze.Analyzer, cases []aeCase) {
+	t.Helper()
 	var tp, fp, fn int
-	for _, r := range readLabelled(t) {
+	for _, r := range cases {
 		res, err := a.Analyze(context.Background(), r.text, "")
 		if err != nil {
 			t.Fatal(err)
@@ -74,12 +100,25 @@ func TestLabelled_AdverseEvents(t *testing.T) {
 			t.Logf("missed, line %d: %q", r.line, r.text)
 		}
 	}
-	recall := float64(tp) / float64(tp+fn)
+	recall := float64(tp) / float64(max(tp+fn, 1))
 	precision := float64(tp) / float64(max(tp+fp, 1))
 	t.Logf("adverse events: recall %.3f precision %.3f (tp %d fp %d fn %d)", recall, precision, tp, fp, fn)
+	if tp+fn == 0 {
+		t.Fatal("no side-effect reports in the set")
+	}
 	if recall < 0.9 || precision < 0.8 {
 		t.Errorf("recall %.3f (want >= 0.9), precision %.3f (want >= 0.8)", recall, precision)
 	}
+}
+
+// TestLabelled_AdverseEvents is the side-effect contract on our own Persian
+// and English reports and hard negatives.
+func TestLabelled_AdverseEvents(t *testing.T) {
+	var cases []aeCase
+	for _, r := range readLabelled(t) {
+		cases = append(cases, aeCase{r.line, r.text, r.ae})
+	}
+	checkAdverseEvents(t, mustNew(t), cases)
 }
 
 // TestBlindSets_AdverseEvents measures side-effect reports on sets written
@@ -90,38 +129,14 @@ func TestBlindSets_AdverseEvents(t *testing.T) {
 	a := mustNew(t)
 	for _, file := range []string{"testdata/blind_ae.tsv", "testdata/blind_ae2.tsv", "testdata/blind_ae3.tsv"} {
 		t.Run(file, func(t *testing.T) {
-			b, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var tp, fp, fn int
-			for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
-				text, ae, ok := strings.Cut(line, "\t")
-				if !ok || ae != "0" && ae != "1" {
-					t.Fatalf("%s:%d: want text<TAB>0|1", file, i+2)
+			var cases []aeCase
+			for _, r := range readTSV(t, file, 2) {
+				if r.f[1] != "0" && r.f[1] != "1" {
+					t.Fatalf("%s:%d: ae %q, want 0 or 1", file, r.line, r.f[1])
 				}
-				res, err := a.Analyze(context.Background(), text, "")
-				if err != nil {
-					t.Fatal(err)
-				}
-				got, want := res.Has(bot.SignalAdverseEvent), ae == "1"
-				switch {
-				case got && want:
-					tp++
-				case got:
-					fp++
-					t.Logf("false alarm, line %d: %q", i+2, text)
-				case want:
-					fn++
-					t.Logf("missed, line %d: %q", i+2, text)
-				}
+				cases = append(cases, aeCase{r.line, r.f[0], r.f[1] == "1"})
 			}
-			recall := float64(tp) / float64(max(tp+fn, 1))
-			precision := float64(tp) / float64(max(tp+fp, 1))
-			t.Logf("%s: recall %.3f precision %.3f (tp %d fp %d fn %d)", file, recall, precision, tp, fp, fn)
-			if recall < 0.9 || precision < 0.8 {
-				t.Errorf("recall %.3f (want >= 0.9), precision %.3f (want >= 0.8)", recall, precision)
-			}
+			checkAdverseEvents(t, a, cases)
 		})
 	}
 }

@@ -351,7 +351,7 @@ func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) (residual int) 
 // rhetoricalQ are question particles that complain whatever the verb says:
 // "چرا جواب نمیدید" (why don't you answer) is no less a complaint than "چرا
 // جواب دادید", so a negative verb after them does not turn them around.
-var rhetoricalQ = normSet("چرا", "مگه", "آخه", "اخه")
+var rhetoricalQ = normSet("چرا", "مگه", "آخه")
 
 // residualNeg is the valence of a negative verb that negates no sentiment
 // word; neutralNeg lists negative verbs that say nothing about sentiment.

@@ -380,7 +380,8 @@ func (f *facts) resolved(e match) bool {
 		if f.sentence[r.start] != s {
 			continue
 		}
-		if r.start < e.start || !f.between(cExpPast, e.start, r.start) || f.productBetween(e.start, r.start) {
+		// "جوش زده بودم با درماکلین خوب شد" credits the product with the cure.
+		if r.start < e.start || !f.between(cExpPast, e.start, r.start) || startsIn(f.named, e.start, r.start) {
 			return true
 		}
 	}
@@ -389,18 +390,12 @@ func (f *facts) resolved(e match) bool {
 
 // between reports a match of cue c starting in tokens [from, to).
 func (f *facts) between(c cue, from, to int) bool {
-	for _, m := range f.cues[c] {
-		if m.start >= from && m.start < to {
-			return true
-		}
-	}
-	return false
+	return startsIn(f.cues[c], from, to)
 }
 
-// productBetween reports a product or medicine named in tokens [from, to):
-// "جوش زده بودم با درماکلین خوب شد" credits the product with the cure.
-func (f *facts) productBetween(from, to int) bool {
-	for _, m := range f.named {
+// startsIn reports a match of ms starting in tokens [from, to).
+func startsIn(ms []match, from, to int) bool {
+	for _, m := range ms {
 		if m.start >= from && m.start < to {
 			return true
 		}
@@ -449,22 +444,12 @@ func (a *Analyzer) effectNegated(toks []token, f *facts, e match) bool {
 		}
 	}
 	for j := e.end; j < len(toks) && j <= e.end+3 && f.clause[j] == c; j++ {
-		if startsCue(f, cExpPast, j) || startsCue(f, cExp, j) {
+		if f.between(cExpPast, j, j+1) || f.between(cExp, j, j+1) {
 			// "یبوست گرفتم اصلا نمیتونم ...": the experience verb took the
 			// effect; a later negative verb says something else.
 			return false
 		}
 		if toks[j].info.negVerb {
-			return true
-		}
-	}
-	return false
-}
-
-// startsCue reports a match of cue c starting at token j.
-func startsCue(f *facts, c cue, j int) bool {
-	for _, m := range f.cues[c] {
-		if m.start == j {
 			return true
 		}
 	}

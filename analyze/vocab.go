@@ -73,11 +73,10 @@ func parseVocab(name string, r io.Reader) ([]*entry, error) {
 				n++
 				continue
 			}
-			verb := strings.HasSuffix(term, "~")
-			if strings.Contains(strings.TrimSuffix(term, "~"), "~") {
-				return nil, vocabError(name, line, "term %q: ~ marks a verb stem and goes only at the end", term)
+			words, verb, err := termWords(term)
+			if err != nil {
+				return nil, vocabError(name, line, "term %q: %v", term, err)
 			}
-			words := strings.Fields(Normalize(strings.TrimSuffix(term, "~")))
 			if len(words) == 0 {
 				continue
 			}
@@ -104,13 +103,10 @@ func effectParts(canon, term string) ([]*entry, error) {
 	combo := &entry{kind: kEffect, label: canon, term: term}
 	var out []*entry
 	for p := range strings.SplitSeq(term, "+") {
-		p = strings.TrimSpace(p)
-		verb := strings.HasSuffix(p, "~")
-		p = strings.TrimSuffix(p, "~")
-		if strings.Contains(p, "~") {
-			return nil, fmt.Errorf("term %q: ~ marks a verb stem and goes only at the end of a part", term)
+		words, verb, err := termWords(p)
+		if err != nil {
+			return nil, fmt.Errorf("term %q: %v", term, err)
 		}
-		words := strings.Fields(Normalize(p))
 		if len(words) == 0 {
 			return nil, fmt.Errorf("term %q: empty part", term)
 		}
@@ -122,6 +118,18 @@ func effectParts(canon, term string) ([]*entry, error) {
 	}
 	combo.parts = len(out)
 	return out, nil
+}
+
+// termWords normalises a term (or one part of one) into words; a trailing ~
+// says the last word is a verb stem.
+func termWords(t string) (words []string, verb bool, err error) {
+	t = strings.TrimSpace(t)
+	verb = strings.HasSuffix(t, "~")
+	t = strings.TrimSuffix(t, "~")
+	if strings.Contains(t, "~") {
+		return nil, false, fmt.Errorf("~ marks a verb stem and goes only at the end")
+	}
+	return strings.Fields(Normalize(t)), verb, nil
 }
 
 func vocabError(name string, line int, format string, args ...any) error {
