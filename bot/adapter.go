@@ -193,3 +193,22 @@ type Factory struct {
 	// New builds the adapter of account name from its validated config.
 	New func(platform, name string, cfg AccountConfig, deps AdapterDeps) (Adapter, error)
 }
+
+// NewFactory builds the Factory of an adapter whose config type is C. New
+// is given the config that newConfig made, already as a C, so no adapter
+// repeats the type check (and none can panic on a wrong type).
+func NewFactory[C AccountConfig](platforms []string, newConfig func(platform string) C,
+	build func(platform, name string, cfg C, deps AdapterDeps) (Adapter, error)) Factory {
+	return Factory{
+		Platforms: platforms,
+		NewConfig: func(platform string) AccountConfig { return newConfig(platform) },
+		New: func(platform, name string, cfg AccountConfig, deps AdapterDeps) (Adapter, error) {
+			c, ok := cfg.(C)
+			if !ok {
+				var want C
+				return nil, fmt.Errorf("%s.%s: config is %T, want %T", platform, name, cfg, want)
+			}
+			return build(platform, name, c, deps)
+		},
+	}
+}

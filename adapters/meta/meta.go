@@ -45,17 +45,14 @@ import (
 )
 
 // Factory builds Instagram and Facebook adapters.
-var Factory = bot.Factory{
-	Platforms: []string{bot.PlatformInstagram, bot.PlatformFacebook},
-	NewConfig: func(platform string) bot.AccountConfig { return newConfig(platform) },
-	New: func(platform, name string, cfg bot.AccountConfig, deps bot.AdapterDeps) (bot.Adapter, error) {
-		c, ok := cfg.(*Config)
-		if !ok {
-			return nil, fmt.Errorf("meta: config of %s.%s is %T, want *meta.Config", platform, name, cfg)
+var Factory = bot.NewFactory([]string{bot.PlatformInstagram, bot.PlatformFacebook}, newConfig,
+	func(platform, name string, c *Config, deps bot.AdapterDeps) (bot.Adapter, error) {
+		a, err := New(platform, name, c, deps)
+		if err != nil {
+			return nil, err // not a nil *Adapter inside a non-nil bot.Adapter
 		}
-		return New(platform, name, c, deps)
-	},
-}
+		return a, nil
+	})
 
 // Adapter is one Instagram account or Facebook page.
 type Adapter struct {

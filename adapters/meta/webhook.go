@@ -15,19 +15,7 @@ import (
 const maxBody = 4 << 20
 
 // Webhook is the handler web mounts at /webhooks/<platform>/<account>/.
-func (a *Adapter) Webhook() http.Handler { return http.HandlerFunc(a.serveWebhook) }
-
-func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		a.verify(w, r)
-	case http.MethodPost:
-		a.receive(w, r)
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-	}
-}
+func (a *Adapter) Webhook() http.Handler { return webhook.GetPost(a.verify, a.receive) }
 
 // verify answers Meta's subscription handshake: echo hub.challenge when
 // hub.verify_token matches.

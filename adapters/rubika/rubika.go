@@ -36,14 +36,9 @@ import (
 )
 
 // Factory builds Rubika adapters; add it to adapters/all.
-var Factory = bot.Factory{
-	Platforms: []string{bot.PlatformRubika},
-	NewConfig: func(string) bot.AccountConfig { return NewConfig() },
-	New: func(_, name string, cfg bot.AccountConfig, deps bot.AdapterDeps) (bot.Adapter, error) {
-		c, ok := cfg.(*Config)
-		if !ok {
-			return nil, fmt.Errorf("rubika: account %s: config is %T, want *rubika.Config", name, cfg)
-		}
+var Factory = bot.NewFactory([]string{bot.PlatformRubika},
+	func(string) *Config { return NewConfig() },
+	func(_, name string, c *Config, deps bot.AdapterDeps) (bot.Adapter, error) {
 		a, err := New(name, c, deps)
 		if err != nil {
 			return nil, err
@@ -52,8 +47,7 @@ var Factory = bot.Factory{
 			return &Poller{Adapter: a}, nil
 		}
 		return a, nil
-	},
-}
+	})
 
 // Adapter is one Rubika bot account in webhook mode. In polling mode it is
 // wrapped in a Poller.

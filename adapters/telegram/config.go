@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"engagebot/adapters/internal/apiclient"
+	"engagebot/adapters/internal/webhook"
 	"engagebot/bot"
 )
 
@@ -106,7 +107,7 @@ func (c *Config) Validate() error {
 	default:
 		bad("mode", `must be "webhook" or "polling"`)
 	}
-	if c.WebhookSecret != "" && !validSecretToken(c.WebhookSecret) {
+	if c.WebhookSecret != "" && !webhook.ValidSecret(c.WebhookSecret, minSecret) {
 		bad("webhook_secret", "must be 16-256 characters of A-Z a-z 0-9 _ -")
 	}
 	if c.WebhookMaxConnections < 0 || c.WebhookMaxConnections > 100 {
@@ -145,16 +146,6 @@ func (c *Config) MissingSecrets() []string {
 	return missing
 }
 
-// validSecretToken follows setWebhook's rules for secret_token, with a
-// minimum length of 16 so the secret cannot be guessed.
-func validSecretToken(s string) bool {
-	if len(s) < 16 || len(s) > 256 {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
-			return false
-		}
-	}
-	return true
-}
+// minSecret is the shortest webhook secret accepted: setWebhook allows 1,
+// but a short secret could be guessed.
+const minSecret = 16

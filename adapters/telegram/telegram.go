@@ -29,14 +29,9 @@ import (
 )
 
 // Factory builds Telegram adapters; add it to adapters/all.
-var Factory = bot.Factory{
-	Platforms: []string{bot.PlatformTelegram},
-	NewConfig: func(string) bot.AccountConfig { return NewConfig() },
-	New: func(_, name string, cfg bot.AccountConfig, deps bot.AdapterDeps) (bot.Adapter, error) {
-		c, ok := cfg.(*Config)
-		if !ok {
-			return nil, fmt.Errorf("telegram: account %s: config is %T, want *telegram.Config", name, cfg)
-		}
+var Factory = bot.NewFactory([]string{bot.PlatformTelegram},
+	func(string) *Config { return NewConfig() },
+	func(_, name string, c *Config, deps bot.AdapterDeps) (bot.Adapter, error) {
 		a, err := New(name, c, deps)
 		if err != nil {
 			return nil, err
@@ -45,8 +40,7 @@ var Factory = bot.Factory{
 			return &Poller{Adapter: a}, nil
 		}
 		return a, nil
-	},
-}
+	})
 
 // Adapter is one Telegram bot account in webhook mode. In polling mode it
 // is wrapped in a Poller.

@@ -51,15 +51,13 @@ func (c *Config) Validate() error {
 func (c *Config) MissingSecrets() []string { return nil }
 
 // Factory builds web chat accounts.
-var Factory = bot.Factory{
-	Platforms: []string{bot.PlatformWebchat},
-	NewConfig: func(string) bot.AccountConfig {
+var Factory = bot.NewFactory([]string{bot.PlatformWebchat},
+	func(string) *Config {
 		return &Config{MaxTextLength: 4000, PollTimeout: 25 * time.Second, SessionTTL: 24 * time.Hour}
 	},
-	New: func(_, name string, cfg bot.AccountConfig, deps bot.AdapterDeps) (bot.Adapter, error) {
-		return New(name, *cfg.(*Config), deps), nil
-	},
-}
+	func(_, name string, c *Config, deps bot.AdapterDeps) (bot.Adapter, error) {
+		return New(name, *c, deps), nil
+	})
 
 // Adapter is one web chat account.
 type Adapter struct {

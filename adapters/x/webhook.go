@@ -11,19 +11,7 @@ import (
 const maxBody = 4 << 20
 
 // Webhook is the handler web mounts at /webhooks/x/<account>/.
-func (a *Adapter) Webhook() http.Handler { return http.HandlerFunc(a.serveWebhook) }
-
-func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
-	switch r.Method {
-	case http.MethodGet:
-		a.crc(w, r)
-	case http.MethodPost:
-		a.receive(w, r)
-	default:
-		w.Header().Set("Allow", "GET, POST")
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-	}
-}
+func (a *Adapter) Webhook() http.Handler { return webhook.GetPost(a.crc, a.receive) }
 
 // crc answers X's challenge, which it sends on registration and
 // periodically; a wrong answer disables the webhook.

@@ -49,17 +49,15 @@ import (
 )
 
 // Factory builds X adapters.
-var Factory = bot.Factory{
-	Platforms: []string{bot.PlatformX},
-	NewConfig: func(string) bot.AccountConfig { return newConfig() },
-	New: func(_, name string, cfg bot.AccountConfig, deps bot.AdapterDeps) (bot.Adapter, error) {
-		c, ok := cfg.(*Config)
-		if !ok {
-			return nil, fmt.Errorf("x: config of x.%s is %T, want *x.Config", name, cfg)
+var Factory = bot.NewFactory([]string{bot.PlatformX},
+	func(string) *Config { return newConfig() },
+	func(_, name string, c *Config, deps bot.AdapterDeps) (bot.Adapter, error) {
+		a, err := New(name, c, deps)
+		if err != nil {
+			return nil, err // not a nil *Adapter inside a non-nil bot.Adapter
 		}
-		return New(name, c, deps)
-	},
-}
+		return a, nil
+	})
 
 // Adapter is one X account.
 type Adapter struct {

@@ -1,6 +1,8 @@
-// Package webhook holds what adapters' webhook handlers share: comparing a
-// delivery's secret in constant time, reading its body within a limit,
-// and storing its events before the platform is acknowledged.
+// Package webhook holds what adapters' webhook handlers share: checking a
+// configured secret's form, comparing a delivery's secret in constant time,
+// routing a platform's GET handshake and POST deliveries, reading a body
+// within a limit, and storing its events before the platform is
+// acknowledged.
 package webhook
 
 import (
@@ -19,6 +21,37 @@ import (
 func SecretEqual(got, want string) bool {
 	g, w := sha256.Sum256([]byte(got)), sha256.Sum256([]byte(want))
 	return want != "" && subtle.ConstantTimeCompare(g[:], w[:]) == 1
+}
+
+// ValidSecret reports whether s is fit to be a webhook secret: min to 256
+// characters of A-Z a-z 0-9 _ -, which every platform accepts in a header
+// or a URL unescaped.
+func ValidSecret(s string, min int) bool {
+	if len(s) < min || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// GetPost routes a platform's GET handshake (a challenge or subscription
+// check) and its POST deliveries; any other method is 405.
+func GetPost(get, post http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet:
+			get(w, r)
+		case http.MethodPost:
+			post(w, r)
+		default:
+			w.Header().Set("Allow", "GET, POST")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		}
+	})
 }
 
 // ReadBody reads a delivery's body, at most max bytes: web limits bodies

@@ -27,6 +27,50 @@ func TestSecretEqual(t *testing.T) {
 	}
 }
 
+func TestValidSecret(t *testing.T) {
+	for i, tc := range []struct {
+		s   string
+		min int
+		ok  bool
+	}{
+		{strings.Repeat("a", 16), 16, true},
+		{strings.Repeat("a", 15), 16, false},
+		{strings.Repeat("a", 31), 32, false},
+		{"Az09_-" + strings.Repeat("x", 26), 32, true},
+		{strings.Repeat("a", 257), 16, false},
+		{strings.Repeat("a", 20) + "/", 16, false},
+		{strings.Repeat("a", 20) + " ", 16, false},
+		{strings.Repeat("ب", 20), 16, false},
+	} {
+		if ValidSecret(tc.s, tc.min) != tc.ok {
+			t.Errorf("%d: ValidSecret(%q, %d) = %v", i, tc.s, tc.min, !tc.ok)
+		}
+	}
+}
+
+func TestGetPost(t *testing.T) {
+	h := GetPost(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusAccepted) },
+		func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusCreated) })
+	for _, tc := range []struct {
+		method string
+		code   int
+	}{
+		{http.MethodGet, http.StatusAccepted},
+		{http.MethodPost, http.StatusCreated},
+		{http.MethodPut, http.StatusMethodNotAllowed},
+		{http.MethodDelete, http.StatusMethodNotAllowed},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(tc.method, "/", nil))
+		if rec.Code != tc.code {
+			t.Errorf("%s: %d, want %d", tc.method, rec.Code, tc.code)
+		}
+		if tc.code == http.StatusMethodNotAllowed && rec.Header().Get("Allow") != "GET, POST" {
+			t.Errorf("%s: Allow %q", tc.method, rec.Header().Get("Allow"))
+		}
+	}
+}
+
 func TestReadBody(t *testing.T) {
 	for i, tc := range []struct {
 		body   string
