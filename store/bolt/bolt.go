@@ -70,6 +70,14 @@ type DB struct {
 	now    func() time.Time
 	logger *slog.Logger
 
+	// writes queues functions for the committer goroutine (commit.go),
+	// which closes committed when it has drained the queue after Close.
+	writes    chan *write
+	committed chan struct{}
+	groupSize int
+	closeMu   sync.RWMutex // held to read closed and send on writes
+	closed    bool
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -78,11 +86,10 @@ type DB struct {
 type Option func(*options)
 
 type options struct {
-	now           func() time.Time
-	logger        *slog.Logger
-	timeout       time.Duration
-	maxBatchSize  int
-	maxBatchDelay time.Duration
+	now       func() time.Time
+	logger    *slog.Logger
+	timeout   time.Duration
+	groupSize int
 }
 
 // WithNow sets the clock used for store-assigned times (Outbound.Created,
@@ -96,14 +103,11 @@ func WithLogger(l *slog.Logger) Option { return func(o *options) { o.logger = l 
 // ErrInUse. Default 1s. Zero waits forever.
 func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
 
-// WithBatch tunes how Accept and Update group concurrent writers into one
-// commit: a batch is committed when it holds size calls or delay after its
-// first call, whichever comes first. Zero keeps bbolt's default (1000 calls,
-// 10ms). A longer delay makes bigger batches (fewer fsyncs) under load but
-// adds that delay to every write when the store is idle.
-func WithBatch(size int, delay time.Duration) Option {
-	return func(o *options) { o.maxBatchSize, o.maxBatchDelay = size, delay }
-}
+// WithGroupSize bounds how many concurrent writes (Accept, Update) share
+// one commit. Default 1000. Writes are grouped only with those that queued
+// while the previous commit was being written, so the bound matters only
+// under heavy load, where it keeps one transaction's dirty pages small.
+func WithGroupSize(n int) Option { return func(o *options) { o.groupSize = n } }
 
 // Open opens or creates the database file at path, checks its schema
 // version and creates missing buckets. When another process holds the file
@@ -125,17 +129,16 @@ func Open(path string, opts ...Option) (*DB, error) {
 	} else if err != nil {
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
-	if o.maxBatchSize > 0 {
-		bdb.MaxBatchSize = o.maxBatchSize
+	if o.groupSize <= 0 {
+		o.groupSize = defaultGroupSize
 	}
-	if o.maxBatchDelay > 0 {
-		bdb.MaxBatchDelay = o.maxBatchDelay
-	}
-	db := &DB{db: bdb, path: path, now: o.now, logger: o.logger}
+	db := &DB{db: bdb, path: path, now: o.now, logger: o.logger,
+		writes: make(chan *write, o.groupSize), committed: make(chan struct{}), groupSize: o.groupSize}
 	if err := db.init(); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
 	}
+	go db.commitLoop()
 	return db, nil
 }
 
@@ -182,9 +185,15 @@ func (db *DB) init() error {
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
-// Close closes the file. Calling it more than once is safe.
+// Close lets the writes already queued commit, refuses new ones, and
+// closes the file. Calling it more than once is safe.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
+		db.closeMu.Lock()
+		db.closed = true
+		close(db.writes)
+		db.closeMu.Unlock()
+		<-db.committed
 		if err := db.db.Close(); err != nil {
 			db.closeErr = fmt.Errorf("bolt: close: %w", err)
 		}
@@ -193,14 +202,11 @@ func (db *DB) Close() error {
 }
 
 // Update runs fn in a read-write transaction. Concurrent calls are grouped
-// into one commit (bbolt's Batch), so fn may run more than once: when one fn
-// of a group fails, the others are retried without it and it is retried
-// alone. fn must therefore have no effect outside the Tx.
+// into one commit (see commit.go), so fn may run more than once: when one
+// fn of a group fails, the others are run again without it and it is run
+// again alone. fn must therefore have no effect outside the Tx.
 func (db *DB) Update(ctx context.Context, fn func(bot.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	return db.db.Batch(func(btx *bbolt.Tx) error {
+	return db.submit(ctx, func(btx *bbolt.Tx) error {
 		return fn(&Tx{tx: btx, now: db.now})
 	})
 }

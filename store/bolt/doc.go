@@ -4,13 +4,18 @@
 //
 // # Transactions
 //
-// Accept and Update go through bbolt's Batch, which groups concurrent
-// writers into one commit and one fsync. That is what makes durable Accept
-// fast under load, at the cost of up to the batch delay (WithBatch, 10ms by
-// default) of latency when a writer is alone. A function that fails inside
-// a batch is retried alone, so Update functions may run more than once, as
-// bot.Store allows. View uses a read-only bbolt transaction; write methods
-// of its Tx fail.
+// Accept and Update are queued to one committer goroutine (commit.go),
+// which runs every write queued at that moment in one read-write
+// transaction and commits it with one fsync; the writes that queue while
+// that fsync runs form the next group, which starts as soon as the
+// previous commit is on disk. There is no batch timer, so a writer alone
+// waits only for its own commit, and under load one fsync serves as many
+// writers as arrived during the last one (at most WithGroupSize). A
+// function that fails inside a group rolls the group back; the group runs
+// again without it and it runs again alone, so Update functions may run
+// more than once, as bot.Store allows. A write whose context ends while it
+// is queued is dropped unrun; Close lets the queued writes commit first.
+// View uses a read-only bbolt transaction; write methods of its Tx fail.
 //
 // # Encoding
 //

@@ -12,7 +12,7 @@ import (
 
 // Accept stores the events not already known by their dedupe key in the
 // inbox, and the cursor when not nil, in one durable commit shared with
-// concurrent callers (bbolt's Batch). An invalid event fails the call
+// concurrent callers (see commit.go). An invalid event fails the call
 // before anything is written.
 func (db *DB) Accept(ctx context.Context, events []bot.Event, cursor *bot.Cursor) ([]bot.InboxItem, error) {
 	if err := ctx.Err(); err != nil {
@@ -42,7 +42,7 @@ func (db *DB) Accept(ctx context.Context, events []bot.Event, cursor *bot.Cursor
 	seen := appendTime(nil, db.now())
 
 	var items []bot.InboxItem
-	err := db.db.Batch(func(tx *bbolt.Tx) error {
+	err := db.submit(ctx, func(tx *bbolt.Tx) error {
 		items = items[:0] // the batch may run this more than once
 		inbox, dedupe := tx.Bucket(bucketInbox), tx.Bucket(bucketDedupe)
 		// Inbox keys only ever grow, so pages split full rather than

@@ -1,0 +1,142 @@
+package bolt
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Group commit. Every write (Accept, Update, the chunks of PurgeMessages
+// and PruneDedupe) is a function queued to one committer goroutine. The
+// committer takes whatever is queued, runs it all in one read-write
+// transaction and commits it (one fsync); while that fsync runs, new
+// writes queue up and form the next group, which starts the moment the
+// previous commit is on disk. There is no timer: a lone writer waits only
+// for its own commit, and under load a group is as large as the writes
+// that arrived during one fsync.
+//
+// A function that fails rolls its group back; the group then runs again
+// without it, and it runs once more alone, so its error is its own and it
+// cannot fail the others. A function may therefore run more than once.
+
+// defaultGroupSize bounds how many writes share one commit, so one
+// transaction's dirty pages stay small.
+const defaultGroupSize = 1000
+
+// errClosed is returned for writes submitted after Close.
+var errClosed = errors.New("bolt: database is closed")
+
+// write is one queued write function and where its result goes.
+type write struct {
+	ctx  context.Context
+	fn   func(*bbolt.Tx) error
+	done chan error // buffered: the committer never blocks on it
+}
+
+// submit queues fn and waits for the commit that includes it. Cancelling
+// ctx abandons a write that is still queued; once its group has started,
+// submit waits for the outcome, so an error never hides a commit.
+func (db *DB) submit(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := &write{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	db.closeMu.RLock()
+	if db.closed {
+		db.closeMu.RUnlock()
+		return errClosed
+	}
+	select {
+	case db.writes <- w:
+		db.closeMu.RUnlock()
+	case <-ctx.Done():
+		db.closeMu.RUnlock()
+		return ctx.Err()
+	}
+	return <-w.done
+}
+
+// commitLoop is the committer goroutine. It returns when the queue is
+// closed and drained.
+func (db *DB) commitLoop() {
+	defer close(db.committed)
+	group := make([]*write, 0, db.groupSize)
+	for w := range db.writes {
+		group = append(group[:0], w)
+	more:
+		for len(group) < db.groupSize {
+			select {
+			case w, ok := <-db.writes:
+				if !ok {
+					break more
+				}
+				group = append(group, w)
+			default:
+				break more
+			}
+		}
+		db.commitGroup(group)
+		clear(group)
+	}
+}
+
+// commitGroup runs the writes of one group in one transaction.
+func (db *DB) commitGroup(group []*write) {
+	live := group[:0:0]
+	for _, w := range group {
+		if err := w.ctx.Err(); err != nil {
+			w.done <- err // abandoned while queued: never ran
+			continue
+		}
+		live = append(live, w)
+	}
+	var alone []*write
+	for len(live) > 0 {
+		failed, err := db.runAll(live)
+		if failed < 0 {
+			for _, w := range live {
+				w.done <- err
+			}
+			break
+		}
+		alone = append(alone, live[failed])
+		live = append(live[:failed:failed], live[failed+1:]...)
+	}
+	for _, w := range alone {
+		_, err := db.runAll([]*write{w})
+		w.done <- err
+	}
+}
+
+// runAll runs ws in one transaction and commits it. When a function fails
+// it rolls back and returns that function's index and error; otherwise it
+// returns -1 and the commit's error.
+func (db *DB) runAll(ws []*write) (int, error) {
+	tx, err := db.db.Begin(true)
+	if err != nil {
+		return -1, err
+	}
+	for i, w := range ws {
+		if err := call(w.fn, tx); err != nil {
+			_ = tx.Rollback()
+			if len(ws) == 1 {
+				return -1, err
+			}
+			return i, err
+		}
+	}
+	return -1, tx.Commit()
+}
+
+// call runs fn, turning a panic into an error: the committer serves every
+// writer, so one writer's bug must not take the process down.
+func call(fn func(*bbolt.Tx) error, tx *bbolt.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bolt: write function panicked: %v", p)
+		}
+	}()
+	return fn(tx)
+}
