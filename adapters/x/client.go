@@ -155,6 +155,9 @@ func (a *Adapter) classify(status int, raw []byte, h http.Header) *bot.SendError
 	} else if i := strings.LastIndex(ae.Type, "/problems/"); i >= 0 {
 		code = ae.Type[i+len("/problems/"):]
 	}
+	if status == http.StatusForbidden && duplicateContent(ae) {
+		code = codeDuplicate
+	}
 	se := &bot.SendError{Kind: bot.SendPermanent, Code: code, Err: fmt.Errorf("status %d: %s", status, msg)}
 	switch {
 	case status == http.StatusUnauthorized:
@@ -168,6 +171,25 @@ func (a *Adapter) classify(status int, raw []byte, h http.Header) *bot.SendError
 		se.Kind = bot.SendTemporary
 	}
 	return se
+}
+
+// codeDuplicate is the Code of X's refusal of a text the account created
+// recently: the dispatcher fails such an item and a person sees this reason.
+const codeDuplicate = "duplicate_content"
+
+// duplicateContent reports whether a 403 body is X's duplicate refusal: v2
+// answers a problem whose detail says "duplicate content" (its type is
+// about:blank, so the detail is all there is), v1.1 answered code 187.
+func duplicateContent(ae apiError) bool {
+	if strings.Contains(strings.ToLower(ae.Detail), "duplicate content") {
+		return true
+	}
+	for _, e := range ae.Errors {
+		if e.Code == 187 {
+			return true
+		}
+	}
+	return false
 }
 
 // take reserves one call of a family's allowance and returns the function

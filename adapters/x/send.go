@@ -2,9 +2,12 @@ package x
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"engagebot/bot"
@@ -23,10 +26,10 @@ func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, erro
 		to := firstOf(o.ReplyTo, o.Chat)
 		id, err = a.thread(ctx, o, to)
 	case (o.Kind == bot.OutReply || o.Kind == bot.OutDirect) && o.ChatType == bot.ChatPrivate:
-		id, err = a.dm(ctx, firstOf(o.Recipient, o.Chat), o.Text)
+		id, err = a.dm(ctx, o, firstOf(o.Recipient, o.Chat))
 	case o.Kind == bot.OutPrivateReply:
 		// A public mention answered privately: a DM to its author.
-		id, err = a.dm(ctx, o.Recipient, o.Text)
+		id, err = a.dm(ctx, o, o.Recipient)
 	case o.Kind == bot.OutHide:
 		id, err = a.hide(ctx, firstOf(o.ReplyTo, o.Chat))
 	default:
@@ -93,6 +96,12 @@ func (a *Adapter) thread(ctx context.Context, o *bot.Outbound, replyTo string) (
 			} `json:"data"`
 		}
 		err := a.call(ctx, famTweets, "POST", "/2/tweets", nil, body, &res)
+		if isDuplicate(err) {
+			// Another follower got the same answer lately: the same words
+			// with a reference of this item go through, once.
+			body.Text = vary(parts[i], o, a.cfg.MaxTweetLength, a.cfg.Counting)
+			err = a.call(ctx, famTweets, "POST", "/2/tweets", nil, body, &res)
+		}
 		if err == nil && res.Data.ID == "" {
 			err = &bot.SendError{Kind: bot.SendUnknown, Code: "no_id", Err: errors.New("x: post created without an id")}
 		}
@@ -115,8 +124,8 @@ func (a *Adapter) thread(ctx context.Context, o *bot.Outbound, replyTo string) (
 	return replyTo, nil
 }
 
-// dm sends a direct message to participant.
-func (a *Adapter) dm(ctx context.Context, participant, text string) (string, error) {
+// dm sends o's text as a direct message to participant.
+func (a *Adapter) dm(ctx context.Context, o *bot.Outbound, participant string) (string, error) {
 	if participant == "" {
 		return "", &bot.SendError{Kind: bot.SendPermanent, Code: "no_recipient", Err: errors.New("x: DM without a recipient")}
 	}
@@ -126,10 +135,40 @@ func (a *Adapter) dm(ctx context.Context, participant, text string) (string, err
 		} `json:"data"`
 	}
 	path := "/2/dm_conversations/with/" + url.PathEscape(participant) + "/messages"
-	if err := a.call(ctx, famDM, "POST", path, nil, map[string]string{"text": text}, &res); err != nil {
+	err := a.call(ctx, famDM, "POST", path, nil, map[string]string{"text": o.Text}, &res)
+	if isDuplicate(err) {
+		err = a.call(ctx, famDM, "POST", path, nil, map[string]string{"text": vary(o.Text, o, maxDMLength, "characters")}, &res)
+	}
+	if err != nil {
 		return "", err
 	}
 	return res.Data.EventID, nil
+}
+
+// maxDMLength is X's limit on a DM's text, in characters.
+const maxDMLength = 10000
+
+// isDuplicate reports whether X refused a text as a repeat of a recent one.
+func isDuplicate(err error) bool {
+	return err != nil && bot.SendErrorOf(err).Code == codeDuplicate
+}
+
+// vary makes text differ from the same answer given to someone else: it
+// appends a reference to o that people can quote to staff (o's id, or a
+// random one for an item the store has not numbered), shortening the text
+// when the reference would not fit within limit, counted as X counts.
+func vary(text string, o *bot.Outbound, limit int, counting string) string {
+	ref := strconv.FormatUint(o.ID, 36)
+	if o.ID == 0 {
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		ref = strconv.FormatUint(uint64(binary.BigEndian.Uint32(b[:])), 36)
+	}
+	suffix := " (ref " + ref + ")"
+	if Length(text+suffix, counting) > limit {
+		text = Shorten(text, limit-Length(suffix, counting), counting)
+	}
+	return text + suffix
 }
 
 // hide hides a reply to one of our posts.

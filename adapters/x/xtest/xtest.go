@@ -8,7 +8,9 @@
 // known secrets, validates every request and every successful answer
 // against X's own OpenAPI document (WithSpec), reports x-rate-limit-*
 // headers per endpoint and answers 429 (code 88) beyond the configured
-// allowance, and fails the next request on demand. Old v1.1 paths answer
+// allowance, and fails the next request on demand. Like X, it refuses a
+// post or DM whose text equals one the account created recently (403 with
+// X's problem body, "... with duplicate content."). Old v1.1 paths answer
 // 403 code 453, as on current access tiers. The webhook side answers the
 // CRC check and POSTs deliveries signed with x-twitter-webhooks-signature.
 //
@@ -128,9 +130,12 @@ type Server struct {
 	overLimit  int
 	violations []string
 	tweets     []Tweet // by creation
-	texts      map[string]bool
-	lastDM     map[string]string // participant -> last inbound DM id
-	lastBody   []byte
+	// recent holds when each text was last created, per surface ("tweet",
+	// "dm"), for X's refusal of duplicate content.
+	recent    map[string]map[string]time.Time
+	dupWindow time.Duration
+	lastDM    map[string]string // participant -> last inbound DM id
+	lastBody  []byte
 }
 
 // Option configures a Server.
@@ -160,6 +165,10 @@ func WithLimit(family string, max int, window time.Duration) Option {
 	return func(s *Server) { s.limits[family] = &limit{max: max, window: window} }
 }
 
+// WithDuplicateWindow sets how long a created text blocks the same text
+// (default 24 h; X does not document its window).
+func WithDuplicateWindow(d time.Duration) Option { return func(s *Server) { s.dupWindow = d } }
+
 // WithSpec validates every request and successful answer against the
 // OpenAPI document at path. When the file is absent the fake logs that it
 // does not validate, and Validating reports false.
@@ -178,7 +187,7 @@ func WithSpec(path string) Option {
 func NewServer(t testing.TB, opts ...Option) *Server {
 	s := &Server{t: t, consumerKey: "consumer-key", consumerSecret: "consumer-secret",
 		token: "access-token", tokenSecret: "access-secret", userID: "1500000000000000001",
-		now: time.Now, seq: 1900000000000000000, texts: map[string]bool{}, lastDM: map[string]string{},
+		now: time.Now, seq: 1900000000000000000, recent: map[string]map[string]time.Time{"tweet": {}, "dm": {}}, dupWindow: 24 * time.Hour, lastDM: map[string]string{},
 		limits: map[string]*limit{
 			"tweets":   {max: 100, window: 15 * time.Minute},
 			"dm":       {max: 15, window: 15 * time.Minute},
@@ -398,10 +407,9 @@ func (s *Server) operation(rec *httptest.ResponseRecorder, r *http.Request, body
 		if weighted(b.Text) > 280 {
 			return writeJSON(rec, 400, problem("https://api.x.com/2/problems/invalid-request", "Invalid Request", "Your Tweet text is too long.", 400))
 		}
-		if s.texts[b.Text] {
-			return writeJSON(rec, 403, problem("about:blank", "Forbidden", "You are not allowed to create a Tweet with duplicate content.", 403))
+		if s.duplicate("tweet", b.Text, now) {
+			return writeJSON(rec, 403, problem("about:blank", "Forbidden", DuplicateTweet, 403))
 		}
-		s.texts[b.Text] = true
 		id := s.nextID()
 		if conv == "" {
 			conv = id
@@ -416,6 +424,9 @@ func (s *Server) operation(rec *httptest.ResponseRecorder, r *http.Request, body
 		_ = json.Unmarshal(body, &b)
 		p := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/2/dm_conversations/with/"), "/messages")
 		req.Text, req.Participant, req.ReplyTo = b.Text, p, s.lastDM[p]
+		if s.duplicate("dm", b.Text, now) {
+			return writeJSON(rec, 403, problem("about:blank", "Forbidden", DuplicateDM, 403))
+		}
 		ids := []string{s.userID, p}
 		sort.Strings(ids)
 		req.ID = s.nextID()
@@ -431,6 +442,23 @@ func (s *Server) operation(rec *httptest.ResponseRecorder, r *http.Request, body
 		return s.mentions(rec, r)
 	}
 	return writeJSON(rec, 404, problem("https://api.x.com/2/problems/resource-not-found", "Not Found Error", "no such endpoint in the fake", 404))
+}
+
+// The details of X's 403 refusing a text the account created recently. The
+// tweet one is X's own wording; X words the DM one alike.
+const (
+	DuplicateTweet = "You are not allowed to create a Tweet with duplicate content."
+	DuplicateDM    = "You are not allowed to create a Direct Message with duplicate content."
+)
+
+// duplicate reports whether text was created on surface within the
+// window, and otherwise records it; s.mu is held.
+func (s *Server) duplicate(surface, text string, now time.Time) bool {
+	if at, ok := s.recent[surface][text]; ok && now.Sub(at) < s.dupWindow {
+		return true
+	}
+	s.recent[surface][text] = now
+	return false
 }
 
 func (s *Server) tweet(id string) (Tweet, bool) {
