@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"container/heap"
 	"context"
 	"errors"
 	"fmt"
@@ -17,29 +18,31 @@ type IdempotentSender interface {
 }
 
 // dispatcher sends the outbox. One loop owns the lanes (one per chat, so a
-// chat's replies leave in order) and the rate limiters; sends run in
+// chat's replies leave in order) and decides when each may go; sends run in
 // goroutines and report back to the loop.
+//
+// An item stays "pending", in the store and here, for as long as it waits
+// for a rate-limit slot. It becomes "sending" only right before its
+// request leaves, so a crash or a shutdown while it waits leaves it
+// pending, to be sent after the restart; only an item whose request may
+// have reached the platform can be found in "sending" and become
+// "unknown".
+//
+// Two limiters keep the platform's limits. plan, owned by the loop,
+// reserves account slots as items are started, so no more start than the
+// account allows. wire spaces the requests themselves, per chat and per
+// account, by the moment they leave (after the claim's commit, whose
+// latency varies): that is the spacing the platform sees.
 type dispatcher struct {
 	e    *Engine
 	opts SendOptions
+	plan Limiter
+	wire Limiter
 
 	mu       sync.Mutex
-	lanes    map[string]*lane
 	incoming []*Outbound
 	wake     chan struct{}
-	pending  int
-	sending  int
-}
-
-type lane struct {
-	items []*Outbound // ordered by ID; head is next
-	busy  bool
-}
-
-// remove drops an item by id: an item with a lower id may have been
-// inserted ahead of the one in flight, so the head is not always it.
-func (l *lane) remove(id uint64) {
-	l.items = slices.DeleteFunc(l.items, func(x *Outbound) bool { return x.ID == id })
+	counts   map[OutState]int
 }
 
 type sendResult struct {
@@ -63,19 +66,43 @@ func newDispatcher(e *Engine, o SendOptions) *dispatcher {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 64
 	}
-	return &dispatcher{e: e, opts: o, lanes: map[string]*lane{}, wake: make(chan struct{}, 1)}
+	if o.Limiter == nil {
+		o.Limiter = NewLimiter()
+	}
+	return &dispatcher{
+		e: e, opts: o, plan: NewLimiter(), wire: o.Limiter,
+		wake: make(chan struct{}, 1), counts: map[OutState]int{},
+	}
 }
 
 // add queues a newly enqueued item (called after its transaction commits).
 func (d *dispatcher) add(o *Outbound) {
 	d.mu.Lock()
 	d.incoming = append(d.incoming, o)
-	d.pending++
+	d.counts[OutPending]++
 	d.mu.Unlock()
 	select {
 	case d.wake <- struct{}{}:
 	default:
 	}
+}
+
+// move records that an item went from one state to another, for Stats.
+func (d *dispatcher) move(from, to OutState) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if from != "" {
+		d.counts[from]--
+	}
+	if to != "" {
+		d.counts[to]++
+	}
+}
+
+func (d *dispatcher) count(s OutState) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.counts[s]
 }
 
 // Enqueue adds an outbound item outside the inbound flow (moderator
@@ -99,16 +126,11 @@ func (e *Engine) Enqueue(ctx context.Context, o *Outbound) (*Outbound, bool, err
 	return o, created, nil
 }
 
-func (d *dispatcher) depth() (pending, sending int) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.pending, d.sending
-}
-
 // recover runs before anything is sent: items left in "sending" by a crash
-// may or may not have reached the platform, so they become "unknown" and a
-// flag asks a person, unless the adapter can resend without a duplicate.
-// Pending items are loaded into their lanes.
+// may have reached the platform, so they become "unknown" and a flag asks
+// a person, unless the adapter can resend without a duplicate. Pending
+// items are loaded into their lanes, and the items that wait for a person
+// are counted.
 func (d *dispatcher) recover(ctx context.Context) error {
 	e := d.e
 	for {
@@ -132,11 +154,7 @@ func (d *dispatcher) recover(ctx context.Context) error {
 				} else {
 					o.State = OutUnknown
 					o.LastError = "interrupted while sending; it may have been delivered"
-					if err := tx.AddFlag(&Flag{
-						Thread:    ThreadKey{Platform: o.Platform, Account: o.Account, Chat: o.Chat},
-						MessageID: o.ReplyTo, Severity: SeverityMedium, Reason: "delivery_unknown",
-						Detail: fmt.Sprintf("outbox item %d", o.ID), Text: o.Text, Status: FlagOpen, Created: now,
-					}); err != nil {
+					if err := tx.AddFlag(deliveryFlag(&o, now)); err != nil {
 						return err
 					}
 				}
@@ -151,17 +169,31 @@ func (d *dispatcher) recover(ctx context.Context) error {
 		}
 		e.log.Warn("outbox items interrupted by a restart", "count", len(items))
 	}
+	for _, st := range []OutState{OutUnknown, OutFailed} {
+		n := 0
+		if err := d.eachOutbox(ctx, st, func(*Outbound) { n++ }); err != nil {
+			return err
+		}
+		d.mu.Lock()
+		d.counts[st] = n
+		d.mu.Unlock()
+	}
+	return d.eachOutbox(ctx, OutPending, d.add)
+}
+
+// eachOutbox calls fn for every item in state st, a page at a time.
+func (d *dispatcher) eachOutbox(ctx context.Context, st OutState, fn func(*Outbound)) error {
 	var after uint64
 	for {
 		var items []*Outbound
-		if err := e.store.View(ctx, func(tx Tx) (err error) {
-			items, err = tx.Outbox(OutPending, after, 1024)
+		if err := d.e.store.View(ctx, func(tx Tx) (err error) {
+			items, err = tx.Outbox(st, after, 1024)
 			return err
 		}); err != nil {
-			return fmt.Errorf("dispatcher: list pending: %w", err)
+			return fmt.Errorf("dispatcher: list %s: %w", st, err)
 		}
 		for _, o := range items {
-			d.add(o)
+			fn(o)
 			after = o.ID
 		}
 		if len(items) < 1024 {
@@ -175,138 +207,122 @@ func isIdempotent(a Adapter) bool {
 	return ok && i.IdempotentSend()
 }
 
+func deliveryFlag(o *Outbound, now time.Time) *Flag {
+	return &Flag{
+		Thread:    ThreadKey{Platform: o.Platform, Account: o.Account, Chat: o.Chat},
+		MessageID: o.ReplyTo, Severity: SeverityMedium, Reason: "delivery_" + string(o.State),
+		Detail: o.LastError, Text: o.Text, Status: FlagOpen, Created: now,
+	}
+}
+
+// lane is one chat's queue of items, sent one at a time in id order.
+type lane struct {
+	key     string
+	acct    *account
+	adapter Adapter
+	chat    Limit
+	items   []*Outbound // ordered by ID; head is next
+	state   laneState
+	at      time.Time // when state is laneTimed: when it is due
+}
+
+type laneState int
+
+const (
+	laneIdle    laneState = iota // nothing to do, or no adapter
+	laneTimed                    // in the timer heap until at
+	laneWaiting                  // ready, in its account's queue
+	laneBusy                     // its head is being sent
+)
+
+// remove drops an item by id: an item with a lower id may have been
+// inserted ahead of the one in flight, so the head is not always it.
+func (l *lane) remove(id uint64) {
+	l.items = slices.DeleteFunc(l.items, func(x *Outbound) bool { return x.ID == id })
+}
+
+// account is one platform account's share of the loop: its limit and the
+// lanes that are ready and wait for one of its slots, first come first
+// served.
+type account struct {
+	key     string
+	limit   Limit
+	waiting []*lane
+	at      time.Time // its entry in the timer heap, zero when none
+}
+
+// wakeup is an entry of the loop's timer heap: a lane or an account that
+// is due at at. Entries are not removed when plans change; one that no
+// longer matches its lane or account is skipped.
+type wakeup struct {
+	at   time.Time
+	lane *lane
+	acct *account
+}
+
+type wakeups []wakeup
+
+func (h wakeups) Len() int           { return len(h) }
+func (h wakeups) Less(i, j int) bool { return h[i].at.Before(h[j].at) }
+func (h wakeups) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *wakeups) Push(x any)        { *h = append(*h, x.(wakeup)) }
+func (h *wakeups) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// loop is the state the dispatcher loop owns; only run's goroutine touches it.
+type loop struct {
+	d        *dispatcher
+	ctx      context.Context // for recording results; outlives run's ctx
+	lanes    map[string]*lane
+	accounts map[string]*account
+	timers   wakeups
+	starved  map[*account]bool // have ready lanes but no send slot was free
+	inFlight int
+	results  chan sendResult
+}
+
 // run is the dispatcher loop. On ctx done it stops starting sends and
-// waits for those in flight, whose results are still recorded.
+// waits for those in flight, whose results are still recorded; items that
+// wait for a slot stay pending.
 func (d *dispatcher) run(ctx context.Context) {
-	e := d.e
-	lim := newLimiter()
-	results := make(chan sendResult)
-	inFlight := 0
+	s := &loop{
+		d: d,
+		// Results are recorded with a context that outlives ctx, so a send
+		// that completed during shutdown is not later taken for interrupted.
+		ctx:   context.WithoutCancel(ctx),
+		lanes: map[string]*lane{}, accounts: map[string]*account{},
+		starved: map[*account]bool{}, results: make(chan sendResult),
+	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
-	// Results are recorded with a context that outlives ctx, so a send
-	// that completed during shutdown is not later taken for interrupted.
-	recordCtx := context.WithoutCancel(ctx)
-
 	for {
-		d.mu.Lock()
-		for _, o := range d.incoming {
-			l := d.lanes[o.LaneKey()]
-			if l == nil {
-				l = &lane{}
-				d.lanes[o.LaneKey()] = l
-			}
-			i, _ := slices.BinarySearchFunc(l.items, o.ID, func(x *Outbound, id uint64) int { return cmpU64(x.ID, id) })
-			if i < len(l.items) && l.items[i].ID == o.ID {
-				d.pending-- // already queued
-				continue
-			}
-			l.items = slices.Insert(l.items, i, o)
+		stopping := ctx.Err() != nil
+		if !stopping {
+			s.admit()
+			s.fire(d.e.now())
 		}
-		d.incoming = d.incoming[:0]
-		d.mu.Unlock()
-
-		next := time.Time{}
-		if ctx.Err() == nil {
-			now := e.now()
-			for key, l := range d.lanes {
-				if len(l.items) == 0 {
-					if !l.busy {
-						delete(d.lanes, key)
-					}
-					continue
-				}
-				if l.busy || inFlight >= d.opts.Concurrency {
-					continue
-				}
-				o := l.items[0]
-				a, ok := e.Adapter(o.AccountKey())
-				if !ok {
-					// No adapter (account disabled): fail it for a person.
-					l.items = l.items[1:]
-					d.mu.Lock()
-					d.pending--
-					d.mu.Unlock()
-					d.finish(recordCtx, o, &SendError{Kind: SendPermanent, Code: "no_account", Err: fmt.Errorf("account %s is not configured", o.AccountKey())})
-					continue
-				}
-				lm := a.Limits()
-				at := o.NotBefore
-				if w := lim.when(o.AccountKey(), lm.Account, lm.Burst, now); w.After(at) {
-					at = w
-				}
-				chatRate := lm.Chat[o.ChatType]
-				if w := lim.when(key, chatRate, 1, now); w.After(at) {
-					at = w
-				}
-				if at.After(now) {
-					if next.IsZero() || at.Before(next) {
-						next = at
-					}
-					continue
-				}
-				l.busy = true
-				inFlight++
-				d.mu.Lock()
-				d.pending--
-				d.sending++
-				d.mu.Unlock()
-				gate := func() {
-					// Reserve the slot at the moment of sending: the lane's
-					// first, then the account's no earlier than it.
-					slot := lim.reserve(key, chatRate, 1, e.now())
-					slot = lim.reserve(o.AccountKey(), lm.Account, lm.Burst, slot)
-					if wait := slot.Sub(e.now()); wait > 0 {
-						time.Sleep(wait)
-					}
-				}
-				// The send works on its own copy: the loop keeps reading the
-				// lane while it runs.
-				mine := *o
-				go func() { results <- sendResult{o: &mine, err: d.send(recordCtx, a, &mine, gate)} }()
-			}
-		}
-		if ctx.Err() != nil && inFlight == 0 {
+		if stopping && s.inFlight == 0 {
 			return
 		}
 		wait := time.Hour
-		if !next.IsZero() {
-			wait = max(next.Sub(e.now()), time.Millisecond)
+		if len(s.timers) > 0 && !stopping {
+			wait = max(s.timers[0].at.Sub(d.e.now()), time.Millisecond)
 		}
 		timer.Reset(wait)
 		var done <-chan struct{}
-		if ctx.Err() == nil {
+		if !stopping {
 			done = ctx.Done()
 		}
 		select {
 		case <-d.wake:
 		case <-timer.C:
 		case <-done:
-		case r := <-results:
-			inFlight--
-			l := d.lanes[r.o.LaneKey()]
-			l.busy = false
-			d.mu.Lock()
-			d.sending--
-			d.mu.Unlock()
-			if r.err == nil || r.err == errSkipped {
-				l.remove(r.o.ID)
-				break
-			}
-			if se := SendErrorOf(r.err); se.Kind == SendRateLimited {
-				// The platform asked the whole account to wait.
-				lim.block(r.o.AccountKey(), e.now().Add(se.RetryAfter))
-			}
-			if r.o.State == OutPending {
-				d.mu.Lock()
-				d.pending++
-				d.mu.Unlock()
-				if i := slices.IndexFunc(l.items, func(x *Outbound) bool { return x.ID == r.o.ID }); i >= 0 {
-					l.items[i] = r.o // its new NotBefore and attempts
-				}
-			} else {
-				l.remove(r.o.ID)
-			}
+		case r := <-s.results:
+			s.result(r, stopping)
 		}
 		if !timer.Stop() {
 			select {
@@ -314,6 +330,167 @@ func (d *dispatcher) run(ctx context.Context) {
 			default:
 			}
 		}
+	}
+}
+
+// admit moves newly added items into their lanes.
+func (s *loop) admit() {
+	d := s.d
+	d.mu.Lock()
+	incoming := d.incoming
+	d.incoming = nil
+	d.mu.Unlock()
+	now := d.e.now()
+	for _, o := range incoming {
+		l := s.lane(o)
+		i, found := slices.BinarySearchFunc(l.items, o.ID, func(x *Outbound, id uint64) int { return cmpU64(x.ID, id) })
+		if found {
+			d.move(OutPending, "") // already queued
+			continue
+		}
+		l.items = slices.Insert(l.items, i, o)
+		if l.adapter == nil {
+			// No adapter (account disabled): fail it for a person.
+			l.items = l.items[:0]
+			d.move(OutPending, "")
+			d.finish(s.ctx, o, &SendError{Kind: SendPermanent, Code: "no_account", Err: fmt.Errorf("account %s is not configured", o.AccountKey())})
+			continue
+		}
+		if i == 0 && l.state != laneBusy && l.state != laneWaiting {
+			s.plan(l, now) // a new head: it may be due earlier
+		}
+	}
+}
+
+// lane returns the lane of o, made on first use.
+func (s *loop) lane(o *Outbound) *lane {
+	key := o.LaneKey()
+	if l := s.lanes[key]; l != nil {
+		return l
+	}
+	l := &lane{key: key}
+	s.lanes[key] = l
+	a, ok := s.d.e.Adapter(o.AccountKey())
+	if !ok {
+		return l
+	}
+	l.adapter = a
+	lm := a.Limits()
+	l.chat = paced(key, lm.Chat[o.ChatType], 1)
+	acct := s.accounts[o.AccountKey()]
+	if acct == nil {
+		acct = &account{key: o.AccountKey(), limit: paced(o.AccountKey(), lm.Account, lm.Burst)}
+		s.accounts[acct.key] = acct
+	}
+	l.acct = acct
+	return l
+}
+
+// plan decides what an idle or timed lane does next: nothing (empty), wait
+// until its head is due, or queue for its account's next slot.
+func (s *loop) plan(l *lane, now time.Time) {
+	if len(l.items) == 0 {
+		l.state = laneIdle
+		delete(s.lanes, l.key)
+		return
+	}
+	at := s.d.wire.Peek(now, l.chat)
+	if nb := l.items[0].NotBefore; nb.After(at) {
+		at = nb
+	}
+	if at.After(now) {
+		l.state, l.at = laneTimed, at
+		heap.Push(&s.timers, wakeup{at: at, lane: l})
+		return
+	}
+	l.state = laneWaiting
+	l.acct.waiting = append(l.acct.waiting, l)
+	s.serve(l.acct, now)
+}
+
+// serve starts the ready lanes of an account while it has slots.
+func (s *loop) serve(a *account, now time.Time) {
+	for len(a.waiting) > 0 {
+		if s.inFlight >= s.d.opts.Concurrency {
+			s.starved[a] = true
+			return
+		}
+		if at := s.d.plan.Peek(now, a.limit); at.After(now) {
+			if !a.at.Equal(at) {
+				a.at = at
+				heap.Push(&s.timers, wakeup{at: at, acct: a})
+			}
+			return
+		}
+		l := a.waiting[0]
+		a.waiting = a.waiting[1:]
+		s.d.plan.Reserve(now, a.limit)
+		s.start(l)
+	}
+	delete(s.starved, a)
+}
+
+// fire handles the timers that are due.
+func (s *loop) fire(now time.Time) {
+	for len(s.timers) > 0 && !s.timers[0].at.After(now) {
+		w := heap.Pop(&s.timers).(wakeup)
+		switch {
+		case w.lane != nil:
+			if w.lane.state == laneTimed && w.lane.at.Equal(w.at) {
+				s.plan(w.lane, now)
+			}
+		case w.acct.at.Equal(w.at):
+			w.acct.at = time.Time{}
+			s.serve(w.acct, now)
+		}
+	}
+}
+
+// start sends a lane's head in a goroutine.
+func (s *loop) start(l *lane) {
+	d := s.d
+	l.state = laneBusy
+	s.inFlight++
+	d.move(OutPending, OutSending)
+	// The send works on its own copy: the loop keeps reading the lane.
+	mine := *l.items[0]
+	limits := []Limit{l.chat, l.acct.limit}
+	go func() { s.results <- sendResult{o: &mine, err: d.send(s.ctx, l.adapter, &mine, limits)} }()
+}
+
+// result takes a finished send back into its lane.
+func (s *loop) result(r sendResult, stopping bool) {
+	d := s.d
+	s.inFlight--
+	l := s.lanes[r.o.LaneKey()]
+	d.move(OutSending, "")
+	switch {
+	case r.err == nil || errors.Is(r.err, errSkipped):
+		l.remove(r.o.ID)
+	default:
+		if se := SendErrorOf(r.err); se.Kind == SendRateLimited {
+			// The platform asked the whole account to wait.
+			until := d.e.now().Add(se.RetryAfter)
+			d.plan.Block(l.acct.key, until)
+			d.wire.Block(l.acct.key, until)
+		}
+		if r.o.State == OutPending {
+			d.move("", OutPending)
+			if i := slices.IndexFunc(l.items, func(x *Outbound) bool { return x.ID == r.o.ID }); i >= 0 {
+				l.items[i] = r.o // its new NotBefore and attempts
+			}
+		} else {
+			l.remove(r.o.ID)
+		}
+	}
+	l.state = laneIdle
+	if stopping {
+		return
+	}
+	now := d.e.now()
+	s.plan(l, now)
+	for a := range s.starved {
+		s.serve(a, now)
 	}
 }
 
@@ -329,9 +506,10 @@ func cmpU64(a, b uint64) int {
 	return 0
 }
 
-// send moves one item to "sending" durably, calls the adapter, and records
-// the outcome. It leaves o in its new state for the loop to read.
-func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, gate func()) error {
+// send moves one item to "sending" durably, takes its slot on the wire,
+// calls the adapter, and records the outcome. It leaves o in its new state
+// for the loop to read.
+func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []Limit) error {
 	e := d.e
 	claimed := false
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -359,7 +537,12 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, gate func
 	if !claimed {
 		return errSkipped // a person resolved it, or a duplicate in a lane
 	}
-	gate()
+	// The loop started this send only once its slots were free, so this
+	// waits at most for the difference in commit latency between this
+	// claim and the previous one.
+	if wait := d.wire.Reserve(e.now(), limits...).Sub(e.now()); wait > 0 {
+		time.Sleep(wait)
+	}
 	sctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
 	del, serr := a.Send(sctx, o)
 	cancel()
@@ -408,16 +591,15 @@ func (d *dispatcher) finish(ctx context.Context, o *Outbound, serr error) error 
 			return err
 		}
 		if o.State == OutFailed || o.State == OutUnknown {
-			return tx.AddFlag(&Flag{
-				Thread:    ThreadKey{Platform: o.Platform, Account: o.Account, Chat: o.Chat},
-				MessageID: o.ReplyTo, Severity: SeverityMedium, Reason: "delivery_" + string(o.State),
-				Detail: o.LastError, Text: o.Text, Status: FlagOpen, Created: now,
-			})
+			return tx.AddFlag(deliveryFlag(o, now))
 		}
 		return nil
 	})
 	if err != nil {
 		e.log.Error("record send outcome", "outbound", o.ID, "err", err)
+	}
+	if o.State == OutFailed || o.State == OutUnknown {
+		d.move("", o.State)
 	}
 	if serr != nil {
 		return se

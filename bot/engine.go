@@ -65,6 +65,9 @@ type SendOptions struct {
 	Timeout time.Duration
 	// Concurrency bounds sends in flight (default 64).
 	Concurrency int
+	// Limiter spaces requests per account and chat as they leave; replicas
+	// that share accounts share one. Default: NewLimiter, for one process.
+	Limiter Limiter
 }
 
 // Engine is the conversation core: it stores inbound events, processes each
@@ -193,17 +196,24 @@ func (e *Engine) setStatus(key, state, reason string) {
 	}
 }
 
-// Stats are queue depths for metrics and readiness.
+// Stats are queue depths for metrics and readiness. Unknown and Failed
+// count the outbox items that wait for a person: counted at start, then
+// kept as sends end in those states.
 type Stats struct {
 	Inbox   int `json:"inbox"`
 	Pending int `json:"pending"`
 	Sending int `json:"sending"`
+	Unknown int `json:"unknown"`
+	Failed  int `json:"failed"`
 }
 
 // Stats returns the current queue depths.
 func (e *Engine) Stats() Stats {
-	p, s := e.disp.depth()
-	return Stats{Inbox: int(e.inboxDepth.Load()), Pending: p, Sending: s}
+	d := e.disp
+	return Stats{
+		Inbox: int(e.inboxDepth.Load()), Pending: d.count(OutPending), Sending: d.count(OutSending),
+		Unknown: d.count(OutUnknown), Failed: d.count(OutFailed),
+	}
 }
 
 var _ Inbox = (*Engine)(nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,8 +75,11 @@ type Adapter struct {
 	mu    sync.Mutex
 	sent  []sent
 	fails []error // returned by the next sends, in order
-	block chan struct{}
-	ok    atomic.Int64 // successful sends
+	// failEach, when set, decides the outcome of the n-th send (from 1)
+	// once fails is used up; nil lets it through.
+	failEach func(n int) error
+	block    chan struct{}
+	ok       atomic.Int64 // successful sends
 }
 
 type sent struct {
@@ -108,10 +112,15 @@ func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, erro
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	var err error
 	if len(a.fails) > 0 {
-		err := a.fails[0]
+		err = a.fails[0]
 		a.fails = a.fails[1:]
-		a.sent = append(a.sent, sent{o: bot.Outbound{ID: o.ID, Text: "FAILED " + o.Text}, at: time.Now()})
+	} else if a.failEach != nil {
+		err = a.failEach(len(a.sent) + 1)
+	}
+	if err != nil {
+		a.sent = append(a.sent, sent{o: bot.Outbound{ID: o.ID, Chat: o.Chat, Text: "FAILED " + o.Text}, at: time.Now()})
 		return bot.Delivery{}, err
 	}
 	a.sent = append(a.sent, sent{o: *o, at: time.Now()})
@@ -416,6 +425,121 @@ func TestEngine_RateLimits(t *testing.T) {
 		if gap := d[i].at.Sub(d[i-1].at); gap < 45*time.Millisecond {
 			t.Errorf("send %d came %v after the previous, want >= 50ms (20/s per chat)", i, gap)
 		}
+	}
+}
+
+// Every request keeps the chat's and the account's spacing by the time it
+// reaches the platform, with no slack, while sends fail and retry and the
+// platform asks for pauses; and every reply is delivered exactly once.
+func TestEngine_LimitsHoldUnderFailures(t *testing.T) {
+	const chats, perChat = 40, 3
+	chatRate := bot.Rate{Count: 10, Per: time.Second}  // 100ms apart
+	acctRate := bot.Rate{Count: 200, Per: time.Second} // 5ms apart
+	a := newAdapter("fake")
+	a.limits = bot.Limits{Account: acctRate, Chat: map[bot.ChatType]bot.Rate{bot.ChatPrivate: chatRate}, Burst: 1}
+	a.failEach = func(n int) error {
+		switch {
+		case n%5 == 0: // 20% answered 5xx
+			return &bot.SendError{Kind: bot.SendTemporary, Code: "502"}
+		case n%17 == 0:
+			return &bot.SendError{Kind: bot.SendRateLimited, RetryAfter: 30 * time.Millisecond}
+		}
+		return nil
+	}
+	h := startEngine(t, "", bot.SendOptions{RetryBase: 20 * time.Millisecond, RetryMax: 100 * time.Millisecond, MaxAttempts: 20}, a)
+	ctx := context.Background()
+	for i := range perChat {
+		var evs []bot.Event
+		for c := range chats {
+			evs = append(evs, msg(fmt.Sprintf("m%d-%d", c, i), fmt.Sprintf("c%02d", c), "hi"))
+		}
+		if err := h.engine.Accept(ctx, evs, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "every reply", func() bool { return len(a.delivered()) >= chats*perChat })
+	h.stop()
+
+	all := a.attempts()
+	byChat := map[string][]time.Time{}
+	ids := map[uint64]int{}
+	for i, s := range all {
+		byChat[s.o.Chat] = append(byChat[s.o.Chat], s.at)
+		// As a platform counts: the requests in the window ending at this one.
+		n := 0
+		for j := i; j >= 0 && all[j].at.After(s.at.Add(-acctRate.Per)); j-- {
+			n++
+		}
+		if n > acctRate.Count {
+			t.Errorf("request %d is the %dth within %v, over the account's %v", i, n, acctRate.Per, acctRate)
+		}
+		if !strings.HasPrefix(s.o.Text, "FAILED ") {
+			ids[s.o.ID]++
+		}
+	}
+	for chat, at := range byChat {
+		for i := 1; i < len(at); i++ {
+			if gap := at[i].Sub(at[i-1]); gap < chatRate.Interval() {
+				t.Errorf("chat %s: request %d came %v after the previous one, over the chat's %v", chat, i, gap, chatRate)
+			}
+		}
+	}
+	if len(ids) != chats*perChat {
+		t.Errorf("%d replies delivered, want %d", len(ids), chats*perChat)
+	}
+	for id, n := range ids {
+		if n != 1 {
+			t.Errorf("outbound %d delivered %d times", id, n)
+		}
+	}
+}
+
+// Items that wait for a rate-limit slot stay pending, in the store too: a
+// stop (or a crash) while they wait leaves nothing that a person must
+// check, and they are sent after the restart.
+func TestEngine_WaitingItemsStayPending(t *testing.T) {
+	a := newAdapter("fake")
+	a.limits = bot.Limits{Account: bot.Rate{Count: 1, Per: time.Hour}, Burst: 1}
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	for c := range 3 {
+		if err := h.engine.Accept(context.Background(), []bot.Event{msg(fmt.Sprintf("m%d", c), fmt.Sprintf("c%d", c), "hi")}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "the first reply and two waiting", func() bool {
+		s := h.engine.Stats()
+		return len(a.delivered()) == 1 && s.Pending == 2 && s.Sending == 0
+	})
+	// Copy the file as a crash would leave it, then stop: neither may
+	// leave an item in "sending".
+	crashed := filepath.Join(t.TempDir(), "crashed.db")
+	if err := copyFile(h.path, crashed); err != nil {
+		t.Fatal(err)
+	}
+	h.stop()
+	for _, path := range []string{h.path, crashed} {
+		db, err := bolt.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts := map[bot.OutState]int{}
+		for _, st := range []bot.OutState{bot.OutPending, bot.OutSending, bot.OutSent, bot.OutUnknown} {
+			db.View(context.Background(), func(tx bot.Tx) error {
+				items, err := tx.Outbox(st, 0, 0)
+				counts[st] = len(items)
+				return err
+			})
+		}
+		db.Close()
+		if want := map[bot.OutState]int{bot.OutPending: 2, bot.OutSending: 0, bot.OutSent: 1, bot.OutUnknown: 0}; !maps.Equal(counts, want) {
+			t.Errorf("%s: outbox %v, want %v", filepath.Base(path), counts, want)
+		}
+	}
+	b := newAdapter("fake")
+	h2 := startEngine(t, crashed, bot.SendOptions{}, b)
+	waitUntil(t, "the waiting replies after the restart", func() bool { return len(b.delivered()) == 2 })
+	if s := h2.engine.Stats(); s.Unknown != 0 {
+		t.Errorf("stats %+v, want nothing unknown", s)
 	}
 }
 

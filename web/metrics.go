@@ -78,8 +78,27 @@ func (m *Metrics) watchEngine(e *bot.Engine) {
 		gauge("engagebot_inbox_depth", "Inbound events stored and not yet processed.", func(s bot.Stats) int { return s.Inbox }),
 		gauge("engagebot_outbox_pending", "Outbound items waiting to be sent.", func(s bot.Stats) int { return s.Pending }),
 		gauge("engagebot_outbox_sending", "Outbound items being sent.", func(s bot.Stats) int { return s.Sending }),
+		outboxCollector{e},
 		accountCollector{e},
 	)
+}
+
+// outboxCollector reports engagebot_outbox_items per state, so an operator
+// sees at a glance what waits for a person (unknown, failed).
+type outboxCollector struct{ e *bot.Engine }
+
+var outboxItems = prometheus.NewDesc("engagebot_outbox_items", "Outbound items by state: pending and sending in the queue; unknown (may have been delivered) and failed wait for a person.", []string{"state"}, nil)
+
+func (c outboxCollector) Describe(ch chan<- *prometheus.Desc) { ch <- outboxItems }
+
+func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
+	s := c.e.Stats()
+	for _, x := range []struct {
+		state bot.OutState
+		n     int
+	}{{bot.OutPending, s.Pending}, {bot.OutSending, s.Sending}, {bot.OutUnknown, s.Unknown}, {bot.OutFailed, s.Failed}} {
+		ch <- prometheus.MustNewConstMetric(outboxItems, prometheus.GaugeValue, float64(x.n), string(x.state))
+	}
 }
 
 // accountCollector reports engagebot_account_up per account: 1 when it
