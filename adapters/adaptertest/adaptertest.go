@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"engagebot/bot"
+	"engagebot/internal/wait"
 )
 
 // Inbound is a private text message a follower sends on the fake platform.
@@ -285,26 +286,11 @@ func (r *Recorder) Deliveries() []bot.Event {
 // Wait waits up to 10 s for at least n distinct events and returns them.
 func (r *Recorder) Wait(t testing.TB, n int) []bot.Event {
 	t.Helper()
-	return waitFor(t, n, "events", r.Events)
+	return wait.Len(t, 10*time.Second, "events", n, r.Events)
 }
 
 // WaitDeliveries waits up to 10 s for at least n deliveries.
 func (r *Recorder) WaitDeliveries(t testing.TB, n int) []bot.Event {
 	t.Helper()
-	return waitFor(t, n, "deliveries", r.Deliveries)
-}
-
-func waitFor(t testing.TB, n int, what string, get func() []bot.Event) []bot.Event {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		got := get()
-		if len(got) >= n {
-			return got
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("got %d %s, want %d", len(got), what, n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return wait.Len(t, 10*time.Second, "deliveries", n, r.Deliveries)
 }

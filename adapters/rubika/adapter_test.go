@@ -15,6 +15,7 @@ import (
 	"engagebot/adapters/rubika"
 	"engagebot/adapters/rubika/rubikatest"
 	"engagebot/bot"
+	"engagebot/internal/wait"
 )
 
 const secret = "rubika-webhook-secret_0123456789abcdefXYZ"
@@ -273,7 +274,7 @@ func TestPollingStoresBeforeAdvancing(t *testing.T) {
 	u := e.fake.NewUser("Sara")
 	e.fake.Enqueue(rubikatest.Text(u.Chat, u.ID, "one"))
 	adaptertest.StartRunner(t, e.adapter)
-	waitFor(t, "two getUpdates", func() bool { return len(e.fake.CallsOf("getUpdates")) >= 2 })
+	wait.For(t, 10*time.Second, "two getUpdates", func() bool { return len(e.fake.CallsOf("getUpdates")) >= 2 })
 	for _, c := range e.fake.CallsOf("getUpdates") {
 		if _, ok := c.Body["offset_id"]; ok {
 			t.Fatalf("offset advanced to %v before anything was stored", c.Body["offset_id"])
@@ -281,7 +282,7 @@ func TestPollingStoresBeforeAdvancing(t *testing.T) {
 	}
 	inbox.SetFail(nil)
 	inbox.Wait(t, 1)
-	waitFor(t, "the cursor", func() bool {
+	wait.For(t, 10*time.Second, "the cursor", func() bool {
 		v, _ := inbox.Cursor(context.Background(), "rubika.brand/updates")
 		return v == "o1"
 	})
@@ -296,7 +297,7 @@ func TestPollingResumesAfterRestart(t *testing.T) {
 	go func() { done <- e.adapter.(bot.Runner).Run(ctx) }()
 	e.fake.Enqueue(rubikatest.Text(u.Chat, u.ID, "one"))
 	inbox.Wait(t, 1)
-	waitFor(t, "the cursor", func() bool {
+	wait.For(t, 10*time.Second, "the cursor", func() bool {
 		v, _ := inbox.Cursor(context.Background(), "rubika.brand/updates")
 		return v != ""
 	})
@@ -341,7 +342,7 @@ func TestPollingSkipsMalformedAndSurvivesFailures(t *testing.T) {
 	if got := inbox.Wait(t, 1); got[0].Text != "fine" {
 		t.Fatalf("event %+v", got[0])
 	}
-	waitFor(t, "the cursor past all", func() bool {
+	wait.For(t, 10*time.Second, "the cursor past all", func() bool {
 		v, _ := inbox.Cursor(context.Background(), "rubika.brand/updates")
 		return v == "o5"
 	})
@@ -366,7 +367,7 @@ func TestPollingRevokedTokenReportedByHealth(t *testing.T) {
 	}
 	e.fake.FailEvery("getUpdates", 1, rubikatest.Failure{Kind: rubikatest.InvalidAccess})
 	adaptertest.StartRunner(t, e.adapter)
-	waitFor(t, "Health to report the refused token", func() bool { return hc.Health() != nil })
+	wait.For(t, 10*time.Second, "Health to report the refused token", func() bool { return hc.Health() != nil })
 	if err := hc.Health(); strings.Contains(err.Error(), e.fake.Token) {
 		t.Errorf("Health shows the token: %v", err)
 	}
@@ -465,16 +466,5 @@ func TestRegisterRefusesInvalidURL(t *testing.T) {
 	}
 	if err := e.adapter.(bot.WebhookRegistrar).RegisterWebhook(context.Background(), "https://example.test/x"); err == nil {
 		t.Errorf("a polling adapter registered a webhook")
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"engagebot/adapters/telegram"
 	"engagebot/adapters/telegram/telegramtest"
 	"engagebot/bot"
+	"engagebot/internal/wait"
 )
 
 // specPath is the official method list, beside the checkout.
@@ -211,7 +212,7 @@ func TestCallbackAnswered(t *testing.T) {
 			if got, want := ev.ReplyTo, strconv.FormatInt(u.ID, 10)+":12"; got != want {
 				t.Errorf("ReplyTo = %q, want %q", got, want)
 			}
-			waitFor(t, "answerCallbackQuery", func() bool {
+			wait.For(t, 10*time.Second, "answerCallbackQuery", func() bool {
 				calls := e.fake.CallsOf("answerCallbackQuery")
 				return len(calls) == 1 && calls[0].Params["callback_query_id"] == press.CallbackQuery.ID
 			})
@@ -226,7 +227,7 @@ func TestPollingStoresBeforeAdvancing(t *testing.T) {
 	first := e.fake.Enqueue(telegramtest.Text(telegramtest.PrivateChat(u), u, "one"))
 	adaptertest.StartRunner(t, e.adapter)
 	// The poller cannot store: it must keep asking from the same place.
-	waitFor(t, "a second getUpdates", func() bool { return len(e.fake.CallsOf("getUpdates")) >= 2 })
+	wait.For(t, 10*time.Second, "a second getUpdates", func() bool { return len(e.fake.CallsOf("getUpdates")) >= 2 })
 	for _, c := range e.fake.CallsOf("getUpdates") {
 		if off := c.Params["offset"]; off != nil && off != "0" {
 			t.Fatalf("getUpdates offset advanced to %v before anything was stored", off)
@@ -238,7 +239,7 @@ func TestPollingStoresBeforeAdvancing(t *testing.T) {
 	inbox.SetFail(nil)
 	inbox.Wait(t, 1)
 	want := strconv.Itoa(first + 1)
-	waitFor(t, "the cursor", func() bool {
+	wait.For(t, 10*time.Second, "the cursor", func() bool {
 		v, _ := inbox.Cursor(context.Background(), "telegram.support/updates")
 		return v == want
 	})
@@ -254,7 +255,7 @@ func TestPollingResumesAfterRestart(t *testing.T) {
 	go func() { done <- e.adapter.(bot.Runner).Run(ctx) }()
 	id := e.fake.Enqueue(telegramtest.Text(chat, u, "one"))
 	inbox.Wait(t, 1)
-	waitFor(t, "the cursor", func() bool {
+	wait.For(t, 10*time.Second, "the cursor", func() bool {
 		v, _ := inbox.Cursor(context.Background(), "telegram.support/updates")
 		return v == strconv.Itoa(id+1)
 	})
@@ -298,7 +299,7 @@ func TestPollingStepsOverMalformed(t *testing.T) {
 	if got := inbox.Wait(t, 1); got[0].Text != "fine" {
 		t.Fatalf("event = %+v", got[0])
 	}
-	waitFor(t, "the cursor past all three", func() bool {
+	wait.For(t, 10*time.Second, "the cursor past all three", func() bool {
 		v, _ := inbox.Cursor(context.Background(), "telegram.support/updates")
 		return v == strconv.Itoa(last+1)
 	})
@@ -327,7 +328,7 @@ func TestPollingConflictWhileWebhookSet(t *testing.T) {
 	e := newEnv(t, telegram.ModePolling, inbox)
 	e.fake.SetWebhook(telegramtest.Webhook{URL: "https://example.test/hook"})
 	adaptertest.StartRunner(t, e.adapter)
-	waitFor(t, "a refused getUpdates", func() bool {
+	wait.For(t, 10*time.Second, "a refused getUpdates", func() bool {
 		for _, c := range e.fake.CallsOf("getUpdates") {
 			if c.Status == http.StatusConflict {
 				return true
@@ -355,7 +356,7 @@ func TestPollingRevokedTokenReportedByHealth(t *testing.T) {
 	}
 	e.fake.FailEvery("getUpdates", 1, telegramtest.Failure{Kind: telegramtest.Unauthorized})
 	adaptertest.StartRunner(t, e.adapter)
-	waitFor(t, "Health to report the refused token", func() bool { return hc.Health() != nil })
+	wait.For(t, 10*time.Second, "Health to report the refused token", func() bool { return hc.Health() != nil })
 	if err := hc.Health(); strings.Contains(err.Error(), e.fake.Token) {
 		t.Errorf("Health shows the token: %v", err)
 	}
@@ -510,16 +511,5 @@ func TestLimits(t *testing.T) {
 		if l.Chat[ct] != want {
 			t.Errorf("%s = %+v, want %+v", ct, l.Chat[ct], want)
 		}
-	}
-}
-
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }

@@ -1,11 +1,10 @@
 // Package fakeplatform holds what the fake platforms in adapters' tests
-// share: failures injected per method, sliding rate windows, and waiting
-// for what a fake received.
+// share: failures injected per method and sliding rate windows. (Waiting
+// for what a fake received is engagebot/internal/wait.)
 package fakeplatform
 
 import (
 	"sync"
-	"testing"
 	"time"
 
 	"engagebot/bot"
@@ -81,22 +80,4 @@ func Over(history []time.Time, r bot.Rate, now time.Time, slack time.Duration) b
 		n++
 	}
 	return n >= r.Count
-}
-
-// WaitLen polls list until it holds at least n items, for up to d, and
-// returns them; what names the items in the failure ("telegramtest:
-// messages sent").
-func WaitLen[T any](t testing.TB, what string, n int, d time.Duration, list func() []T) []T {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		items := list()
-		if len(items) >= n {
-			return items
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d, want %d", what, len(items), n)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }

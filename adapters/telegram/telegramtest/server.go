@@ -28,6 +28,7 @@ import (
 
 	"engagebot/adapters/internal/fakeplatform"
 	"engagebot/bot"
+	"engagebot/internal/wait"
 )
 
 // DefaultToken is the token the fake accepts unless told otherwise; its
@@ -514,7 +515,7 @@ func (s *Server) Sent() []Sent {
 // WaitSent waits up to d for at least n accepted messages.
 func (s *Server) WaitSent(t testing.TB, n int, d time.Duration) []Sent {
 	t.Helper()
-	return fakeplatform.WaitLen(t, "telegramtest: messages sent", n, d, s.Sent)
+	return wait.Len(t, d, "telegramtest: messages sent", n, s.Sent)
 }
 
 // Violations lists sends beyond the limits.
