@@ -224,7 +224,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		spec, err := LoadSpec(s.specPath)
 		switch {
 		case errors.Is(err, os.ErrNotExist):
-			t.Logf("telegramtest: %s is absent: calls are not checked against the Bot API spec", s.specPath)
+			specMissing(t, s.specPath)
 		case err != nil:
 			t.Fatalf("telegramtest: %v", err)
 		default:

@@ -13,6 +13,7 @@ import (
 	"github.com/dghubble/oauth1"
 
 	"engagebot/adapters/x/xtest"
+	"engagebot/internal/testenv"
 )
 
 const specPath = "../../../../shared/specs/x-api-v2-openapi.json"
@@ -48,9 +49,8 @@ func do(t *testing.T, c *http.Client, method, url, body string) (int, string) {
 }
 
 func TestFakeEnforcesTheContract(t *testing.T) {
-	if _, err := os.Stat(specPath); err != nil {
-		t.Skipf("X's OpenAPI document is not beside the checkout (%v)", err)
-	}
+	_, err := os.Stat(specPath)
+	testenv.Need(t, "X's OpenAPI document", err)
 	q := &quietTB{TB: t}
 	s := xtest.NewServer(q, xtest.WithSpec(specPath))
 	if !s.Validating() {
