@@ -3,6 +3,7 @@ package meta_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -435,5 +436,26 @@ func TestConfigValidate(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), key+":") {
 			t.Errorf("Validate = %v, want an error naming %s", err, key)
 		}
+	}
+}
+
+// TestWebhookVerificationEchoIsPlainText: the echoed challenge is the
+// caller's text, so it goes out as plain text a browser must not sniff.
+func TestWebhookVerificationEchoIsPlainText(t *testing.T) {
+	e := newEnv(t, bot.PlatformFacebook, nil, nil)
+	resp, err := http.Get(e.hook + "?hub.mode=subscribe&hub.verify_token=verify-token&hub.challenge=%3Cscript%3E1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || string(b) != "<script>1" {
+		t.Fatalf("status %d, body %q; want 200 and the challenge", resp.StatusCode, b)
+	}
+	if got := resp.Header.Get("Content-Type"); got != "text/plain; charset=utf-8" {
+		t.Errorf("Content-Type %q, want text/plain; charset=utf-8", got)
+	}
+	if got := resp.Header.Get("X-Content-Type-Options"); got != "nosniff" {
+		t.Errorf("X-Content-Type-Options %q, want nosniff", got)
 	}
 }

@@ -24,10 +24,13 @@ func (a *Adapter) verify(w http.ResponseWriter, r *http.Request) {
 	token := q.Get("hub.verify_token")
 	if q.Get("hub.mode") != "subscribe" || !webhook.SecretEqual(token, a.cfg.VerifyToken) {
 		a.log.Warn("webhook verification refused", "mode", q.Get("hub.mode"))
-		http.Error(w, "verification refused", http.StatusForbidden)
+		webhook.Error(w, http.StatusForbidden, "verification refused")
 		return
 	}
+	// The challenge is the caller's text echoed back: plain text that a
+	// browser must not sniff into HTML.
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
 	_, _ = io.WriteString(w, q.Get("hub.challenge"))
 }
 
@@ -38,14 +41,14 @@ func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ValidSignature(a.cfg.AppSecret, body, r.Header.Get("X-Hub-Signature-256")) {
 		a.log.Warn("webhook delivery with a bad signature refused", "bytes", len(body))
-		http.Error(w, "bad signature", http.StatusUnauthorized)
+		webhook.Error(w, http.StatusUnauthorized, "bad signature")
 		return
 	}
 	events, err := ParseWebhook(a.platform, a.name, a.cfg.AccountID, body)
 	if err != nil {
 		// Signed but unreadable: retrying will not help, so no 5xx.
 		a.log.Warn("webhook delivery unreadable", "err", err, "bytes", len(body))
-		http.Error(w, "malformed body", http.StatusBadRequest)
+		webhook.Error(w, http.StatusBadRequest, "malformed body")
 		return
 	}
 	if err := webhook.Accept(w, r, a.inbox, events); err != nil {

@@ -32,6 +32,7 @@ import (
 	"sync"
 	"time"
 
+	"engagebot/adapters/internal/webhook"
 	"engagebot/bot"
 )
 
@@ -246,7 +247,7 @@ type Poller struct {
 // Webhook answers 409 Conflict: the account is in polling mode.
 func (p *Poller) Webhook() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, "this account is in polling mode", http.StatusConflict)
+		webhook.Error(w, http.StatusConflict, "this account is in polling mode")
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"engagebot/adapters/internal/webhook"
 	"engagebot/bot"
 )
 
@@ -116,6 +117,9 @@ type parser struct {
 // query and selection endpoints, whose shapes are not known) gives no
 // events and no error.
 func (p *parser) parseWebhook(raw []byte, fallback string) ([]bot.Event, error) {
+	if !webhook.IsObject(raw) {
+		return nil, fmt.Errorf("%w: not a JSON object", errNotUpdate)
+	}
 	var b webhookBody
 	if err := json.Unmarshal(raw, &b); err != nil {
 		return nil, fmt.Errorf("%w: %v", errNotUpdate, err)
@@ -133,6 +137,9 @@ func (p *parser) parseWebhook(raw []byte, fallback string) ([]bot.Event, error) 
 
 // parseUpdate decodes one update of getUpdates.
 func (p *parser) parseUpdate(raw []byte, fallback string) ([]bot.Event, error) {
+	if !webhook.IsObject(raw) {
+		return nil, fmt.Errorf("%w: not a JSON object", errNotUpdate)
+	}
 	var u Update
 	if err := json.Unmarshal(raw, &u); err != nil {
 		return nil, fmt.Errorf("%w: %v", errNotUpdate, err)

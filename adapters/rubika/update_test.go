@@ -3,6 +3,7 @@ package rubika
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,9 +147,15 @@ func TestParseWebhook(t *testing.T) {
 }
 
 func TestParseRejectsNonJSON(t *testing.T) {
-	for i, body := range []string{``, `nope`, `[]`, `{"update":{"type":1}}`, `{"update":{"type":"NewMessage","chat_id":{}}}`} {
+	for i, body := range []string{``, `null`, ` null `, `"update"`, `7`, `nope`, `[]`, `{"update":{"type":1}}`, `{"update":{"type":"NewMessage","chat_id":{}}}`} {
 		if _, err := testParser().parseWebhook([]byte(body), ""); !errors.Is(err, errNotUpdate) {
 			t.Errorf("%d: %q: err = %v", i, body, err)
+		}
+		if strings.HasPrefix(body, "{") {
+			continue // an object is a getUpdates item of unknown shape
+		}
+		if _, err := testParser().parseUpdate([]byte(body), ""); !errors.Is(err, errNotUpdate) {
+			t.Errorf("%d: %q: getUpdates item: err = %v", i, body, err)
 		}
 	}
 }

@@ -29,30 +29,30 @@ func (a *Adapter) Webhook() http.Handler { return http.HandlerFunc(a.serveWebhoo
 func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	got, rest, ok := a.secretOf(r)
 	if !ok {
-		http.NotFound(w, r)
+		webhook.NotFound(w)
 		return
 	}
 	switch {
 	case got == "":
 		a.log.Warn("rubika: webhook delivery without the secret refused", "remote", r.RemoteAddr)
-		http.Error(w, "missing secret", http.StatusUnauthorized)
+		webhook.Error(w, http.StatusUnauthorized, "missing secret")
 		return
 	case !webhook.SecretEqual(got, a.cfg.WebhookSecret):
 		a.log.Warn("rubika: webhook delivery with a wrong secret refused", "remote", r.RemoteAddr)
-		http.Error(w, "wrong secret", http.StatusForbidden)
+		webhook.Error(w, http.StatusForbidden, "wrong secret")
 		return
 	}
 	if rest != "" && !isEndpointPath(rest) {
-		http.NotFound(w, r)
+		webhook.NotFound(w)
 		return
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		webhook.Error(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
 	if a.inbox == nil {
-		http.Error(w, "not receiving", http.StatusServiceUnavailable)
+		webhook.Error(w, http.StatusServiceUnavailable, "not receiving")
 		return
 	}
 	body, ok := webhook.ReadBody(w, r, maxUpdateBytes)
@@ -62,13 +62,13 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	events, err := a.parser(r.Context()).parseWebhook(body, "at"+strconv.FormatInt(a.now().Unix(), 10))
 	if err != nil {
 		a.log.Warn("rubika: webhook body is not an update", "err", err, "bytes", len(body))
-		http.Error(w, "not an update", http.StatusBadRequest)
+		webhook.Error(w, http.StatusBadRequest, "not an update")
 		return
 	}
 	if len(events) > 0 {
 		if err := a.resolveSenders(r.Context(), events); err != nil {
 			a.log.Error("rubika: webhook update not stored", "err", err)
-			http.Error(w, "not stored, try again", http.StatusServiceUnavailable)
+			webhook.Error(w, http.StatusServiceUnavailable, "not stored, try again")
 			return
 		}
 		if err := webhook.Accept(w, r, a.inbox, events); err != nil {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"engagebot/adapters/internal/poll"
+	"engagebot/adapters/internal/webhook"
 	"engagebot/bot"
 )
 
@@ -24,7 +25,7 @@ type Poller struct {
 // Telegram refuses getUpdates while a webhook is set.
 func (p *Poller) Webhook() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		http.Error(w, "this account is in polling mode", http.StatusConflict)
+		webhook.Error(w, http.StatusConflict, "this account is in polling mode")
 	})
 }
 

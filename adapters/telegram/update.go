@@ -10,6 +10,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"engagebot/adapters/internal/webhook"
 	"engagebot/bot"
 )
 
@@ -43,6 +44,9 @@ var errNotUpdate = errors.New("not a Telegram update")
 // parseUpdate decodes one update. Update kinds the bot does not use give no
 // events and no error.
 func (p *parser) parseUpdate(raw []byte) (parsed, error) {
+	if !webhook.IsObject(raw) {
+		return parsed{}, fmt.Errorf("%w: not a JSON object", errNotUpdate)
+	}
 	var u tgbotapi.Update
 	if err := json.Unmarshal(raw, &u); err != nil {
 		return parsed{}, fmt.Errorf("%w: %v", errNotUpdate, err)

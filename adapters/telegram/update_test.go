@@ -150,7 +150,7 @@ func TestParseUpdate(t *testing.T) {
 }
 
 func TestParseUpdateRejectsNonUpdates(t *testing.T) {
-	for i, body := range []string{``, `null x`, `[]`, `{"update_id":"one"}`, `{"update_id":1,"message":[]}`} {
+	for i, body := range []string{``, `null`, ` null `, `"update"`, `7`, `null x`, `[]`, `{"update_id":"one"}`, `{"update_id":1,"message":[]}`} {
 		if _, err := testParser().parseUpdate([]byte(body)); !errors.Is(err, errNotUpdate) {
 			t.Errorf("%d: %q: err = %v, want errNotUpdate", i, body, err)
 		}

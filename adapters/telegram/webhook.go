@@ -30,26 +30,26 @@ func (a *Adapter) Webhook() http.Handler { return http.HandlerFunc(a.serveWebhoo
 
 func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path != "/" && r.URL.Path != "" {
-		http.NotFound(w, r)
+		webhook.NotFound(w)
 		return
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		webhook.Error(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
 	}
 	switch got := r.Header.Get(SecretHeader); {
 	case got == "":
 		a.log.Warn("telegram: webhook delivery without the secret token refused", "remote", r.RemoteAddr)
-		http.Error(w, "missing secret token", http.StatusUnauthorized)
+		webhook.Error(w, http.StatusUnauthorized, "missing secret token")
 		return
 	case !webhook.SecretEqual(got, a.cfg.WebhookSecret):
 		a.log.Warn("telegram: webhook delivery with a wrong secret token refused", "remote", r.RemoteAddr)
-		http.Error(w, "wrong secret token", http.StatusForbidden)
+		webhook.Error(w, http.StatusForbidden, "wrong secret token")
 		return
 	}
 	if a.inbox == nil {
-		http.Error(w, "not receiving", http.StatusServiceUnavailable)
+		webhook.Error(w, http.StatusServiceUnavailable, "not receiving")
 		return
 	}
 	body, ok := webhook.ReadBody(w, r, maxUpdateBytes)
@@ -59,7 +59,7 @@ func (a *Adapter) serveWebhook(w http.ResponseWriter, r *http.Request) {
 	p, err := a.parser(r.Context()).parseUpdate(body)
 	if err != nil {
 		a.log.Warn("telegram: webhook body is not an update", "err", err, "bytes", len(body))
-		http.Error(w, "not an update", http.StatusBadRequest)
+		webhook.Error(w, http.StatusBadRequest, "not an update")
 		return
 	}
 	if err := webhook.Accept(w, r, a.inbox, p.Events); err != nil {

@@ -18,7 +18,7 @@ func (a *Adapter) Webhook() http.Handler { return webhook.GetPost(a.crc, a.recei
 func (a *Adapter) crc(w http.ResponseWriter, r *http.Request) {
 	token := r.URL.Query().Get("crc_token")
 	if token == "" {
-		http.Error(w, "crc_token required", http.StatusBadRequest)
+		webhook.Error(w, http.StatusBadRequest, "crc_token required")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -32,14 +32,14 @@ func (a *Adapter) receive(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ValidSignature(a.cfg.ConsumerSecret, body, r.Header.Get("X-Twitter-Webhooks-Signature")) {
 		a.log.Warn("webhook delivery with a bad signature refused", "bytes", len(body))
-		http.Error(w, "bad signature", http.StatusUnauthorized)
+		webhook.Error(w, http.StatusUnauthorized, "bad signature")
 		return
 	}
 	events, err := ParseActivity(a.name, a.cfg.UserID, body)
 	if err != nil {
 		// Signed but unreadable: retrying will not help, so no 5xx.
 		a.log.Warn("webhook delivery unreadable", "err", err, "bytes", len(body))
-		http.Error(w, "malformed body", http.StatusBadRequest)
+		webhook.Error(w, http.StatusBadRequest, "malformed body")
 		return
 	}
 	if err := webhook.Accept(w, r, a.inbox, events); err != nil {

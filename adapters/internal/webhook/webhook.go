@@ -1,13 +1,16 @@
 // Package webhook holds what adapters' webhook handlers share: checking a
 // configured secret's form, comparing a delivery's secret in constant time,
 // routing a platform's GET handshake and POST deliveries, reading a body
-// within a limit, and storing its events before the platform is
-// acknowledged.
+// within a limit, telling a JSON object from other JSON, storing its
+// events before the platform is acknowledged, and answering every refusal
+// as JSON {"error": "..."}.
 package webhook
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -49,7 +52,7 @@ func GetPost(get, post http.HandlerFunc) http.Handler {
 			post(w, r)
 		default:
 			w.Header().Set("Allow", "GET, POST")
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			Error(w, http.StatusMethodNotAllowed, "method not allowed")
 		}
 	})
 }
@@ -62,10 +65,10 @@ func ReadBody(w http.ResponseWriter, r *http.Request, max int64) ([]byte, bool) 
 	if err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+			Error(w, http.StatusRequestEntityTooLarge, "body too large")
 			return nil, false
 		}
-		http.Error(w, "cannot read body", http.StatusBadRequest)
+		Error(w, http.StatusBadRequest, "cannot read body")
 		return nil, false
 	}
 	return body, true
@@ -80,8 +83,31 @@ func Accept(w http.ResponseWriter, r *http.Request, inbox bot.Inbox, events []bo
 		return nil
 	}
 	if err := inbox.Accept(r.Context(), events, nil); err != nil {
-		http.Error(w, "not stored, try again", http.StatusServiceUnavailable)
+		Error(w, http.StatusServiceUnavailable, "not stored, try again")
 		return err
 	}
 	return nil
 }
+
+// IsObject reports whether raw is a JSON object. encoding/json decodes
+// null into a struct without error and leaves it zero, so without this a
+// body of null would pass as a delivery with nothing in it.
+func IsObject(raw []byte) bool {
+	raw = bytes.TrimLeft(raw, " \t\r\n")
+	return len(raw) > 0 && raw[0] == '{'
+}
+
+// Error answers a refused delivery with status and {"error": msg}, as
+// every 4xx and 5xx of the service is answered. msg is for the platform's
+// logs and people reading them: it never carries a secret.
+func Error(w http.ResponseWriter, status int, msg string) {
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+}
+
+// NotFound answers 404 for a path the handler does not serve.
+func NotFound(w http.ResponseWriter) { Error(w, http.StatusNotFound, "not found") }

@@ -2,6 +2,7 @@ package webhook
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -116,6 +117,63 @@ func TestAccept(t *testing.T) {
 		err := Accept(rec, httptest.NewRequest(http.MethodPost, "/", nil), tc.inbox, tc.events)
 		if (err != nil) != tc.err || rec.Code != tc.status || tc.inbox.events != len(tc.events) {
 			t.Errorf("%d: err %v, status %d, %d events stored", i, err, rec.Code, tc.inbox.events)
+		}
+	}
+}
+
+func TestIsObject(t *testing.T) {
+	for i, tc := range []struct {
+		raw string
+		ok  bool
+	}{
+		{`{}`, true},
+		{" \n\t{\"update_id\":1}", true},
+		{`null`, false},
+		{` null `, false},
+		{`[]`, false},
+		{`"text"`, false},
+		{`1`, false},
+		{``, false},
+		{`   `, false},
+	} {
+		if IsObject([]byte(tc.raw)) != tc.ok {
+			t.Errorf("%d: IsObject(%q) = %v", i, tc.raw, !tc.ok)
+		}
+	}
+}
+
+// TestRefusalsAreJSON: every refusal the helpers make is {"error": ...}.
+func TestRefusalsAreJSON(t *testing.T) {
+	get := func(w http.ResponseWriter, _ *http.Request) { NotFound(w) }
+	post := func(w http.ResponseWriter, r *http.Request) {
+		if _, ok := ReadBody(w, r, 5); !ok {
+			return
+		}
+		_ = Accept(w, r, &inbox{err: errors.New("disk full")}, []bot.Event{{ID: "1"}})
+	}
+	h := GetPost(get, post)
+	for i, tc := range []struct {
+		method, body string
+		status       int
+	}{
+		{http.MethodGet, "", http.StatusNotFound},
+		{http.MethodPut, "", http.StatusMethodNotAllowed},
+		{http.MethodPost, "123456", http.StatusRequestEntityTooLarge},
+		{http.MethodPost, "1", http.StatusServiceUnavailable},
+	} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(tc.method, "/", strings.NewReader(tc.body)))
+		if rec.Code != tc.status {
+			t.Errorf("%d: status %d, want %d", i, rec.Code, tc.status)
+		}
+		if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("%d: Content-Type %q, want JSON", i, ct)
+		}
+		var body struct {
+			Error string `json:"error"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Error == "" {
+			t.Errorf("%d: body %q is not {\"error\": ...} (%v)", i, rec.Body.String(), err)
 		}
 	}
 }
