@@ -34,6 +34,10 @@ type rule struct {
 // testHelpers are the helper packages every package's tests may use.
 var testHelpers = []string{"internal/wait", "internal/testenv"}
 
+// fakeImports are what a platform fake (adapters/<platform>/<platform>test)
+// may import: test support, on top of bot.
+var fakeImports = append([]string{"bot", "adapters/adaptertest", "adapters/internal/fakeplatform"}, testHelpers...)
+
 // importRules follows the "may import" column of the design's layout table:
 // every arrow points into bot, siblings never import each other. A package
 // no row matches breaks the build of this test: add its row here when the
@@ -73,14 +77,14 @@ var importRules = []rule{
 		code:  allow{pkgs: []string{"bot", "adapters/internal/*"}},
 		tests: allow{pkgs: []string{"./*", "adapters/adaptertest"}}},
 	{pkg: "adapters/telegram/telegramtest", why: "a platform fake imports only bot, the conformance suite, the shared fake plumbing and the test helpers",
-		code: allow{pkgs: append([]string{"bot", "adapters/adaptertest", "adapters/internal/fakeplatform"}, testHelpers...)},
+		code: allow{pkgs: fakeImports},
 		// Its tests check the fake against the client library the adapter uses.
 		tests: allow{modules: []string{"github.com/go-telegram-bot-api/telegram-bot-api/v5"}}},
 	{pkg: "adapters/x/xtest", why: "a platform fake imports only bot, the conformance suite, the shared fake plumbing, the test helpers, the signing library and the OpenAPI checker",
-		code: allow{pkgs: append([]string{"bot", "adapters/adaptertest", "adapters/internal/fakeplatform"}, testHelpers...),
+		code: allow{pkgs: fakeImports,
 			modules: []string{"github.com/dghubble/oauth1", "github.com/getkin/kin-openapi"}}},
 	{pkg: "adapters/*/*", why: "a platform fake imports only bot, the conformance suite, the shared fake plumbing and the test helpers",
-		code: allow{pkgs: []string{"bot", "adapters/adaptertest", "adapters/internal/fakeplatform"}}},
+		code: allow{pkgs: fakeImports}},
 
 	{pkg: "web/...", why: "the web imports only bot, jalali and the metrics library: never the store or an adapter",
 		code: allow{pkgs: []string{"bot", "jalali"}, modules: []string{"github.com/prometheus/client_golang"}}},

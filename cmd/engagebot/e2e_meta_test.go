@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"engagebot/adapters/meta/metatest"
+	"engagebot/internal/wait"
 )
 
 // startMeta runs engagebot with one account (instagram.brand or
@@ -51,7 +52,7 @@ func TestMeta_InstagramDMGetsAReply(t *testing.T) {
 	if st := fake.Post(hook, body); st != http.StatusOK {
 		t.Fatalf("delivery answered %d\n%s", st, p.Logs())
 	}
-	WaitFor(t, "the DM reply", 15*time.Second, func() bool { return len(sentOf(fake, "message")) > 0 })
+	wait.For(t, 15*time.Second, "the DM reply", func() bool { return len(sentOf(fake, "message")) > 0 })
 	r := sentOf(fake, "message")[0]
 	if r.Recipient != from || r.ReplyTo != mid || strings.TrimSpace(r.Text) == "" {
 		t.Fatalf("reply %+v, want a text to %s after %s", r, from, mid)
@@ -133,7 +134,7 @@ func TestMeta_BurstUnderRateLimit(t *testing.T) {
 			t.Fatalf("delivery %d answered %d", i, st)
 		}
 	}
-	WaitFor(t, "every follower answered", 60*time.Second, func() bool { return len(sentOf(fake, "message")) >= burst })
+	wait.For(t, 60*time.Second, "every follower answered", func() bool { return len(sentOf(fake, "message")) >= burst })
 	p.WaitIdle(20 * time.Second)
 	for _, r := range sentOf(fake, "message") {
 		delete(senders, r.Recipient)
@@ -152,7 +153,7 @@ func TestMeta_ExpiredTokenNeedsAttention(t *testing.T) {
 	fake.FailNext(metatest.FailUnauthorized)
 	body, _, _ := fake.DMBody(metatest.DM{Text: "hi"})
 	fake.Post(hook, body)
-	WaitFor(t, "the account marked as needing attention", 15*time.Second, func() bool {
+	wait.For(t, 15*time.Second, "the account marked as needing attention", func() bool {
 		_, ready := p.Get("/readyz")
 		return strings.Contains(ready, "facebook.brand") && strings.Contains(ready, "degraded")
 	})

@@ -11,6 +11,7 @@ import (
 
 	"engagebot/adapters/rubika/rubikatest"
 	"engagebot/bot"
+	"engagebot/internal/wait"
 	"engagebot/store/bolt"
 )
 
@@ -130,7 +131,7 @@ func TestRubika_DuplicateDeliveryAnsweredOnce(t *testing.T) {
 				}
 			}
 			fake.WaitSent(t, 1, 20*time.Second)
-			WaitFor(t, "the duplicates to be seen", 20*time.Second, func() bool { return p.Metric("engagebot_duplicates_total") >= 2 })
+			wait.For(t, 20*time.Second, "the duplicates to be seen", func() bool { return p.Metric("engagebot_duplicates_total") >= 2 })
 			p.WaitIdle(20 * time.Second)
 			if n := len(fake.Sent()); n != 1 {
 				t.Errorf("%d replies to one message delivered three times, want 1", n)
@@ -164,7 +165,7 @@ func TestRubika_BurstUnderRateLimits(t *testing.T) {
 				rbPush(t, fake, mode, up)
 				want[up.NewMessage.MessageID] = true
 			}
-			WaitFor(t, "every message answered", 90*time.Second, func() bool { return len(fake.Sent()) >= burst })
+			wait.For(t, 90*time.Second, "every message answered", func() bool { return len(fake.Sent()) >= burst })
 			took := time.Since(start)
 			p.WaitIdle(30 * time.Second)
 			sent := fake.Sent()
@@ -221,7 +222,7 @@ func TestRubika_StartAndStopRecordConsent(t *testing.T) {
 	fake.WaitSent(t, 1, 20*time.Second)
 	p.WaitIdle(20 * time.Second)
 	fake.Enqueue(rubikatest.Stopped(u.Chat))
-	WaitFor(t, "the stop", 20*time.Second, func() bool { return p.Metric("engagebot_messages_in_total") >= 3 })
+	wait.For(t, 20*time.Second, "the stop", func() bool { return p.Metric("engagebot_messages_in_total") >= 3 })
 	p.WaitIdle(20 * time.Second)
 	p.Stop()
 	f := followerOf(t, p, bot.FollowerKey{Platform: bot.PlatformRubika, UserID: u.ID})

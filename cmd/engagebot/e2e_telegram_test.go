@@ -12,6 +12,7 @@ import (
 
 	"engagebot/adapters/telegram/telegramtest"
 	"engagebot/bot"
+	"engagebot/internal/wait"
 	"engagebot/store/bolt"
 )
 
@@ -135,7 +136,7 @@ func TestTelegram_DuplicateDeliveryAnsweredOnce(t *testing.T) {
 				}
 			}
 			fake.WaitSent(t, 1, 20*time.Second)
-			WaitFor(t, "the duplicates to be seen", 20*time.Second, func() bool { return p.Metric("engagebot_duplicates_total") >= 2 })
+			wait.For(t, 20*time.Second, "the duplicates to be seen", func() bool { return p.Metric("engagebot_duplicates_total") >= 2 })
 			p.WaitIdle(20 * time.Second)
 			if n := len(fake.Sent()); n != 1 {
 				t.Errorf("%d replies to one message delivered three times, want 1", n)
@@ -169,7 +170,7 @@ func TestTelegram_BurstUnderRateLimits(t *testing.T) {
 				tgPush(t, fake, mode, up)
 				want[up.Message.MessageID] = true
 			}
-			WaitFor(t, "every message answered", 90*time.Second, func() bool { return len(fake.Sent()) >= burst })
+			wait.For(t, 90*time.Second, "every message answered", func() bool { return len(fake.Sent()) >= burst })
 			took := time.Since(start)
 			p.WaitIdle(30 * time.Second)
 			sent := fake.Sent()

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"engagebot/internal/wait"
 )
 
 // binary is the engagebot binary built once for the end-to-end tests.
@@ -204,28 +206,12 @@ func (p *Proc) Metric(name string) float64 {
 // has left the outbox.
 func (p *Proc) WaitIdle(timeout time.Duration) {
 	p.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		if p.Metric("engagebot_inbox_depth") == 0 && p.Metric("engagebot_outbox_pending") == 0 && p.Metric("engagebot_outbox_sending") == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			p.t.Fatalf("not idle after %v: inbox=%v pending=%v sending=%v", timeout,
-				p.Metric("engagebot_inbox_depth"), p.Metric("engagebot_outbox_pending"), p.Metric("engagebot_outbox_sending"))
-		}
-		time.Sleep(20 * time.Millisecond)
+	idle := func() bool {
+		return p.Metric("engagebot_inbox_depth") == 0 && p.Metric("engagebot_outbox_pending") == 0 && p.Metric("engagebot_outbox_sending") == 0
 	}
-}
-
-// WaitFor polls cond until it holds or the timeout passes.
-func WaitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if !wait.Until(timeout, idle) {
+		p.t.Fatalf("not idle after %v: inbox=%v pending=%v sending=%v", timeout,
+			p.Metric("engagebot_inbox_depth"), p.Metric("engagebot_outbox_pending"), p.Metric("engagebot_outbox_sending"))
 	}
 }
 

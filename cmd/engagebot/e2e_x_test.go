@@ -9,11 +9,24 @@ import (
 	"time"
 
 	"engagebot/adapters/x/xtest"
+	"engagebot/internal/testenv"
+	"engagebot/internal/wait"
 )
 
 // xSpec is X's OpenAPI document beside the checkout; the fake validates
 // every request against it when it is there.
 const xSpec = "../../../shared/specs/x-api-v2-openapi.json"
+
+// newXFake starts X's fake checking every request against xSpec. In CI a
+// fake that cannot check fails the test rather than passing unchecked.
+func newXFake(t *testing.T, opts ...xtest.Option) *xtest.Server {
+	t.Helper()
+	fake := xtest.NewServer(t, append([]xtest.Option{xtest.WithSpec(xSpec)}, opts...)...)
+	if !fake.Validating() && testenv.CI() {
+		t.Fatalf("the X fake does not validate against %s: in CI every request must be checked", xSpec)
+	}
+	return fake
+}
 
 // startX runs engagebot with x.brand on a fake X; extra is YAML added to
 // the account's section, indented by four spaces.
@@ -45,7 +58,7 @@ func sentX(fake *xtest.Server, kind string) []xtest.Request {
 }
 
 func TestX_MentionAndDMAnswered(t *testing.T) {
-	fake := xtest.NewServer(t, xtest.WithSpec(xSpec))
+	fake := newXFake(t)
 	p, hook := startX(t, fake, "consumer-secret", "")
 	body, tw := fake.MentionBody(xtest.Mention{Username: "alice", Text: "@brand is your vitamin D safe for kids?"})
 	if st := fake.Post(hook, body); st != http.StatusOK {
@@ -108,7 +121,7 @@ func TestX_BadSignatureStoresNothing(t *testing.T) {
 }
 
 func TestX_RedeliveryAnsweredOnce(t *testing.T) {
-	fake := xtest.NewServer(t, xtest.WithSpec(xSpec))
+	fake := newXFake(t)
 	p, hook := startX(t, fake, "consumer-secret", "")
 	body, tw := fake.MentionBody(xtest.Mention{Text: "@brand hello there"})
 	for range 3 {
@@ -132,7 +145,7 @@ func TestX_BurstUnderRateLimit(t *testing.T) {
 	const burst = 12
 	// 5 DMs per 2 s, and one injected 429 on top; the account's own
 	// spacing is loosened to match the compressed window.
-	fake := xtest.NewServer(t, xtest.WithSpec(xSpec), xtest.WithLimit("dm", 5, 2*time.Second))
+	fake := newXFake(t, xtest.WithLimit("dm", 5, 2*time.Second))
 	fake.FailNext(xtest.FailRateLimit)
 	p, hook := startX(t, fake, "consumer-secret", "    send_rate: 600/m\n    dm_rate: 100/s\n")
 	senders := map[string]bool{}
@@ -143,7 +156,7 @@ func TestX_BurstUnderRateLimit(t *testing.T) {
 			t.Fatalf("delivery %d answered %d", i, st)
 		}
 	}
-	WaitFor(t, "every follower answered", 60*time.Second, func() bool { return len(sentX(fake, "dm")) >= burst })
+	wait.For(t, 60*time.Second, "every follower answered", func() bool { return len(sentX(fake, "dm")) >= burst })
 	p.WaitIdle(20 * time.Second)
 	for _, r := range sentX(fake, "dm") {
 		delete(senders, r.Participant)
@@ -162,17 +175,17 @@ func TestX_RevokedCredentialsNeedAttention(t *testing.T) {
 	fake.FailNext(xtest.FailUnauthorized)
 	body, _, _ := fake.DMBody(xtest.DM{Text: "hi"})
 	fake.Post(hook, body)
-	WaitFor(t, "the account marked as needing attention", 15*time.Second, func() bool {
+	wait.For(t, 15*time.Second, "the account marked as needing attention", func() bool {
 		_, ready := p.Get("/readyz")
 		return strings.Contains(ready, "x.brand") && strings.Contains(ready, "degraded")
 	})
 }
 
 func TestX_PollerAnswersMentions(t *testing.T) {
-	fake := xtest.NewServer(t, xtest.WithSpec(xSpec))
+	fake := newXFake(t)
 	p, _ := startX(t, fake, "consumer-secret", "    mode: polling\n    poll_interval: 1s\n")
 	tw := fake.AddMention(xtest.Mention{Text: "@brand where can I buy your vitamin C?"})
-	WaitFor(t, "a reply to the polled mention", 20*time.Second, func() bool {
+	wait.For(t, 20*time.Second, "a reply to the polled mention", func() bool {
 		for _, r := range sentX(fake, "tweet") {
 			if r.InReplyTo == tw.ID {
 				return true
@@ -184,7 +197,7 @@ func TestX_PollerAnswersMentions(t *testing.T) {
 	p.Stop()
 	p.Restart()
 	next := fake.AddMention(xtest.Mention{Text: "@brand thanks!"})
-	WaitFor(t, "a reply to the next mention", 20*time.Second, func() bool {
+	wait.For(t, 20*time.Second, "a reply to the next mention", func() bool {
 		for _, r := range sentX(fake, "tweet") {
 			if r.InReplyTo == next.ID {
 				return true

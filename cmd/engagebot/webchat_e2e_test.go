@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"engagebot/bot"
+	"engagebot/internal/wait"
 	"engagebot/store/bolt"
 )
 
@@ -29,7 +30,7 @@ func TestWebchat_AnswersInTheFollowersLanguage(t *testing.T) {
 			t.Fatalf("%d: POST = %d %s", i, code, body)
 		}
 		var replies []map[string]any
-		WaitFor(t, "reply", 10*time.Second, func() bool { replies = chatReplies(t, p, session); return len(replies) > 0 })
+		wait.For(t, 10*time.Second, "reply", func() bool { replies = chatReplies(t, p, session); return len(replies) > 0 })
 		if got := replies[0]["lang"]; got != tc.lang {
 			t.Errorf("%d: reply language %v, want %s: %v", i, got, tc.lang, replies[0]["text"])
 		}
@@ -148,12 +149,12 @@ func TestWebchat_CrashLosesNothing(t *testing.T) {
 	}
 	var dead atomic.Bool
 	go func() {
-		WaitFor(t, "messages before the kill", 2*time.Minute, func() bool { return sent.Load() >= killAt })
+		wait.For(t, 2*time.Minute, "messages before the kill", func() bool { return sent.Load() >= killAt })
 		p.Kill()
 		dead.Store(true)
 	}()
 	run(p.URL, 0, total, func() bool { return false })
-	WaitFor(t, "kill", time.Minute, dead.Load)
+	wait.For(t, time.Minute, "kill", dead.Load)
 	mu.Lock()
 	before := len(acked)
 	mu.Unlock()
