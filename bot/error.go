@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 )
 
 // Application error codes. The web package maps each to one HTTP status.
@@ -24,9 +25,42 @@ type Error struct {
 	Message string
 }
 
-// Error implements the error interface.
+// Error implements the error interface with the message alone: it is what
+// a person reads (a CLI line, a log message), and callers add their own
+// context in front. Programs read the code with ErrorCode; JSON answers
+// and logs carry it as a field of its own.
 func (e *Error) Error() string {
-	return fmt.Sprintf("engagebot: code=%s message=%s", e.Code, e.Message)
+	if e.Message == "" {
+		return codeText(e.Code)
+	}
+	return e.Message
+}
+
+// LogValue logs an application error as its code and message, so a log
+// line keeps the code as a field: err.code=invalid err.message="...".
+func (e *Error) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("code", e.Code), slog.String("message", e.Error()))
+}
+
+// codeText is the plain words for a code, for an Error without a message.
+func codeText(code string) string {
+	switch code {
+	case ECONFLICT:
+		return "conflict"
+	case EINVALID:
+		return "invalid input"
+	case ENOTFOUND:
+		return "not found"
+	case EUNAUTHORIZED:
+		return "not signed in"
+	case EFORBIDDEN:
+		return "not allowed"
+	case ETOOLARGE:
+		return "too large"
+	case EUNAVAILABLE:
+		return "unavailable"
+	}
+	return "internal error"
 }
 
 // Errorf returns an *Error with the given code and formatted message.

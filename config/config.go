@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -163,7 +164,7 @@ func Parse(b []byte, factories []bot.Factory, getenv func(string) string) (*Conf
 	if root.Kind != yaml.MappingNode {
 		return nil, errors.New("the file must be a mapping of sections (server:, accounts:, ...)")
 	}
-	refs := map[string][]string{}
+	refs := newEnvRefs()
 	expandEnv(root, "", getenv, refs)
 
 	// Split off accounts: their schema depends on the platform.
@@ -196,7 +197,7 @@ func Parse(b []byte, factories []bot.Factory, getenv func(string) string) (*Conf
 	return c, nil
 }
 
-func decodeAccounts(n *yaml.Node, factories []bot.Factory, refs map[string][]string) ([]Account, error) {
+func decodeAccounts(n *yaml.Node, factories []bot.Factory, refs *envRefs) ([]Account, error) {
 	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
 		return nil, nil
 	}
@@ -255,30 +256,41 @@ func decodeAccounts(n *yaml.Node, factories []bot.Factory, refs map[string][]str
 			acc.Skip = "disabled in config"
 		case len(missing) > 0 && acc.Enabled == EnabledTrue:
 			for _, m := range missing {
-				errs = append(errs, &KeyError{Key: path + "." + m, Reason: "required secret is empty" + envHint(refs[path+"."+m])})
+				errs = append(errs, &KeyError{Key: path + "." + m, Reason: "required secret is empty" + refs.hint(path+"."+m)})
 			}
 		case len(missing) > 0:
 			var parts []string
 			for _, m := range missing {
-				parts = append(parts, m+envHint(refs[path+"."+m]))
+				parts = append(parts, m+refs.hint(path+"."+m))
 			}
 			acc.Skip = "secrets not set: " + strings.Join(parts, ", ")
 		}
-		if acc.Skip == "" {
-			if err := acc.Config.Validate(); err != nil {
-				errs = append(errs, prefixErrs(path, err))
+		// Every account's settings are checked, running or not: a skip is
+		// for secrets the environment has not given yet, never for a
+		// mistake in the file. Values the environment left empty are not
+		// mistakes of an account that does not run either; they are named
+		// with the variable to set once it does.
+		var waiting []string
+		for _, ke := range keyErrs(path, acc.Config.Validate()) {
+			key := strings.TrimPrefix(ke.Key, path+".")
+			switch {
+			case slices.Contains(missing, key):
+				// reported above as a missing secret
+			case refs.empty[ke.Key] && acc.Skip != "":
+				waiting = append(waiting, key+refs.hint(ke.Key))
+			default:
+				if refs.empty[ke.Key] {
+					ke.Reason += refs.hint(ke.Key)
+				}
+				errs = append(errs, ke)
 			}
+		}
+		if len(waiting) > 0 {
+			acc.Skip += "; also empty: " + strings.Join(waiting, ", ")
 		}
 		out = append(out, acc)
 	}
 	return out, joinErrs(errs)
-}
-
-func envHint(vars []string) string {
-	if len(vars) == 0 {
-		return ""
-	}
-	return " (set " + strings.Join(vars, ", ") + ")"
 }
 
 func knownPlatforms(m map[string]bot.Factory) []string {
@@ -290,21 +302,24 @@ func knownPlatforms(m map[string]bot.Factory) []string {
 	return out
 }
 
-// prefixErrs turns an adapter's *bot.FieldError(s) into *KeyError(s) with
-// the account's path in front.
-func prefixErrs(path string, err error) error {
+// keyErrs turns an adapter's *bot.FieldError(s) into *KeyError(s) with
+// the account's path in front; nil for nil.
+func keyErrs(path string, err error) []*KeyError {
+	if err == nil {
+		return nil
+	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		var out []error
+		var out []*KeyError
 		for _, e := range j.Unwrap() {
-			out = append(out, prefixErrs(path, e))
+			out = append(out, keyErrs(path, e)...)
 		}
-		return joinErrs(out)
+		return out
 	}
 	var fe *bot.FieldError
 	if errors.As(err, &fe) {
-		return &KeyError{Key: path + "." + fe.Key, Reason: fe.Reason}
+		return []*KeyError{{Key: path + "." + fe.Key, Reason: fe.Reason}}
 	}
-	return &KeyError{Key: path, Reason: err.Error()}
+	return []*KeyError{{Key: path, Reason: err.Error()}}
 }
 
 func (c *Config) validate() error {
@@ -340,9 +355,7 @@ func (c *Config) validate() error {
 		errs = append(errs, &KeyError{Key: "brand.website", Reason: "must be an absolute http(s) URL"})
 	}
 	if c.Templates.Dir != "" {
-		if _, err := os.ReadDir(c.Templates.Dir); err != nil {
-			errs = append(errs, &KeyError{Key: "templates.dir", Reason: fmt.Sprintf("cannot read folder: %v", err)})
-		}
+		errs = append(errs, checkTemplateDir(c.Templates.Dir)...)
 	}
 	if c.Analyze.Vocabulary != "" {
 		if f, err := os.Open(c.Analyze.Vocabulary); err != nil {
@@ -352,6 +365,29 @@ func (c *Config) validate() error {
 		}
 	}
 	return joinErrs(errs)
+}
+
+// languages are the languages replies are written in: the folders a
+// template folder may have.
+var languages = []string{bot.LangFa, bot.LangEn}
+
+// checkTemplateDir reads a template folder. Its folders are languages; one
+// that is not (a typo, "farsi", a language engagebot does not answer in)
+// would never be used, so it is a mistake rather than silently ignored.
+func checkTemplateDir(dir string) []error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return []error{&KeyError{Key: "templates.dir", Reason: fmt.Sprintf("cannot read folder: %v", err)}}
+	}
+	var errs []error
+	for _, e := range entries {
+		if !e.IsDir() || strings.HasPrefix(e.Name(), ".") || slices.Contains(languages, e.Name()) {
+			continue
+		}
+		errs = append(errs, &KeyError{Key: "templates.dir", Reason: fmt.Sprintf("folder %q is not a language replies are written in (want %s)",
+			filepath.Join(dir, e.Name()), strings.Join(languages, ", "))})
+	}
+	return errs
 }
 
 // joinErrs flattens nested joins so each mistake prints on its own line.

@@ -34,9 +34,33 @@ func (c *fakeConfig) MissingSecrets() []string {
 	return nil
 }
 
+// idConfig is an adapter config with a secret and a required id that has
+// no default, like a page id.
+type idConfig struct {
+	Token     string `yaml:"token"`
+	AccountID string `yaml:"account_id"`
+}
+
+func (c *idConfig) Validate() error {
+	if c.AccountID == "" {
+		return &bot.FieldError{Key: "account_id", Reason: "required"}
+	}
+	return nil
+}
+
+func (c *idConfig) MissingSecrets() []string {
+	if c.Token == "" {
+		return []string{"token"}
+	}
+	return nil
+}
+
 var factories = []bot.Factory{{
 	Platforms: []string{"telegram"},
 	NewConfig: func(string) bot.AccountConfig { return &fakeConfig{APIBase: "https://api.example", Limit: 1} },
+}, {
+	Platforms: []string{"instagram"},
+	NewConfig: func(string) bot.AccountConfig { return &idConfig{} },
 }}
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -107,6 +131,12 @@ func TestParse_Errors(t *testing.T) {
 		{"unreadable template folder", "templates: {dir: " + unreadable + "}", "templates.dir", "cannot read folder"},
 		{"bad language", "bot: {default_lang: de}", "bot.default_lang", "fa or en"},
 		{"bad listen", "server: {listen: nope}", "server.listen", "host:port"},
+		{"settings of an account skipped for its secrets", "accounts: {telegram.support: {token: '${TG}', api_base: ftp}}", "accounts.telegram.support.api_base", "absolute http(s) URL"},
+		{"settings of a disabled account", "accounts: {telegram.off: {enabled: false, api_base: ftp}}", "accounts.telegram.off.api_base", "absolute http(s) URL"},
+		{"a running account's value left empty by the environment", "accounts: {instagram.brand: {token: x, account_id: '${IG_ID}'}}", "accounts.instagram.brand.account_id", "required (set IG_ID)"},
+		{"a skipped account's value written empty", "accounts: {instagram.brand: {token: '${IG_TOKEN}', account_id: ''}}", "accounts.instagram.brand.account_id", "required"},
+		{"template folder of an unknown language", "templates: {dir: " + tmplOf(t, "fa", "farsi") + "}", "templates.dir", `farsi" is not a language`},
+		{"template folder of a language replies are not written in", "templates: {dir: " + tmplOf(t, "de") + "}", "templates.dir", "(want fa, en)"},
 	} {
 		_, err := config.Parse([]byte(tc.yaml), factories, env(nil))
 		if err == nil {
@@ -122,6 +152,47 @@ func TestParse_Errors(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("%d %s: error %q, want key %s with %q", i, tc.name, err, tc.wantKey, tc.wantReason)
+		}
+	}
+}
+
+// tmplOf makes a template folder with the given subfolders.
+func tmplOf(t *testing.T, folders ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range folders {
+		if err := os.Mkdir(filepath.Join(dir, f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestParse_Accepts(t *testing.T) {
+	tmpl := tmplOf(t, "fa", "en", ".git")
+	if err := os.WriteFile(filepath.Join(tmpl, "README"), []byte("our overrides"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		name, yaml string
+		skip       string // part of the one account's Skip, "" when it runs
+	}{
+		{"template folder of fa and en beside a file and a hidden folder", "templates: {dir: " + tmpl + "}", ""},
+		{"a skipped account's value the environment left empty", "accounts: {instagram.brand: {token: '${IG_TOKEN}', account_id: '${IG_ID}'}}", "secrets not set: token (set IG_TOKEN); also empty: account_id (set IG_ID)"},
+		{"a skipped account names its secrets", "accounts: {telegram.support: {token: '${TG}'}}", "secrets not set: token (set TG)"},
+		{"a running account", "accounts: {telegram.support: {token: x}}", ""},
+	} {
+		c, err := config.Parse([]byte(tc.yaml), factories, env(nil))
+		if err != nil {
+			t.Errorf("%d %s: %v", i, tc.name, err)
+			continue
+		}
+		var skip string
+		if len(c.Accounts) == 1 {
+			skip = c.Accounts[0].Skip
+		}
+		if (tc.skip == "") != (skip == "") || !strings.Contains(skip, tc.skip) {
+			t.Errorf("%d %s: skip %q, want %q", i, tc.name, skip, tc.skip)
 		}
 	}
 }

@@ -166,10 +166,31 @@ func join(path, k string) string {
 
 var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}`)
 
+// envRefs records, by full key, what ${VAR} references did.
+type envRefs struct {
+	// vars are the variables each key referenced, so a missing value can
+	// be reported by the variable to set.
+	vars map[string][]string
+	// empty holds the keys the environment left empty: every variable
+	// they referenced is unset and no default filled them.
+	empty map[string]bool
+}
+
+func newEnvRefs() *envRefs {
+	return &envRefs{vars: map[string][]string{}, empty: map[string]bool{}}
+}
+
+// hint is " (set VAR)" for a key that referenced variables, else "".
+func (r *envRefs) hint(key string) string {
+	if len(r.vars[key]) == 0 {
+		return ""
+	}
+	return " (set " + strings.Join(r.vars[key], ", ") + ")"
+}
+
 // expandEnv replaces ${VAR} and ${VAR:-default} in every scalar value and
-// records which variables each key referenced, so a missing secret can be
-// reported by the variable to set.
-func expandEnv(n *yaml.Node, path string, getenv func(string) string, refs map[string][]string) {
+// records which variables each key referenced.
+func expandEnv(n *yaml.Node, path string, getenv func(string) string, refs *envRefs) {
 	switch n.Kind {
 	case yaml.DocumentNode, yaml.SequenceNode:
 		for i, c := range n.Content {
@@ -190,12 +211,15 @@ func expandEnv(n *yaml.Node, path string, getenv func(string) string, refs map[s
 		whole := envRef.FindString(n.Value) == n.Value
 		n.Value = envRef.ReplaceAllStringFunc(n.Value, func(m string) string {
 			sub := envRef.FindStringSubmatch(m)
-			refs[path] = append(refs[path], sub[1])
+			refs.vars[path] = append(refs.vars[path], sub[1])
 			if v := getenv(sub[1]); v != "" {
 				return v
 			}
 			return sub[2]
 		})
+		if n.Value == "" {
+			refs.empty[path] = true
+		}
 		// Resolve the tag again from the expanded value, so "${WORKERS}"
 		// can fill a number; string targets accept any scalar.
 		n.Tag = ""

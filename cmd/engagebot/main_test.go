@@ -28,6 +28,9 @@ func TestCheckConfig(t *testing.T) {
 	badTemplates := filepath.Join(dir, "tmpl")
 	os.MkdirAll(filepath.Join(badTemplates, "fa"), 0o755)
 	os.WriteFile(filepath.Join(badTemplates, "fa", "reply.greeting.tmpl"), []byte("{{if}}"), 0o600)
+	strayLanguage := filepath.Join(dir, "stray")
+	os.MkdirAll(filepath.Join(strayLanguage, "fa"), 0o755)
+	os.MkdirAll(filepath.Join(strayLanguage, "farsi"), 0o755)
 
 	for i, tc := range []struct {
 		name     string
@@ -43,6 +46,9 @@ func TestCheckConfig(t *testing.T) {
 		{"broken template", "templates:\n  dir: " + badTemplates + "\n", 1, []string{"templates.dir", "reply.greeting.tmpl"}},
 		{"webchat value", "accounts:\n  webchat.default:\n    poll_timeout: 10m\n", 1, []string{"accounts.webchat.default.poll_timeout"}},
 		{"not yaml", "server: [", 1, []string{"not valid YAML"}},
+		{"settings of an account skipped for its secrets", "accounts:\n  telegram.support:\n    token: ${ENGAGEBOT_TEST_UNSET_TOKEN}\n    mode: hook\n", 1,
+			[]string{"accounts.telegram.support.mode: must be \"webhook\" or \"polling\""}},
+		{"template folder of an unknown language", "templates:\n  dir: " + strayLanguage + "\n", 1, []string{"templates.dir: folder", "farsi"}},
 	} {
 		path := filepath.Join("..", "..", "config.yaml")
 		if tc.config != "" {
@@ -71,6 +77,23 @@ func TestUnknownCommand(t *testing.T) {
 	code, _, stderr := runCLI(t, "", "frobnicate")
 	if code != 2 || !strings.Contains(stderr, "unknown command") {
 		t.Fatalf("unknown command: %d %q", code, stderr)
+	}
+}
+
+// TestErrorsReadOnce: a failing command prints one line a person can read,
+// the program name once and no error code.
+func TestErrorsReadOnce(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.tsv")
+	if err := os.WriteFile(bad, []byte("only-one-column\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "", "analyze", "--eval", bad)
+	if code != 1 {
+		t.Fatalf("exit %d, want 1: %s", code, stderr)
+	}
+	want := `engagebot: eval: line 1: header must have text and label columns, got "only-one-column"` + "\n"
+	if stderr != want {
+		t.Errorf("stderr = %q, want %q", stderr, want)
 	}
 }
 
