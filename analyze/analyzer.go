@@ -61,6 +61,9 @@ func WithLogger(l *slog.Logger) Option {
 // New builds an Analyzer from the embedded lexicons and vocabulary plus any
 // vocabulary files given by options.
 func New(opts ...Option) (*Analyzer, error) {
+	if errBuiltin != nil {
+		return nil, errBuiltin
+	}
 	a := &Analyzer{
 		ix:        index{},
 		emoji:     map[string]float64{},
@@ -123,13 +126,11 @@ func New(opts ...Option) (*Analyzer, error) {
 	if err := vaderEmoji(a.en, a.emoji); err != nil {
 		return nil, err
 	}
-	for c, terms := range cueTerms {
-		for _, t := range terms {
-			words := splitWords(Normalize(t))
-			if len(words) == 0 {
-				continue
-			}
-			a.ix.add(&entry{words: words, kind: kCue, cue: c})
+	// In the order of the cues and of the file, so that the first cue found
+	// at a word is the same on every run.
+	for c := range cue(numCues) {
+		for _, t := range builtin.terms[cueNames[c]] {
+			a.ix.add(&entry{words: t.words, kind: kCue, cue: c})
 		}
 	}
 

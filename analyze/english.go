@@ -25,18 +25,11 @@ func likeIsVerb(toks []token, i int) bool {
 var (
 	// likeSubject: a subject, auxiliary or adverb before "like" makes it
 	// the verb.
-	likeSubject = setOf("i", "you", "u", "we", "they", "ya", "people", "everyone", "everybody", "who",
-		"really", "also", "totally", "truly", "actually", "still", "kinda", "do", "does", "did", "dont",
-		"doesnt", "didnt", "to", "gonna", "will", "i'll", "you'll", "we'll", "they'll", "must", "might",
-		"may", "def", "definitely", "so", "just")
+	likeSubject = builtin.set("like_subject")
 	// likeSimile: these make "like" a comparison ("looks like", "more like").
-	likeSimile = setOf("look", "looks", "looked", "looking", "feel", "feels", "felt", "feeling", "seem",
-		"seems", "seemed", "sound", "sounds", "sounded", "more", "exactly", "something", "nothing",
-		"anything", "is", "was", "are", "were", "be", "been", "it's", "its", "that's", "thats", "would",
-		"i'd", "you'd", "we'd", "they'd", "act", "acts", "acting", "much", "not", "things", "stuff")
+	likeSimile = builtin.set("like_simile")
 	// likeObject: an object after "like" makes it the verb ("kids like it").
-	likeObject = setOf("it", "this", "that", "them", "him", "her", "me", "you", "u", "us", "these",
-		"those", "my", "your", "his", "our", "their")
+	likeObject = builtin.set("like_object")
 )
 
 // enStem looks up an English word not in the lexicon through its
@@ -186,18 +179,14 @@ func infoQuestion(toks []token, start, pos int) bool {
 	return whWords[w] && !exclaims
 }
 
-var whWords = setOf("what", "what's", "whats", "when", "when's", "where", "where's", "wheres", "who",
-	"who's", "whos", "which", "how", "how's")
+var whWords = builtin.set("wh_word")
 
 // questionScale weighs a sentiment word inside a yes/no question.
 const questionScale = 0.0
 
 var (
-	negAux = setOf("isn't", "isnt", "aren't", "arent", "wasn't", "wasnt", "weren't", "werent", "don't",
-		"dont", "doesn't", "doesnt", "didn't", "didnt", "won't", "wont", "wouldn't", "wouldnt", "can't",
-		"cant", "couldn't", "couldnt", "shouldn't", "shouldnt", "haven't", "havent", "hasn't", "hasnt")
-	yesNoAux = setOf("is", "are", "was", "were", "do", "does", "did", "can", "could", "will", "would",
-		"should", "shall", "has", "have", "had", "may", "might", "am", "any", "anyone", "anybody")
+	negAux   = builtin.set("neg_aux")
+	yesNoAux = builtin.set("yes_no_aux")
 )
 
 // swearBoosts reports a swear word used as an intensifier: right before an
@@ -212,5 +201,4 @@ func swearBoosts(toks []token, i int) bool {
 	return next.hasEn && next.en != 0 && !next.negator && !swearIntensifiers[toks[i+1].s]
 }
 
-var swearIntensifiers = setOf("damn", "damned", "dang", "darn", "bloody", "freaking", "freakin", "fucking",
-	"fuckin", "effing", "crazy", "insanely", "wicked", "hella", "super")
+var swearIntensifiers = builtin.set("swear_intensifier")

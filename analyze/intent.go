@@ -4,23 +4,16 @@ import (
 	"engagebot/bot"
 )
 
-// Cues that decide an intent on their own; the weaker cues of the same
-// class need a question ("قرص" or "buy" alone do not make a question).
+// Cues that decide an intent on their own (strong_* in data/cues.tsv); the
+// weaker cues of the same class need a question ("قرص" or "buy" alone do not
+// make a question).
 var (
-	strongMedical = normSet("دوز", "دوزش", "مقدار مصرف", "روزی چند", "روزی چندتا", "نحوه مصرف", "طریقه مصرف",
-		"دستور مصرف", "تداخل", "با معده خالی", "ناشتا", "میتونم بخورم", "میتونم مصرف", "میشه بخورم", "میشه مصرف",
-		"dose", "dosage", "can i take", "should i take", "safe to take", "is it safe", "safe for", "interact",
-		"interaction", "interactions", "empty stomach", "overdose", "missed a dose", "پزشک", "doctor", "دکتر")
-	strongWhere = normSet("از کجا", "کجا بخرم", "کجا میشه", "کجا پیدا", "کجا تهیه", "کجا هست", "کجا موجود",
-		"تهیه کنم", "where to buy", "where can i buy", "where can i get", "where can i find", "where do i buy",
-		"where do you sell", "stockist", "koja")
-	strongPrice = normSet("قیمت", "قیمتش", "قیمتشون", "چنده", "چقدره", "هزینه", "هزینش", "ناموجود", "موجوده",
-		"تخفیف", "price", "prices", "cost", "costs", "how much", "in stock", "out of stock", "discount",
-		"availability", "ghimat", "gheymat", "gheimat", "chande", "تومن", "تومان")
+	strongMedical = builtin.set("strong_medical")
+	strongWhere   = builtin.set("strong_where_to_buy")
+	strongPrice   = builtin.set("strong_price")
 	// Opt-out and opt-in words that are ordinary words in a longer message
 	// ("I can't stop smiling") count only when the message is short.
-	shortOnly = normSet("stop", "cancel", "لغو", "انصراف", "start", "join", "عضو", "عضویت", "اشتراک", "مشترک",
-		"subscribe", "newsletter")
+	shortOnly = builtin.set("short_only")
 )
 
 // intent chooses one intent. The order encodes what matters most to the
@@ -116,14 +109,4 @@ func joinWords(ws []string) string {
 		b = append(b, w...)
 	}
 	return string(b)
-}
-
-// normSet is setOf over normalised terms, so the sets can be written in any
-// spelling and still match the index's words.
-func normSet(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[Normalize(w)] = true
-	}
-	return m
 }

@@ -91,45 +91,10 @@ func hasPersianLetter(s string) bool {
 	return false
 }
 
-var persianWords = setOf("است", "این", "که", "را", "رو", "از", "به", "با", "من", "تو", "ما", "شما", "هست",
-	"نیست", "خیلی", "برای", "چرا", "چی", "چیه", "هم", "یه", "یک", "بود", "شد", "میشه", "دارم", "داره",
-	"کنم", "کنید", "میخوام", "سلام", "ممنون", "مرسی", "خوب", "خوبه", "ولی", "اما", "اون", "اینو", "دیگه",
-	"کجا", "چطور", "بعد", "قبل", "هر", "همه", "باید", "نه", "آره", "اره", "بله")
+var persianWords = builtin.set("persian")
 
-var arabicWords = setOf("فی", "هذا", "هذه", "التی", "الذی", "ذلک", "کان", "علی", "الی", "انا", "انت", "نحن",
-	"هو", "هی", "لا", "لم", "لن", "قد", "کیف", "ماذا", "لماذا", "شکرا", "جدا", "مع", "عن", "او", "ایضا",
-	"الله", "اللهم", "یا", "والله", "هل", "لیس")
+var arabicWords = builtin.set("arabic")
 
-var englishWords = setOf("the", "a", "an", "is", "are", "was", "were", "be", "been", "i", "you", "he", "she",
-	"it", "we", "they", "me", "my", "your", "our", "this", "that", "these", "those", "and", "or", "but",
-	"if", "of", "to", "in", "on", "at", "for", "with", "from", "by", "about", "as", "do", "does", "did",
-	"have", "has", "had", "not", "no", "yes", "can", "could", "will", "would", "should", "what", "why",
-	"how", "when", "where", "which", "who", "there", "here", "just", "so", "very", "all", "any", "some",
-	"hi", "hello", "hey", "thanks", "thank", "please", "pls", "plz", "ok", "okay", "get", "got", "take",
-	"took", "after", "before", "since", "much", "many", "price", "buy", "stop", "son", "daughter", "baby",
-	"kid", "gave", "made", "its", "it's", "i'm", "im", "don't", "dont", "am", "been", "also", "too", "than",
-	"then", "now", "out", "up", "one", "new", "today", "day", "time", "rash", "dizzy", "syrup", "pill",
-	"pills", "tablet", "cream", "vitamin", "vitamins", "where", "store", "pharmacy", "subscribe")
+var englishWords = builtin.set("english")
 
-var finglishWords = setOf("salam", "slm", "merci", "mersi", "mamnoon", "mamnun", "mamnoonam", "khoobi",
-	"khubi", "chetori", "chetorin", "kheili", "kheyli", "khyli", "kheily", "mikham", "mikhastam", "chera",
-	"chi", "chie", "chiye", "ghimat", "gheimat", "gheymat", "ghimatesh", "chande", "kojast", "koja",
-	"kojas", "mishe", "nemishe", "hast", "nist", "dare", "nadare", "shoma", "baraye", "vase", "vaseye",
-	"lotfan", "dorood", "bebakhshid", "bebakhshin", "ke", "khoob", "khub", "khobe", "khube", "zesht",
-	"aali", "awli", "eyval", "damet", "garm", "nemidoonam", "nemidunam", "midoonam", "dashtam", "daram",
-	"dari", "kardam", "shod", "shodam", "gereftam", "khordam", "sargije", "sardard", "ghors", "sharbat",
-	"daroo", "daru", "hasasiat", "aslan", "vaghean", "vaghan", "pool", "gerun", "geroon", "arzoon",
-	"kharidam", "bekharam", "azizam", "joon", "jan", "eshgh", "ghorbunet", "fadat", "khodafez",
-	"khodahafez", "bekheir", "bekheyr", "ina", "una", "injoori", "intori", "chejoori", "mikhay",
-	"mikhaid", "bedid", "begid", "begin", "bashe", "mishod", "shodid", "hastid", "hastin", "dastet",
-	"dastetun", "dard", "nakone", "afarin", "ghashang", "ghashange", "ziba", "mamnunam", "tashakor",
-	"sepas", "kharab", "kharabe", "bad-e", "boodam", "budam", "bood", "bud", "mikonam", "mikone",
-	"mishe?", "chand", "chanda", "tomann", "toman", "tooman", "alan", "inja", "unja", "chetor")
-
-func setOf(ws ...string) map[string]bool {
-	m := make(map[string]bool, len(ws))
-	for _, w := range ws {
-		m[w] = true
-	}
-	return m
-}
+var finglishWords = builtin.set("finglish")

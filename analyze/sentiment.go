@@ -212,8 +212,7 @@ const (
 // strongly, not which way: with praise it is joy ("عالی بود 😂😂"), with
 // insults it is mockery ("چه زشته 😂😂", "اینم شد خواننده خخخ"). Alone it is
 // amusement, mildly positive.
-var laughWords = []string{"😂", "🤣", "😹", "خخ", "خخخ", "خخخخ", "هه", "ههه", "هههه", "هاها", "هاهاها",
-	"هاهاهاها", "کرکر", "قهقهه", "خنده", "خندم", "خندیدم", "خندیدیم", "میخندم", "میخندیم", "خندهدار", "خندهداره"}
+var laughWords = builtin.keys("laugh")
 
 // laughter gives n laughs the sign of the rest of the message.
 func laughter(n int, rest float64) float64 {
@@ -351,17 +350,16 @@ func (a *Analyzer) negateAfter(toks []token, pieces []sentPiece) (residual int) 
 // rhetoricalQ are question particles that complain whatever the verb says:
 // "چرا جواب نمیدید" (why don't you answer) is no less a complaint than "چرا
 // جواب دادید", so a negative verb after them does not turn them around.
-var rhetoricalQ = normSet("چرا", "مگه", "آخه")
+var rhetoricalQ = builtin.set("rhetorical")
 
 // residualNeg is the valence of a negative verb that negates no sentiment
 // word; neutralNeg lists negative verbs that say nothing about sentiment.
 const residualNeg = -0.6
 
-var neutralNeg = normSet("نمیدونم", "نمیدونی", "نمیدونید", "نمیدونیم", "نمیدونه", "نمیدانم", "نه", "نمیدونستم",
-	"نفهمیدم", "نمیدونن")
+var neutralNeg = builtin.set("neutral_neg")
 
 // aLittle before کم makes "a little": یه کم, یک کم.
-var aLittle = map[string]bool{"یه": true, "یک": true, "یخورده": true}
+var aLittle = builtin.set("a_little")
 
 // lessRule turns "less X"/"X کمتر" around: fewer side effects is good.
 func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {

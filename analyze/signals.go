@@ -60,10 +60,7 @@ func (f *facts) purpose(toks []token, i int) bool {
 }
 
 // purposeWords name what a remedy is for. واسه and برا are the spoken برای.
-var purposeWords = map[string]bool{
-	"برای": true, "برا": true, "واسه": true, "واسهی": true, "بهر": true, "جهت": true, "ضد": true,
-	"درمان": true, "رفع": true, "تسکین": true, "کاهش": true, "مخصوص": true, "مناسب": true,
-}
+var purposeWords = builtin.set("purpose")
 
 // inSentence reports a cue match in sentence s (optionally only clause c).
 func (f *facts) inSentence(c cue, s int, clause int) bool {
@@ -214,7 +211,7 @@ func (f *facts) dropInTopics(effects []match) []match {
 }
 
 // exclaimWords open an exclamation when a sentiment word follows them.
-var exclaimWords = map[string]bool{"چه": true, "چقدر": true, "چقد": true, "what": true, "how": true}
+var exclaimWords = builtin.set("exclaim")
 
 // sentimentAt reports a sentiment term starting at token i or right after it.
 func sentimentAt(ms []match, i int) bool {
