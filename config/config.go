@@ -28,7 +28,7 @@ type Config struct {
 	Bot       Bot       `yaml:"bot"`
 	Templates Templates `yaml:"templates"`
 	Analyze   Analyze   `yaml:"analyze"`
-	Brand     Brand     `yaml:"brand"`
+	Brand     bot.Brand `yaml:"brand"`
 	// Accounts are in file order.
 	Accounts []Account `yaml:"-"`
 }
@@ -83,20 +83,6 @@ type Analyze struct {
 	Vocabulary string `yaml:"vocabulary"`
 }
 
-// Brand is what templates say about the brand.
-type Brand struct {
-	// Name is the brand name by language: {fa: ..., en: ...}.
-	Name map[string]string `yaml:"name"`
-	// SupportPhone is the customer-service number.
-	SupportPhone string `yaml:"support_phone"`
-	// Website is the public site, an absolute URL.
-	Website string `yaml:"website"`
-	// SafetyPhone and SafetyEmail reach the drug-safety
-	// (pharmacovigilance) team; side-effect replies give them.
-	SafetyPhone string `yaml:"safety_phone"`
-	SafetyEmail string `yaml:"safety_email"`
-}
-
 // Enabled values of an account.
 const (
 	EnabledAuto  = "auto"
@@ -132,7 +118,7 @@ func Default() *Config {
 		Data:   Data{Dir: "data", Retention: 0},
 		Log:    Log{Level: "info", Format: "text"},
 		Bot:    Bot{DefaultLang: "fa", Workers: 8, RetryBase: time.Second, RetryMax: 5 * time.Minute, MaxAttempts: 8, SendTimeout: 30 * time.Second},
-		Brand:  Brand{Name: map[string]string{"fa": "سلامت داروگستر", "en": "Darugostar Health"}},
+		Brand:  bot.Brand{Name: map[string]string{"fa": "نیکان دارو", "en": "Nikan Daru"}},
 	}
 }
 

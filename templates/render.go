@@ -53,7 +53,7 @@ type View struct {
 	Daypart string
 }
 
-// BrandView is Brand with the name in the rendered language.
+// BrandView is bot.Brand with the name in the rendered language.
 type BrandView struct {
 	Name, SupportPhone, Website, SafetyPhone, SafetyEmail string
 }

@@ -46,21 +46,6 @@ import (
 //go:embed */*.tmpl
 var embedded embed.FS
 
-// Brand is what templates say about the company. Any field may be empty;
-// templates leave out what is not known.
-type Brand struct {
-	// Name is the brand name by language ("fa", "en").
-	Name map[string]string `yaml:"name"`
-	// SupportPhone is the customer-service number.
-	SupportPhone string `yaml:"support_phone"`
-	// Website is the public site, an absolute URL.
-	Website string `yaml:"website"`
-	// SafetyPhone and SafetyEmail reach the pharmacovigilance (drug
-	// safety) team; adverse-event replies give them.
-	SafetyPhone string `yaml:"safety_phone"`
-	SafetyEmail string `yaml:"safety_email"`
-}
-
 // Product is a catalogue entry for a product the analyzer reports by
 // canonical name.
 type Product struct {
@@ -77,7 +62,7 @@ type Option func(*config)
 type config struct {
 	dir         string
 	defaultLang string
-	brand       Brand
+	brand       bot.Brand
 	products    map[string]Product
 	loc         *time.Location
 }
@@ -92,7 +77,7 @@ func WithDir(path string) Option { return func(c *config) { c.dir = path } }
 func WithDefaultLang(lang string) Option { return func(c *config) { c.defaultLang = lang } }
 
 // WithBrand sets the brand details templates may show.
-func WithBrand(b Brand) Option { return func(c *config) { c.brand = b } }
+func WithBrand(b bot.Brand) Option { return func(c *config) { c.brand = b } }
 
 // WithProducts sets the product catalogue by canonical name. Display names
 // and links come from it, and only catalogue products are mentioned as a

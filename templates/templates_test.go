@@ -15,17 +15,17 @@ import (
 	"engagebot/templates"
 )
 
-var brand = templates.Brand{
-	Name:         map[string]string{"fa": "داروسازی نمونه", "en": "Sample Pharma"},
-	SupportPhone: "021-88000000",
-	Website:      "https://example.com",
-	SafetyPhone:  "021-88001111",
-	SafetyEmail:  "safety@example.com",
+var brand = bot.Brand{
+	Name:         map[string]string{"fa": "نیکان دارو", "en": "Nikan Daru"},
+	SupportPhone: "+98 21 0000 1000",
+	Website:      "https://nikandaru.example",
+	SafetyPhone:  "+98 21 0000 1100",
+	SafetyEmail:  "safety@nikandaru.example",
 }
 
 var products = map[string]templates.Product{
-	"vitamin_d3": {Name: map[string]string{"fa": "ویتامین د۳", "en": "Vitamin D3"}, URL: "https://example.com/d3"},
-	"zinc_plus":  {Name: map[string]string{"fa": "زینک پلاس", "en": "Zinc Plus"}},
+	"Calcifort D": {Name: map[string]string{"fa": "کلسیفورت دی", "en": "Calcifort D"}, URL: "https://nikandaru.example/calcifort-d"},
+	"Zinkofer":    {Name: map[string]string{"fa": "زینکوفر", "en": "Zinkofer"}},
 }
 
 func mustNew(t *testing.T, opts ...templates.Option) *templates.Renderer {
@@ -82,15 +82,15 @@ func TestChoice(t *testing.T) {
 	}{
 		{name: "greeting", a: bot.Analysis{Intent: bot.IntentGreeting}, template: "reply.greeting"},
 		{name: "thanks", a: bot.Analysis{Intent: bot.IntentThanks}, template: "reply.thanks"},
-		{name: "praise", a: bot.Analysis{Intent: bot.IntentPraise, Products: []string{"vitamin_d3"}}, template: "reply.praise"},
-		{name: "product", a: bot.Analysis{Intent: bot.IntentProductQuestion, Products: []string{"vitamin_d3"}}, template: "reply.product_question"},
+		{name: "praise", a: bot.Analysis{Intent: bot.IntentPraise, Products: []string{"Calcifort D"}}, template: "reply.praise"},
+		{name: "product", a: bot.Analysis{Intent: bot.IntentProductQuestion, Products: []string{"Calcifort D"}}, template: "reply.product_question"},
 		{name: "product unnamed", a: bot.Analysis{Intent: bot.IntentProductQuestion}, template: "reply.product_question"},
-		{name: "price", a: bot.Analysis{Intent: bot.IntentPrice, Products: []string{"zinc_plus"}}, template: "reply.price"},
+		{name: "price", a: bot.Analysis{Intent: bot.IntentPrice, Products: []string{"Zinkofer"}}, template: "reply.price"},
 		{name: "where", a: bot.Analysis{Intent: bot.IntentWhereToBuy}, template: "reply.where_to_buy"},
 		{name: "complaint", a: bot.Analysis{Intent: bot.IntentComplaint}, template: "reply.complaint", private: true},
 		{name: "angry complaint", a: bot.Analysis{Intent: bot.IntentComplaint, Signals: sig(bot.SignalAbuse, bot.SeverityLow)}, template: "reply.complaint", private: true},
 		{name: "human", a: bot.Analysis{Intent: bot.IntentHuman}, template: "reply.human"},
-		{name: "medical", a: bot.Analysis{Intent: bot.IntentMedicalAdvice, Products: []string{"vitamin_d3"}}, template: "reply.medical_advice"},
+		{name: "medical", a: bot.Analysis{Intent: bot.IntentMedicalAdvice, Products: []string{"Calcifort D"}}, template: "reply.medical_advice"},
 		{name: "side effect intent", a: bot.Analysis{Intent: bot.IntentSideEffect}, template: "reply.side_effect", private: true},
 		{name: "adverse signal wins over price", a: bot.Analysis{Intent: bot.IntentPrice, Signals: sig(bot.SignalAdverseEvent, bot.SeverityHigh)}, template: "reply.side_effect", private: true},
 		{name: "self harm wins over all", a: bot.Analysis{Intent: bot.IntentSideEffect, Signals: append(sig(bot.SignalAdverseEvent, bot.SeverityHigh), sig(bot.SignalSelfHarm, bot.SeverityCritical)...)}, template: "reply.self_harm", private: true},
@@ -139,9 +139,9 @@ func TestChoice(t *testing.T) {
 // bare and a full request.
 func TestEveryTemplate(t *testing.T) {
 	r := mustNew(t)
-	full := request("", bot.Analysis{Products: []string{"vitamin_d3", "zinc_plus"}, Signals: sig(bot.SignalAdverseEvent, bot.SeverityHigh)})
+	full := request("", bot.Analysis{Products: []string{"Calcifort D", "Zinkofer"}, Signals: sig(bot.SignalAdverseEvent, bot.SeverityHigh)})
 	full.Follower.Name, full.Follower.Messages = "Sara", 4
-	full.Follower.Interests = map[string]int{"vitamin_d3": 2, "zinc_plus": 1}
+	full.Follower.Interests = map[string]int{"Calcifort D": 2, "Zinkofer": 1}
 	for _, lang := range []string{"fa", "en"} {
 		for _, name := range r.Templates(lang) {
 			if !strings.HasPrefix(name, "reply.") {
@@ -171,7 +171,7 @@ func TestAdverseEventReply(t *testing.T) {
 	}
 	for _, lang := range []string{"fa", "en"} {
 		for _, sev := range []bot.Severity{bot.SeverityMedium, bot.SeverityCritical} {
-			req := request(lang, bot.Analysis{Intent: bot.IntentPrice, Products: []string{"vitamin_d3"}, Signals: sig(bot.SignalAdverseEvent, sev)})
+			req := request(lang, bot.Analysis{Intent: bot.IntentPrice, Products: []string{"Calcifort D"}, Signals: sig(bot.SignalAdverseEvent, sev)})
 			got, err := r.Render(context.Background(), req)
 			if err != nil {
 				t.Fatalf("%s: %v", lang, err)
@@ -200,7 +200,7 @@ func TestAdverseEventReply(t *testing.T) {
 		}
 	}
 	// Without a safety contact the support phone stands in.
-	r = mustNew(t, templates.WithBrand(templates.Brand{SupportPhone: "021-1234"}))
+	r = mustNew(t, templates.WithBrand(bot.Brand{SupportPhone: "021-1234"}))
 	got, err := r.Render(context.Background(), request("fa", bot.Analysis{Intent: bot.IntentSideEffect}))
 	if err != nil || !strings.Contains(got.Text, "021-1234") {
 		t.Errorf("support phone fallback: %v\n%s", err, got.Text)
@@ -245,26 +245,26 @@ func TestPersonalisation(t *testing.T) {
 		edit      func(*bot.RenderRequest)
 		want, not []string
 	}{
-		{"fa", func(q *bot.RenderRequest) {}, []string{"سلام، صبحتان به\u200cخیر.", "خوش آمدید", "داروسازی نمونه"}, []string{"دوباره"}},
-		{"en", func(q *bot.RenderRequest) {}, []string{"Hi there,", "Welcome to Sample Pharma!"}, []string{"again"}},
+		{"fa", func(q *bot.RenderRequest) {}, []string{"سلام، صبحتان به\u200cخیر.", "خوش آمدید", "نیکان دارو"}, []string{"دوباره"}},
+		{"en", func(q *bot.RenderRequest) {}, []string{"Hi there,", "Welcome to Nikan Daru!"}, []string{"again"}},
 		// The name comes from the profile, or from the event when the profile has none.
 		{"fa", func(q *bot.RenderRequest) { q.Follower.Name = "🌸 مریم 🌸 احمدی" }, []string{"سلام مریم عزیز،"}, []string{"🌸"}},
 		{"en", func(q *bot.RenderRequest) { q.Event.From.Name = "Sara K." }, []string{"Hi Sara,"}, nil},
 		// A returning follower hears of what they asked about before.
 		{"fa", func(q *bot.RenderRequest) {
-			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"vitamin_d3": 3, "skin": 9}
-		}, []string{"دوباره", "ویتامین د۳"}, []string{"خوش آمدید", "skin"}},
+			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"Calcifort D": 3, "skin": 9}
+		}, []string{"دوباره", "کلسیفورت دی"}, []string{"خوش آمدید", "skin"}},
 		{"en", func(q *bot.RenderRequest) {
-			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"vitamin_d3": 3, "zinc_plus": 3}
-		}, []string{"again", "Vitamin D3"}, []string{"Welcome"}},
+			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"Calcifort D": 3, "Zinkofer": 3}
+		}, []string{"again", "Calcifort D"}, []string{"Welcome"}},
 		// ...but not the product this message is about, nor when they are unhappy.
 		{"en", func(q *bot.RenderRequest) {
-			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"vitamin_d3": 3}
-			q.Analysis.Products = []string{"vitamin_d3"}
-		}, []string{"again"}, []string{"Vitamin D3"}},
+			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"Calcifort D": 3}
+			q.Analysis.Products = []string{"Calcifort D"}
+		}, []string{"again"}, []string{"Calcifort D"}},
 		{"fa", func(q *bot.RenderRequest) {
-			q.Follower.Messages, q.Follower.Mood, q.Follower.Interests = 6, -0.6, map[string]int{"vitamin_d3": 3}
-		}, []string{"دوباره"}, []string{"ویتامین"}},
+			q.Follower.Messages, q.Follower.Mood, q.Follower.Interests = 6, -0.6, map[string]int{"Calcifort D": 3}
+		}, []string{"دوباره"}, []string{"کلسیفورت"}},
 		// Time of day in Tehran, whatever the zone of Now.
 		{"fa", func(q *bot.RenderRequest) { q.Now = tehranAt(14).UTC() }, []string{"روزتان به\u200cخیر"}, []string{"صبح"}},
 		{"fa", func(q *bot.RenderRequest) { q.Now = tehranAt(18) }, []string{"عصرتان به\u200cخیر"}, nil},
@@ -286,15 +286,15 @@ func TestPersonalisation(t *testing.T) {
 
 func TestProductsAndButtons(t *testing.T) {
 	r := mustNew(t)
-	req := request("fa", bot.Analysis{Intent: bot.IntentProductQuestion, Products: []string{"vitamin_d3", "zinc_plus", "vitamin_d3"}})
+	req := request("fa", bot.Analysis{Intent: bot.IntentProductQuestion, Products: []string{"Calcifort D", "Zinkofer", "Calcifort D"}})
 	got, err := r.Render(context.Background(), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(got.Text, "ویتامین د۳ و زینک پلاس") {
+	if !strings.Contains(got.Text, "کلسیفورت دی و زینکوفر") {
 		t.Errorf("products not listed:\n%s", got.Text)
 	}
-	want := [][]bot.Button{{{Text: "ویتامین د۳", URL: "https://example.com/d3"}}, {{Text: "صحبت با کارشناس", Data: "intent:human"}}}
+	want := [][]bot.Button{{{Text: "کلسیفورت دی", URL: "https://nikandaru.example/calcifort-d"}}, {{Text: "صحبت با کارشناس", Data: "intent:human"}}}
 	if !slices.EqualFunc(got.Buttons, want, slices.Equal) {
 		t.Errorf("buttons = %v, want %v", got.Buttons, want)
 	}

@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"engagebot/adapters/all"
+	"engagebot/config"
 )
 
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
@@ -63,6 +68,52 @@ func TestCheckConfig(t *testing.T) {
 				t.Errorf("%d %s: output lacks %q:\n%s%s", i, tc.name, w, stdout, stderr)
 			}
 		}
+	}
+}
+
+// TestSample_OneBrand: the sample config describes the brand whose
+// catalogue is built in, so what a person tries in the web chat about the
+// sample brand's products is understood, and its contacts are of one site.
+func TestSample_OneBrand(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("..", "..", "config.yaml"), all.Factories(), func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	an, err := newAnalyzer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := cfg.Brand
+	var found bool
+	for _, p := range an.Products() {
+		if p.Canonical == b.Name["en"] {
+			found = true
+			if p.Names["fa"] != b.Name["fa"] {
+				t.Errorf("brand.name.fa = %q, the catalogue's Persian name of %s is %q", b.Name["fa"], p.Canonical, p.Names["fa"])
+			}
+		}
+	}
+	if !found {
+		t.Errorf("brand.name.en = %q is not in the built-in catalogue", b.Name["en"])
+	}
+	for _, text := range []string{"is " + b.Name["en"] + "'s Calcifort D safe for kids?", "کلسیفورت " + b.Name["fa"] + " برای بچه خوبه؟"} {
+		a, err := an.Analyze(context.Background(), text, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(a.Products, "Calcifort D") {
+			t.Errorf("%q: products %v, want the sample brand's Calcifort D", text, a.Products)
+		}
+	}
+	site, err := url.Parse(b.Website)
+	if err != nil || site.Hostname() == "" {
+		t.Fatalf("brand.website = %q: %v", b.Website, err)
+	}
+	if _, domain, _ := strings.Cut(b.SafetyEmail, "@"); domain != site.Hostname() {
+		t.Errorf("brand.safety_email %q is not of the brand's site %s", b.SafetyEmail, site.Hostname())
+	}
+	if b.SupportPhone == "" || b.SafetyPhone == "" || b.SupportPhone == b.SafetyPhone {
+		t.Errorf("support_phone %q and safety_phone %q: want two numbers", b.SupportPhone, b.SafetyPhone)
 	}
 }
 

@@ -228,7 +228,6 @@ func newAnalyzer(c *config.Config) (*analyze.Analyzer, error) {
 // catalogue of the analyzer's vocabulary, so replies name the products the
 // analyzer recognises.
 func newRenderer(c *config.Config, products []analyze.Product) (*templates.Renderer, error) {
-	b := c.Brand
 	catalogue := make(map[string]templates.Product, len(products))
 	for _, p := range products {
 		names := map[string]string{"fa": p.Names["fa"], "en": p.Canonical}
@@ -239,7 +238,7 @@ func newRenderer(c *config.Config, products []analyze.Product) (*templates.Rende
 	}
 	opts := []templates.Option{
 		templates.WithDefaultLang(c.Bot.DefaultLang),
-		templates.WithBrand(templates.Brand{Name: b.Name, SupportPhone: b.SupportPhone, Website: b.Website, SafetyPhone: b.SafetyPhone, SafetyEmail: b.SafetyEmail}),
+		templates.WithBrand(c.Brand),
 		templates.WithProducts(catalogue),
 	}
 	if c.Templates.Dir != "" {
