@@ -28,6 +28,21 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a read-only transaction; write methods fail in it.
 	View(ctx context.Context, fn func(Tx) error) error
+
+	// Store maintenance. Each walks a time index from the oldest entry in
+	// small transactions of its own, so it never holds up other writers
+	// for long, and stops at ctx's end; what it deleted before stays
+	// deleted.
+
+	// PurgeMessages deletes messages with At before the given time (the
+	// retention limit) and returns how many.
+	PurgeMessages(ctx context.Context, before time.Time) (int, error)
+	// PruneDedupe forgets the de-duplication keys of events accepted
+	// before the given time and returns how many; a redelivery older than
+	// that is then accepted again, so keep well beyond the longest
+	// redelivery window of any platform.
+	PruneDedupe(ctx context.Context, before time.Time) (int, error)
+
 	Close() error
 }
 
@@ -58,8 +73,6 @@ type Tx interface {
 	AddMessage(m *Message) error
 	// Messages lists a thread's messages with Seq > after, oldest first.
 	Messages(k ThreadKey, after uint64, limit int) ([]*Message, error)
-	// PurgeMessages deletes messages older than before and returns how many.
-	PurgeMessages(before time.Time) (int, error)
 
 	// AddSentiment assigns r.Seq and logs the record.
 	AddSentiment(r *SentimentRecord) error
@@ -68,6 +81,14 @@ type Tx interface {
 	SentimentByDay(platform string, from, to time.Time, limit int) ([]*SentimentRecord, error)
 	// SentimentByFollower lists a follower's records with At in [from, to).
 	SentimentByFollower(k FollowerKey, from, to time.Time, limit int) ([]*SentimentRecord, error)
+	// SentimentSeries counts the records of a platform ("" for all) per
+	// step from from up to to: one bucket per step, empty ones included,
+	// from counts kept beside the log in the same transaction as each
+	// record (so its cost grows with the buckets, not the records).
+	// Counts are kept per quarter hour, so bucket edges are taken to the
+	// quarter hour that holds them. A series longer than
+	// MaxSeriesBuckets is EINVALID.
+	SentimentSeries(platform string, from, to time.Time, step Step) ([]SentimentBucket, error)
 
 	// AddFlag assigns f.ID and stores it.
 	AddFlag(f *Flag) error
@@ -81,7 +102,9 @@ type Tx interface {
 	// is false.
 	Enqueue(o *Outbound) (created bool, err error)
 	Outbound(id uint64) (*Outbound, error)
-	// PutOutbound stores a changed item (state transitions).
+	// PutOutbound stores a changed item (state transitions). Once an item
+	// is sent, a store may drop its body (Text, Buttons, MediaURL, Extra,
+	// LastError): the thread's outbound message keeps the text.
 	PutOutbound(o *Outbound) error
 	// Outbox lists items by state with ID > after, oldest first; a scan of
 	// that state only.
@@ -122,4 +145,39 @@ type FlagFilter struct {
 	Thread *ThreadKey
 	After  uint64
 	Limit  int
+}
+
+// Step is the width of a SentimentSeries bucket.
+type Step int
+
+const (
+	// StepHour buckets by the hour.
+	StepHour Step = iota + 1
+	// StepDay buckets by the calendar day of from's location, so a
+	// series for Tehran starts each bucket at Tehran's midnight.
+	StepDay
+)
+
+// Next is the start of the bucket after the one starting at t.
+func (s Step) Next(t time.Time) time.Time {
+	if s == StepDay {
+		return t.AddDate(0, 0, 1)
+	}
+	return t.Add(time.Hour)
+}
+
+// MaxSeriesBuckets bounds one SentimentSeries call (ten years by day).
+const MaxSeriesBuckets = 3660
+
+// SentimentBucket is one step of a sentiment series.
+type SentimentBucket struct {
+	Start    time.Time `json:"start"`
+	Positive int       `json:"positive"`
+	Neutral  int       `json:"neutral"`
+	Negative int       `json:"negative"`
+	// Volume counts every record, whatever its label.
+	Volume int `json:"volume"`
+	// ScoreSum is the sum of the records' scores: ScoreSum/Volume is the
+	// bucket's mean sentiment.
+	ScoreSum float64 `json:"score_sum"`
 }

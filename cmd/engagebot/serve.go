@@ -266,11 +266,7 @@ func (m *Main) maintain(ctx context.Context) {
 			m.Logger.Info("pruned redelivery keys", "count", n)
 		}
 		if r := m.Config.Data.Retention; r > 0 {
-			var n int
-			err := m.DB.Update(ctx, func(tx bot.Tx) (err error) {
-				n, err = tx.PurgeMessages(time.Now().Add(-r))
-				return err
-			})
+			n, err := m.DB.PurgeMessages(ctx, time.Now().Add(-r))
 			if err != nil {
 				m.Logger.Warn("purge old messages", "err", err)
 			} else if n > 0 {

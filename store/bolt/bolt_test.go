@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,12 +100,12 @@ func TestOpen(t *testing.T) {
 		db := mustOpenPath(t, path)
 		if err := db.View(t.Context(), func(tx bot.Tx) error {
 			v, err := tx.Meta("schema_version")
-			equal(t, v, "1")
+			equal(t, v, strconv.Itoa(bolt.SchemaVersion))
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
-		err := db.Update(t.Context(), func(tx bot.Tx) error { return tx.PutMeta("schema_version", "2") })
+		err := db.Update(t.Context(), func(tx bot.Tx) error { return tx.PutMeta("schema_version", "3") })
 		equal(t, bot.ErrorCode(err), bot.EFORBIDDEN)
 		if err := db.Close(); err != nil {
 			t.Fatal(err)

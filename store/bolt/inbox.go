@@ -44,10 +44,10 @@ func (db *DB) Accept(ctx context.Context, events []bot.Event, cursor *bot.Cursor
 	var items []bot.InboxItem
 	err := db.submit(ctx, func(tx *bbolt.Tx) error {
 		items = items[:0] // the batch may run this more than once
-		inbox, dedupe := tx.Bucket(bucketInbox), tx.Bucket(bucketDedupe)
-		// Inbox keys only ever grow, so pages split full rather than
-		// half full: fewer pages to write and sync per commit.
-		inbox.FillPercent = 1
+		inbox, dedupe, byTime := tx.Bucket(bucketInbox), tx.Bucket(bucketDedupe), tx.Bucket(bucketDedupeTime)
+		// Inbox keys and times only ever grow, so pages split full
+		// rather than half full: fewer pages to write and sync per commit.
+		inbox.FillPercent, byTime.FillPercent = 1, 1
 		for i, e := range enc {
 			// A key stored earlier in this call is visible here too,
 			// so duplicates within one call collapse as well.
@@ -62,6 +62,9 @@ func (db *DB) Accept(ctx context.Context, events []bot.Event, cursor *bot.Cursor
 				return err
 			}
 			if err := dedupe.Put(e.dedupe, seen); err != nil {
+				return err
+			}
+			if err := byTime.Put(join(seen, e.dedupe), nil); err != nil {
 				return err
 			}
 			items = append(items, bot.InboxItem{Seq: seq, Event: events[i]})

@@ -3,6 +3,7 @@ package bolt
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -30,6 +31,16 @@ func TestIndexes(t *testing.T) {
 	kg := bot.ThreadKey{Platform: "telegram", Account: "support", Chat: "g"}
 	steps := []func(tx bot.Tx) error{
 		func(tx bot.Tx) error {
+			for _, f := range []*bot.Follower{
+				{Key: a, Lang: bot.LangFa, Consent: bot.ConsentGiven},
+				{Key: b, Lang: bot.LangEn},
+				{Key: b, Lang: bot.LangFa, Consent: bot.ConsentRevoked}, // moves in both indexes
+				{Key: bot.FollowerKey{Platform: "x", UserID: "3"}},      // no language: no lang entry
+			} {
+				if err := tx.PutFollower(f); err != nil {
+					return err
+				}
+			}
 			for _, th := range []*bot.Thread{
 				{Key: ka, Follower: a, ChatType: bot.ChatPrivate},
 				{Key: kb, Follower: a, ChatType: bot.ChatPrivate},
@@ -47,7 +58,9 @@ func TestIndexes(t *testing.T) {
 				if err := tx.AddMessage(&bot.Message{Thread: k, Follower: f, Text: "m", At: at.Add(time.Duration(i) * time.Hour)}); err != nil {
 					return err
 				}
-				if err := tx.AddSentiment(&bot.SentimentRecord{Platform: "telegram", Follower: f, At: at.Add(time.Duration(i) * time.Hour)}); err != nil {
+				label := []string{bot.SentimentPositive, bot.SentimentNegative, bot.SentimentNeutral}[i%3]
+				if err := tx.AddSentiment(&bot.SentimentRecord{Platform: "telegram", Follower: f, At: at.Add(time.Duration(i) * time.Hour),
+					Sentiment: bot.Sentiment{Label: label, Score: float64(i) / 4}}); err != nil {
 					return err
 				}
 				fl := &bot.Flag{Thread: k, Status: bot.FlagOpen}
@@ -77,7 +90,6 @@ func TestIndexes(t *testing.T) {
 		func(tx bot.Tx) error {
 			return tx.PutThread(&bot.Thread{Key: kb, Follower: b, ChatType: bot.ChatPrivate})
 		},
-		func(tx bot.Tx) error { _, err := tx.PurgeMessages(at.Add(210 * time.Minute)); return err },
 		func(tx bot.Tx) error { return tx.DeleteFollower(a) },
 	}
 	for i, step := range steps {
@@ -85,67 +97,99 @@ func TestIndexes(t *testing.T) {
 			t.Fatalf("step %d: %v", i, err)
 		}
 	}
+	for _, id := range []string{"e1", "e2", "e3"} {
+		if _, err := db.Accept(t.Context(), []bot.Event{{Platform: "telegram", Account: "support", ID: id, Kind: bot.EventMessage, Chat: "1"}}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.PurgeMessages(t.Context(), at.Add(210*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.PruneDedupe(t.Context(), time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
 
 	type index struct {
 		name, primary []byte
 		keys          func(k, v []byte) ([][]byte, error)
 	}
-	decode := func(v []byte, x any) error { return json.Unmarshal(v, x) }
+	sentimentIndex := func(pick func(bt, bp, bf []byte) []byte) func(k, v []byte) ([][]byte, error) {
+		return func(k, v []byte) ([][]byte, error) {
+			r, err := decodeSentiment(readUint64(k), v)
+			if err != nil {
+				return nil, err
+			}
+			if ik := pick(sentimentIndexKeys(r)); ik != nil {
+				return [][]byte{ik}, nil
+			}
+			return nil, nil
+		}
+	}
 	indexes := []index{
+		{bucketFollowersLang, bucketFollowers, func(k, v []byte) ([][]byte, error) {
+			f, err := decodeFollower(k, v)
+			if err != nil {
+				return nil, err
+			}
+			if bl, _ := followerIndexKeys(k, f); bl != nil {
+				return [][]byte{bl}, nil
+			}
+			return nil, nil
+		}},
+		{bucketFollowersConsent, bucketFollowers, func(k, v []byte) ([][]byte, error) {
+			f, err := decodeFollower(k, v)
+			_, bc := followerIndexKeys(k, f)
+			return [][]byte{bc}, err
+		}},
 		{bucketThreadsFollower, bucketThreads, func(k, v []byte) ([][]byte, error) {
-			var th bot.Thread
-			if err := decode(v, &th); err != nil || th.Follower == (bot.FollowerKey{}) {
+			th, err := decodeThread(k, v)
+			if err != nil || th.Follower == (bot.FollowerKey{}) {
 				return nil, err
 			}
 			return [][]byte{join(followerKey(th.Follower), k)}, nil
 		}},
 		{bucketMessagesFollower, bucketMessages, func(k, v []byte) ([][]byte, error) {
-			m, err := decodeMessage(v)
+			m, err := decodeMessage(k, v)
 			if err != nil || m.Follower == (bot.FollowerKey{}) {
 				return nil, err
 			}
 			return [][]byte{join(followerKey(m.Follower), k)}, nil
 		}},
-		{bucketSentimentTime, bucketSentiment, func(_, v []byte) ([][]byte, error) {
-			var r bot.SentimentRecord
-			err := decode(v, &r)
-			bt, _, _ := sentimentIndexKeys(&r)
-			return [][]byte{bt}, err
-		}},
-		{bucketSentimentPlat, bucketSentiment, func(_, v []byte) ([][]byte, error) {
-			var r bot.SentimentRecord
-			err := decode(v, &r)
-			_, bp, _ := sentimentIndexKeys(&r)
-			return [][]byte{bp}, err
-		}},
-		{bucketSentimentFol, bucketSentiment, func(_, v []byte) ([][]byte, error) {
-			var r bot.SentimentRecord
-			err := decode(v, &r)
-			if _, _, bf := sentimentIndexKeys(&r); bf != nil {
-				return [][]byte{bf}, err
+		{bucketMessagesTime, bucketMessages, func(k, v []byte) ([][]byte, error) {
+			m, err := decodeMessage(k, v)
+			if err != nil {
+				return nil, err
 			}
-			return nil, err
+			return [][]byte{join(appendTime(nil, m.At), k)}, nil
 		}},
+		{bucketDedupeTime, bucketDedupe, func(k, v []byte) ([][]byte, error) {
+			return [][]byte{join(v, k)}, nil
+		}},
+		{bucketSentimentTime, bucketSentiment, sentimentIndex(func(bt, _, _ []byte) []byte { return bt })},
+		{bucketSentimentPlat, bucketSentiment, sentimentIndex(func(_, bp, _ []byte) []byte { return bp })},
+		{bucketSentimentFol, bucketSentiment, sentimentIndex(func(_, _, bf []byte) []byte { return bf })},
 		{bucketFlagsStatus, bucketFlags, func(_, v []byte) ([][]byte, error) {
 			var f bot.Flag
-			err := decode(v, &f)
+			err := json.Unmarshal(v, &f)
 			bs, _ := flagIndexKeys(&f)
 			return [][]byte{bs}, err
 		}},
 		{bucketFlagsThread, bucketFlags, func(_, v []byte) ([][]byte, error) {
 			var f bot.Flag
-			err := decode(v, &f)
+			err := json.Unmarshal(v, &f)
 			_, bt := flagIndexKeys(&f)
 			return [][]byte{bt}, err
 		}},
-		{bucketOutboxState, bucketOutbox, func(_, v []byte) ([][]byte, error) {
-			var o bot.Outbound
-			err := decode(v, &o)
-			return [][]byte{appendUint64(stringKey(string(o.State)), o.ID)}, err
+		{bucketOutboxState, bucketOutbox, func(k, v []byte) ([][]byte, error) {
+			o, err := decodeOutbound(readUint64(k), v)
+			if err != nil {
+				return nil, err
+			}
+			return [][]byte{appendUint64(stringKey(string(o.State)), o.ID)}, nil
 		}},
-		{bucketOutboxKey, bucketOutbox, func(_, v []byte) ([][]byte, error) {
-			var o bot.Outbound
-			if err := decode(v, &o); err != nil || o.Key == "" {
+		{bucketOutboxKey, bucketOutbox, func(k, v []byte) ([][]byte, error) {
+			o, err := decodeOutbound(readUint64(k), v)
+			if err != nil || o.Key == "" {
 				return nil, err
 			}
 			return [][]byte{[]byte(o.Key)}, nil
@@ -169,6 +213,50 @@ func TestIndexes(t *testing.T) {
 			if !slices.EqualFunc(got, want, bytes.Equal) {
 				t.Errorf("index %s:\n got  %q\n want %q", ix.name, got, want)
 			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSeries(t, db)
+}
+
+// checkSeries recounts the sentiment log per (platform, quarter hour)
+// and compares it with sentiment_series.
+func checkSeries(t *testing.T, db *DB) {
+	t.Helper()
+	err := db.db.View(func(tx *bbolt.Tx) error {
+		want := map[string]bot.SentimentBucket{}
+		if err := tx.Bucket(bucketSentiment).ForEach(func(k, v []byte) error {
+			r, err := decodeSentiment(readUint64(k), v)
+			if err != nil {
+				return err
+			}
+			for _, p := range []string{r.Platform, ""} {
+				sk := string(seriesKey(p, quarterOf(r.At)))
+				c := want[sk]
+				addCounts(&c, r.Sentiment, 1)
+				want[sk] = c
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		got := map[string]bot.SentimentBucket{}
+		if err := tx.Bucket(bucketSentimentSeries).ForEach(func(k, v []byte) error {
+			var c bot.SentimentBucket
+			err := decodeCounts(v, &c)
+			got[string(k)] = c
+			return err
+		}); err != nil {
+			return err
+		}
+		if len(want) == 0 {
+			t.Error("no sentiment records to count")
+		}
+		if !maps.Equal(got, want) {
+			t.Errorf("sentiment_series:\n got  %v\n want %v", got, want)
 		}
 		return nil
 	})

@@ -87,3 +87,43 @@ func prefixEnd(prefix []byte) []byte {
 	}
 	return nil
 }
+
+// readString decodes one str part from the front of b and returns the
+// rest; ok is false when b holds no complete part.
+func readString(b []byte) (s string, rest []byte, ok bool) {
+	var out []byte
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] != 0 {
+			continue
+		}
+		switch b[i+1] {
+		case 1:
+			if out == nil {
+				return string(b[:i]), b[i+2:], true
+			}
+			return string(append(out, b[:i]...)), b[i+2:], true
+		case 0xFF:
+			out = append(append(out, b[:i]...), 0)
+			b = b[i+2:]
+			i = -1
+		default:
+			return "", nil, false
+		}
+	}
+	return "", nil, false
+}
+
+// readFollowerKey decodes an fkey from the front of b.
+func readFollowerKey(b []byte) (bot.FollowerKey, []byte, bool) {
+	p, rest, ok1 := readString(b)
+	u, rest, ok2 := readString(rest)
+	return bot.FollowerKey{Platform: p, UserID: u}, rest, ok1 && ok2
+}
+
+// readThreadKey decodes a tkey from the front of b.
+func readThreadKey(b []byte) (bot.ThreadKey, []byte, bool) {
+	p, rest, ok1 := readString(b)
+	a, rest, ok2 := readString(rest)
+	c, rest, ok3 := readString(rest)
+	return bot.ThreadKey{Platform: p, Account: a, Chat: c}, rest, ok1 && ok2 && ok3
+}

@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"engagebot/bot"
@@ -9,7 +8,8 @@ import (
 
 // The outbox is stored by id in "outbox", indexed by (state, id) in
 // outbox_by_state (empty values) and by idempotency key in outbox_by_key
-// (value: the id).
+// (value: the id). An item marked sent loses its body (trimSent): the
+// thread's outbound message keeps the text, so it is not stored twice.
 
 // Enqueue adds o as a pending item, or, when o.Key names an existing item,
 // sets o to that item and returns created=false.
@@ -50,13 +50,15 @@ func (t *Tx) Enqueue(o *bot.Outbound) (bool, error) {
 
 // Outbound returns an outbox item by id.
 func (t *Tx) Outbound(id uint64) (*bot.Outbound, error) {
-	var o bot.Outbound
-	if ok, err := getJSON(t.bucket(bucketOutbox), u64(id), &o); err != nil {
-		return nil, fmt.Errorf("bolt: outbound %d: %w", id, err)
-	} else if !ok {
+	v := t.bucket(bucketOutbox).Get(u64(id))
+	if v == nil {
 		return nil, notFound("outbound %d not found", id)
 	}
-	return &o, nil
+	o, err := decodeOutbound(id, v)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: outbound %d: %w", id, err)
+	}
+	return o, nil
 }
 
 // PutOutbound stores a changed item, moving it between state indexes in
@@ -91,7 +93,11 @@ func (t *Tx) putOutbound(o *bot.Outbound, oldState bot.OutState) error {
 	if err := idx.Put(appendUint64(stringKey(string(o.State)), o.ID), nil); err != nil {
 		return err
 	}
-	return putJSON(t.bucket(bucketOutbox), u64(o.ID), o)
+	b := t.bucket(bucketOutbox)
+	if oldState == "" {
+		b.FillPercent = 1 // a new item has the highest id
+	}
+	return b.Put(u64(o.ID), encodeOutbound(trimSent(o)))
 }
 
 // Outbox lists items in a state with ID > after, oldest first, scanning
@@ -99,12 +105,12 @@ func (t *Tx) putOutbound(o *bot.Outbound, oldState bot.OutState) error {
 func (t *Tx) Outbox(state bot.OutState, after uint64, limit int) ([]*bot.Outbound, error) {
 	outbox := t.bucket(bucketOutbox)
 	var list []*bot.Outbound
-	add := func(v []byte) (bool, error) {
-		var o bot.Outbound
-		if err := json.Unmarshal(v, &o); err != nil {
+	add := func(id uint64, v []byte) (bool, error) {
+		o, err := decodeOutbound(id, v)
+		if err != nil {
 			return false, err
 		}
-		list = append(list, &o)
+		list = append(list, o)
 		return !full(limit, len(list)), nil
 	}
 	var err error
@@ -113,7 +119,7 @@ func (t *Tx) Outbox(state bot.OutState, after uint64, limit int) ([]*bot.Outboun
 		if after > 0 {
 			start = u64(after)
 		}
-		err = scan(outbox, nil, start, func(_, v []byte) (bool, error) { return add(v) })
+		err = scan(outbox, nil, start, func(k, v []byte) (bool, error) { return add(readUint64(k), v) })
 	} else {
 		prefix := stringKey(string(state))
 		var start []byte
@@ -121,11 +127,12 @@ func (t *Tx) Outbox(state bot.OutState, after uint64, limit int) ([]*bot.Outboun
 			start = appendUint64(prefix, after)
 		}
 		err = scan(t.bucket(bucketOutboxState), prefix, start, func(k, _ []byte) (bool, error) {
-			v := outbox.Get(u64(readUint64(k)))
+			id := readUint64(k)
+			v := outbox.Get(u64(id))
 			if v == nil {
-				return false, fmt.Errorf("index entry for missing item %d", readUint64(k))
+				return false, fmt.Errorf("index entry for missing item %d", id)
 			}
-			return add(v)
+			return add(id, v)
 		})
 	}
 	if err != nil {

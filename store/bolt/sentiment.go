@@ -15,6 +15,11 @@ import (
 // sentiment_by_time (all platforms), sentiment_by_platform (platform
 // first) and sentiment_by_follower (follower first). Each query is one
 // range scan of one index plus a lookup per record found.
+//
+// sentiment_series keeps running counts per (platform, quarter hour),
+// and under platform "" for all platforms, written in the same
+// transaction as each record, so a series reads at most one entry per
+// quarter hour instead of every record.
 
 func sentimentIndexKeys(r *bot.SentimentRecord) (byTime, byPlatform, byFollower []byte) {
 	ts := appendUint64(appendTime(nil, r.At), r.Seq)
@@ -40,11 +45,17 @@ func (t *Tx) AddSentiment(r *bot.SentimentRecord) error {
 		return fmt.Errorf("bolt: add sentiment: %w", err)
 	}
 	r.Seq = seq
-	if err := putJSON(b, u64(seq), r); err != nil {
+	b.FillPercent = 1 // seqs only grow: split pages full
+	if err := b.Put(u64(seq), encodeSentiment(r)); err != nil {
+		return fmt.Errorf("bolt: add sentiment: %w", err)
+	}
+	if err := t.countSentiment(r, 1); err != nil {
 		return fmt.Errorf("bolt: add sentiment: %w", err)
 	}
 	byTime, byPlatform, byFollower := sentimentIndexKeys(r)
-	if err := t.bucket(bucketSentimentTime).Put(byTime, nil); err != nil {
+	tb := t.bucket(bucketSentimentTime)
+	tb.FillPercent = 1 // times only grow
+	if err := tb.Put(byTime, nil); err != nil {
 		return fmt.Errorf("bolt: add sentiment: %w", err)
 	}
 	if err := t.bucket(bucketSentimentPlat).Put(byPlatform, nil); err != nil {
@@ -92,14 +103,16 @@ func (t *Tx) sentimentRange(idx *bbolt.Bucket, prefix []byte, from, to time.Time
 	var list []*bot.SentimentRecord
 	c := idx.Cursor()
 	for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0 && !full(limit, len(list)); k, _ = c.Next() {
-		var r bot.SentimentRecord
 		seq := readUint64(k)
-		if ok, err := getJSON(records, u64(seq), &r); err != nil {
-			return nil, err
-		} else if !ok {
+		v := records.Get(u64(seq))
+		if v == nil {
 			return nil, fmt.Errorf("index entry for missing record %d", seq)
 		}
-		list = append(list, &r)
+		r, err := decodeSentiment(seq, v)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, r)
 	}
 	return list, nil
 }
@@ -110,13 +123,15 @@ func (t *Tx) deleteFollowerSentiment(fk []byte) error {
 	records, byFol := t.bucket(bucketSentiment), t.bucket(bucketSentimentFol)
 	for _, k := range keysWithPrefix(byFol, fk) {
 		seq := readUint64(k)
-		var r bot.SentimentRecord
-		ok, err := getJSON(records, u64(seq), &r)
-		if err != nil {
-			return err
-		}
-		if ok {
-			byTime, byPlatform, _ := sentimentIndexKeys(&r)
+		if v := records.Get(u64(seq)); v != nil {
+			r, err := decodeSentiment(seq, v)
+			if err != nil {
+				return err
+			}
+			if err := t.countSentiment(r, -1); err != nil {
+				return err
+			}
+			byTime, byPlatform, _ := sentimentIndexKeys(r)
 			if err := t.bucket(bucketSentimentTime).Delete(byTime); err != nil {
 				return err
 			}
@@ -132,4 +147,123 @@ func (t *Tx) deleteFollowerSentiment(fk []byte) error {
 		}
 	}
 	return nil
+}
+
+// quarter is the length of one sentiment_series slot.
+const quarter = 15 * 60
+
+// quarterOf numbers the quarter hour holding t (floor, also before 1970).
+func quarterOf(t time.Time) int64 {
+	s := t.Unix()
+	q := s / quarter
+	if s%quarter < 0 {
+		q--
+	}
+	return q
+}
+
+func seriesKey(platform string, q int64) []byte {
+	return appendUint64(stringKey(platform), uint64(q)^(1<<63))
+}
+
+// countSentiment adds (delta 1) or removes (delta -1) r in the running
+// counts of its platform and of all platforms.
+func (t *Tx) countSentiment(r *bot.SentimentRecord, delta int) error {
+	b := t.bucket(bucketSentimentSeries)
+	q := quarterOf(r.At)
+	for _, p := range []string{r.Platform, ""} {
+		k := seriesKey(p, q)
+		var c bot.SentimentBucket
+		if v := b.Get(k); v != nil {
+			if err := decodeCounts(v, &c); err != nil {
+				return err
+			}
+		}
+		addCounts(&c, r.Sentiment, delta)
+		var err error
+		if c.Volume <= 0 {
+			err = b.Delete(k)
+		} else {
+			err = b.Put(k, encodeCounts(&c))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func addCounts(c *bot.SentimentBucket, s bot.Sentiment, delta int) {
+	switch s.Label {
+	case bot.SentimentPositive:
+		c.Positive += delta
+	case bot.SentimentNeutral:
+		c.Neutral += delta
+	case bot.SentimentNegative:
+		c.Negative += delta
+	}
+	c.Volume += delta
+	c.ScoreSum += float64(delta) * s.Score
+}
+
+func encodeCounts(c *bot.SentimentBucket) []byte {
+	e := newEnc(24)
+	e.svar(int64(c.Positive))
+	e.svar(int64(c.Neutral))
+	e.svar(int64(c.Negative))
+	e.svar(int64(c.Volume))
+	e.f64(c.ScoreSum)
+	return e.b
+}
+
+func decodeCounts(v []byte, c *bot.SentimentBucket) error {
+	d := newDec(v)
+	c.Positive = int(d.svar())
+	c.Neutral = int(d.svar())
+	c.Negative = int(d.svar())
+	c.Volume = int(d.svar())
+	c.ScoreSum = d.f64()
+	return d.done("sentiment counts")
+}
+
+// SentimentSeries sums the quarter-hour counts of a platform ("" for all)
+// into one bucket per step from from up to to.
+func (t *Tx) SentimentSeries(platform string, from, to time.Time, step bot.Step) ([]bot.SentimentBucket, error) {
+	if step != bot.StepHour && step != bot.StepDay {
+		return nil, invalid("sentiment series: unknown step %d", step)
+	}
+	var starts []time.Time
+	for s := from; s.Before(to); s = step.Next(s) {
+		if len(starts) == bot.MaxSeriesBuckets {
+			return nil, invalid("sentiment series: more than %d buckets", bot.MaxSeriesBuckets)
+		}
+		starts = append(starts, s)
+	}
+	if len(starts) == 0 {
+		return nil, nil
+	}
+	out := make([]bot.SentimentBucket, len(starts))
+	prefix := stringKey(platform)
+	c := t.bucket(bucketSentimentSeries).Cursor()
+	k, v := c.Seek(seriesKey(platform, quarterOf(from)))
+	for i := range out {
+		out[i].Start = starts[i]
+		end := quarterOf(to)
+		if i+1 < len(starts) {
+			end = quarterOf(starts[i+1])
+		}
+		for ; k != nil && bytes.HasPrefix(k, prefix) && int64(readUint64(k)^(1<<63)) < end; k, v = c.Next() {
+			var q bot.SentimentBucket
+			if err := decodeCounts(v, &q); err != nil {
+				return nil, fmt.Errorf("bolt: sentiment series: %w", err)
+			}
+			b := &out[i]
+			b.Positive += q.Positive
+			b.Neutral += q.Neutral
+			b.Negative += q.Negative
+			b.Volume += q.Volume
+			b.ScoreSum += q.ScoreSum
+		}
+	}
+	return out, nil
 }

@@ -1,22 +1,24 @@
 package bolt
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
-	"time"
 
 	"engagebot/bot"
 )
 
 // Thread returns a conversation.
 func (t *Tx) Thread(k bot.ThreadKey) (*bot.Thread, error) {
-	var th bot.Thread
-	if ok, err := getJSON(t.bucket(bucketThreads), threadKey(k), &th); err != nil {
-		return nil, fmt.Errorf("bolt: thread %s: %w", k, err)
-	} else if !ok {
+	tk := threadKey(k)
+	v := t.bucket(bucketThreads).Get(tk)
+	if v == nil {
 		return nil, notFound("thread %s not found", k)
 	}
-	return &th, nil
+	th, err := decodeThread(tk, v)
+	if err != nil {
+		return nil, fmt.Errorf("bolt: thread %s: %w", k, err)
+	}
+	return th, nil
 }
 
 // PutThread creates or replaces a conversation and keeps the
@@ -30,14 +32,15 @@ func (t *Tx) PutThread(th *bot.Thread) error {
 	}
 	threads, idx := t.bucket(bucketThreads), t.bucket(bucketThreadsFollower)
 	tk := threadKey(th.Key)
-	var old bot.Thread
-	ok, err := getJSON(threads, tk, &old)
-	if err != nil {
-		return fmt.Errorf("bolt: put thread %s: %w", th.Key, err)
-	}
-	if ok && old.Follower != th.Follower && old.Follower != (bot.FollowerKey{}) {
-		if err := idx.Delete(join(followerKey(old.Follower), tk)); err != nil {
+	if v := threads.Get(tk); v != nil {
+		old, err := decodeThread(tk, v)
+		if err != nil {
 			return fmt.Errorf("bolt: put thread %s: %w", th.Key, err)
+		}
+		if old.Follower != th.Follower && old.Follower != (bot.FollowerKey{}) {
+			if err := idx.Delete(join(followerKey(old.Follower), tk)); err != nil {
+				return fmt.Errorf("bolt: put thread %s: %w", th.Key, err)
+			}
 		}
 	}
 	if th.Follower != (bot.FollowerKey{}) {
@@ -45,7 +48,7 @@ func (t *Tx) PutThread(th *bot.Thread) error {
 			return fmt.Errorf("bolt: put thread %s: %w", th.Key, err)
 		}
 	}
-	if err := putJSON(threads, tk, th); err != nil {
+	if err := threads.Put(tk, encodeThread(th)); err != nil {
 		return fmt.Errorf("bolt: put thread %s: %w", th.Key, err)
 	}
 	return nil
@@ -66,15 +69,15 @@ func (t *Tx) Threads(filter bot.ThreadFilter) ([]*bot.Thread, error) {
 		after = threadKey(filter.After)
 	}
 	var list []*bot.Thread
-	err := scan(t.bucket(bucketThreads), prefix, after, func(_, v []byte) (bool, error) {
-		var th bot.Thread
-		if err := json.Unmarshal(v, &th); err != nil {
+	err := scan(t.bucket(bucketThreads), prefix, after, func(k, v []byte) (bool, error) {
+		th, err := decodeThread(k, v)
+		if err != nil {
 			return false, err
 		}
 		if (filter.Account == "" || th.Key.Account == filter.Account) &&
 			(filter.Mode == "" || th.Mode == filter.Mode) &&
 			th.Flagged >= filter.MinFlag {
-			list = append(list, &th)
+			list = append(list, th)
 		}
 		return !full(filter.Limit, len(list)), nil
 	})
@@ -84,31 +87,11 @@ func (t *Tx) Threads(filter bot.ThreadFilter) ([]*bot.Thread, error) {
 	return list, nil
 }
 
-// Messages are stored under (thread, seq) with the message time in a
-// 12-byte header before the JSON, so PurgeMessages can skip recent
-// messages without decoding them.
+// Messages are stored under (thread, seq), and indexed by (time, thread,
+// seq) in messages_by_time so PurgeMessages walks the old ones first, and
+// by (follower, thread, seq) in messages_by_follower for erasure.
 
-func encodeMessage(m *bot.Message) ([]byte, error) {
-	data, err := json.Marshal(m)
-	if err != nil {
-		return nil, err
-	}
-	return append(appendTime(make([]byte, 0, timeLen+len(data)), m.At), data...), nil
-}
-
-func decodeMessage(v []byte) (*bot.Message, error) {
-	if len(v) < timeLen {
-		return nil, fmt.Errorf("message value too short")
-	}
-	var m bot.Message
-	if err := json.Unmarshal(v[timeLen:], &m); err != nil {
-		return nil, err
-	}
-	return &m, nil
-}
-
-// AddMessage assigns m.Seq and stores the message under its thread, and
-// under its follower in messages_by_follower when it names one.
+// AddMessage assigns m.Seq and stores the message with its indexes.
 func (t *Tx) AddMessage(m *bot.Message) error {
 	if err := t.writable("add message"); err != nil {
 		return err
@@ -122,12 +105,13 @@ func (t *Tx) AddMessage(m *bot.Message) error {
 		return fmt.Errorf("bolt: add message: %w", err)
 	}
 	m.Seq = seq
-	v, err := encodeMessage(m)
-	if err != nil {
-		return fmt.Errorf("bolt: add message: encode: %w", err)
-	}
 	mk := appendUint64(threadKey(m.Thread), seq)
-	if err := msgs.Put(mk, v); err != nil {
+	if err := msgs.Put(mk, encodeMessage(m)); err != nil {
+		return fmt.Errorf("bolt: add message: %w", err)
+	}
+	byTime := t.bucket(bucketMessagesTime)
+	byTime.FillPercent = 1 // times only grow: split pages full
+	if err := byTime.Put(join(appendTime(nil, m.At), mk), nil); err != nil {
 		return fmt.Errorf("bolt: add message: %w", err)
 	}
 	if m.Follower != (bot.FollowerKey{}) {
@@ -146,8 +130,8 @@ func (t *Tx) Messages(k bot.ThreadKey, after uint64, limit int) ([]*bot.Message,
 		start = appendUint64(tk, after)
 	}
 	var list []*bot.Message
-	err := scan(t.bucket(bucketMessages), tk, start, func(_, v []byte) (bool, error) {
-		m, err := decodeMessage(v)
+	err := scan(t.bucket(bucketMessages), tk, start, func(k, v []byte) (bool, error) {
+		m, err := decodeMessage(k, v)
 		if err != nil {
 			return false, err
 		}
@@ -160,45 +144,45 @@ func (t *Tx) Messages(k bot.ThreadKey, after uint64, limit int) ([]*bot.Message,
 	return list, nil
 }
 
-// PurgeMessages deletes messages with At before the given time. Messages
-// are keyed by thread, so this reads every message's time header (a scan
-// of the bucket, without decoding recent ones); run it rarely.
-func (t *Tx) PurgeMessages(before time.Time) (int, error) {
-	if err := t.writable("purge messages"); err != nil {
-		return 0, err
+// purgeMessages deletes up to limit messages with At before the given
+// time, oldest first, walking messages_by_time, and reports how many it
+// deleted; fewer than limit means none older is left.
+func (t *Tx) purgeMessages(before []byte, limit int) (int, error) {
+	byTime := t.bucket(bucketMessagesTime)
+	var old [][]byte
+	c := byTime.Cursor()
+	for k, _ := c.First(); k != nil && len(old) < limit && bytes.Compare(k[:timeLen], before) < 0; k, _ = c.Next() {
+		old = append(old, bytes.Clone(k))
 	}
-	type old struct{ k, v []byte }
-	var purge []old
-	err := t.bucket(bucketMessages).ForEach(func(k, v []byte) error {
-		if readTime(v).Before(before) {
-			purge = append(purge, old{k: append([]byte(nil), k...), v: append([]byte(nil), v...)})
+	msgs := t.bucket(bucketMessages)
+	for _, k := range old {
+		mk := k[timeLen:]
+		if v := msgs.Get(mk); v != nil {
+			if err := t.deleteMessage(mk, v); err != nil {
+				return 0, err
+			}
 		}
-		return nil
-	})
-	if err != nil {
-		return 0, fmt.Errorf("bolt: purge messages: %w", err)
-	}
-	for _, o := range purge {
-		if err := t.deleteMessage(o.k, o.v); err != nil {
-			return 0, fmt.Errorf("bolt: purge messages: %w", err)
+		if err := byTime.Delete(k); err != nil {
+			return 0, err
 		}
 	}
-	return len(purge), nil
+	return len(old), nil
 }
 
 // deleteMessage deletes the message stored under k with value v, and its
-// messages_by_follower entry.
+// index entries.
 func (t *Tx) deleteMessage(k, v []byte) error {
-	if v != nil {
-		m, err := decodeMessage(v)
-		if err != nil {
-			return fmt.Errorf("decode message: %w", err)
+	fol, at, err := messageFollowerAt(k, v)
+	if err != nil {
+		return err
+	}
+	if fol != (bot.FollowerKey{}) {
+		if err := t.bucket(bucketMessagesFollower).Delete(join(followerKey(fol), k)); err != nil {
+			return err
 		}
-		if m.Follower != (bot.FollowerKey{}) {
-			if err := t.bucket(bucketMessagesFollower).Delete(join(followerKey(m.Follower), k)); err != nil {
-				return err
-			}
-		}
+	}
+	if err := t.bucket(bucketMessagesTime).Delete(join(at, k)); err != nil {
+		return err
 	}
 	return t.bucket(bucketMessages).Delete(k)
 }

@@ -198,6 +198,10 @@ func testOutbox(t *testing.T, open func(t *testing.T) bot.Store) {
 				if err != nil {
 					return err
 				}
+				if got.State == bot.OutSent { // may have lost its body
+					equal(t, "item "+id(i), withoutBody(got), withoutBody(items[i]))
+					continue
+				}
 				equal(t, "item "+id(i), got, items[i])
 			}
 			got, err := tx.OutboxByKey("k3")
@@ -278,4 +282,11 @@ func testMeta(t *testing.T, open func(t *testing.T) bot.Store) {
 			return nil
 		})
 	})
+}
+
+// withoutBody is o without what a store may drop once it is sent.
+func withoutBody(o *bot.Outbound) *bot.Outbound {
+	cp := *o
+	cp.Text, cp.Buttons, cp.MediaURL, cp.Extra, cp.LastError = "", nil, "", nil, ""
+	return &cp
 }

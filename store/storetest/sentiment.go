@@ -141,3 +141,113 @@ func testSentiment(t *testing.T, open func(t *testing.T) bot.Store) {
 		})
 	})
 }
+
+func testSentimentSeries(t *testing.T, open func(t *testing.T) bot.Store) {
+	a := bot.FollowerKey{Platform: "telegram", UserID: "1"}
+	b := bot.FollowerKey{Platform: "telegram", UserID: "2"}
+	c := bot.FollowerKey{Platform: "x", UserID: "1"}
+	rec := func(f bot.FollowerKey, label string, score float64, at time.Time) *bot.SentimentRecord {
+		r := sentiment(f.Platform, f, at)
+		r.Sentiment = bot.Sentiment{Label: label, Score: score}
+		return r
+	}
+	pos, neu, neg := bot.SentimentPositive, bot.SentimentNeutral, bot.SentimentNegative
+	log := []*bot.SentimentRecord{
+		rec(a, pos, 0.5, day(-1).Add(23*time.Hour)),
+		rec(a, pos, 0.75, day(0)),
+		rec(b, neg, -0.5, day(0).Add(10*time.Hour+30*time.Minute)),
+		rec(a, neu, 0, day(1).Add(23*time.Hour+59*time.Minute)),
+		rec(c, pos, 0.25, day(1).Add(12*time.Hour)),
+		rec(b, neg, -1, day(2)),
+	}
+	load := func(t *testing.T) bot.Store {
+		s := open(t)
+		mustUpdate(t, s, func(tx bot.Tx) error {
+			for _, r := range log {
+				cp := *r
+				if err := tx.AddSentiment(&cp); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		return s
+	}
+	bucket := func(start time.Time, p, n, g int, sum float64) bot.SentimentBucket {
+		return bot.SentimentBucket{Start: start, Positive: p, Neutral: n, Negative: g, Volume: p + n + g, ScoreSum: sum}
+	}
+	tehran := time.FixedZone("IRST", 3*3600+1800)
+	tehranDay0 := time.Date(2025, 3, 20, 0, 0, 0, 0, tehran)
+
+	t.Run("OK", func(t *testing.T) {
+		s := load(t)
+		hours := make([]bot.SentimentBucket, 12)
+		for i := range hours {
+			hours[i] = bucket(day(0).Add(time.Duration(i)*time.Hour), 0, 0, 0, 0)
+		}
+		hours[0] = bucket(day(0), 1, 0, 0, 0.75)
+		hours[10] = bucket(day(0).Add(10*time.Hour), 0, 0, 1, -0.5)
+		mustView(t, s, func(tx bot.Tx) error {
+			for i, tc := range []struct {
+				platform string
+				from, to time.Time
+				step     bot.Step
+				want     []bot.SentimentBucket
+			}{
+				{"telegram", day(0), day(2), bot.StepDay, []bot.SentimentBucket{
+					bucket(day(0), 1, 0, 1, 0.25), bucket(day(1), 0, 1, 0, 0)}},
+				{"", day(0), day(2), bot.StepDay, []bot.SentimentBucket{
+					bucket(day(0), 1, 0, 1, 0.25), bucket(day(1), 1, 1, 0, 0.25)}},
+				{"x", day(-1), day(1), bot.StepDay, []bot.SentimentBucket{
+					bucket(day(-1), 0, 0, 0, 0), bucket(day(0), 0, 0, 0, 0)}},
+				{"facebook", day(0), day(1), bot.StepDay, []bot.SentimentBucket{bucket(day(0), 0, 0, 0, 0)}},
+				{"telegram", day(0), day(0).Add(12 * time.Hour), bot.StepHour, hours},
+				// Days of Tehran (UTC+3:30) start at its midnight.
+				{"telegram", tehranDay0, tehranDay0.AddDate(0, 0, 2), bot.StepDay, []bot.SentimentBucket{
+					bucket(tehranDay0, 2, 0, 1, 0.75), bucket(tehranDay0.AddDate(0, 0, 1), 0, 0, 0, 0)}},
+				{"telegram", day(1), day(1), bot.StepDay, nil},
+				{"telegram", day(1), day(0), bot.StepDay, nil},
+			} {
+				got, err := tx.SentimentSeries(tc.platform, tc.from, tc.to, tc.step)
+				if err != nil {
+					return err
+				}
+				equal(t, fmt.Sprintf("case %d: SentimentSeries(%q, %s, %s, %d)", i, tc.platform, tc.from, tc.to, tc.step), got, tc.want)
+			}
+			return nil
+		})
+	})
+
+	// The counts follow the log: an erased follower's records leave them,
+	// and a rolled-back record never enters them.
+	t.Run("ErasureAndRollback", func(t *testing.T) {
+		s := load(t)
+		mustUpdate(t, s, func(tx bot.Tx) error { return tx.DeleteFollower(b) })
+		err := s.Update(t.Context(), func(tx bot.Tx) error {
+			if err := tx.AddSentiment(rec(a, neg, -1, day(0).Add(time.Hour))); err != nil {
+				return err
+			}
+			return errRollback
+		})
+		if err == nil {
+			t.Fatal("Update returned no error")
+		}
+		mustView(t, s, func(tx bot.Tx) error {
+			got, err := tx.SentimentSeries("telegram", day(0), day(3), bot.StepDay)
+			equal(t, "series", got, []bot.SentimentBucket{
+				bucket(day(0), 1, 0, 0, 0.75), bucket(day(1), 0, 1, 0, 0), bucket(day(2), 0, 0, 0, 0)})
+			return err
+		})
+	})
+
+	t.Run("ErrInvalid", func(t *testing.T) {
+		s := open(t)
+		mustView(t, s, func(tx bot.Tx) error {
+			_, err := tx.SentimentSeries("", day(0), day(1), bot.Step(0))
+			wantCode(t, err, bot.EINVALID)
+			_, err = tx.SentimentSeries("", day(0), day(bot.MaxSeriesBuckets+1), bot.StepDay)
+			wantCode(t, err, bot.EINVALID)
+			return nil
+		})
+	})
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -245,12 +246,10 @@ func testPurgeMessages(t *testing.T, open func(t *testing.T) bot.Store) {
 			}
 			return nil
 		})
-		var n int
-		mustUpdate(t, s, func(tx bot.Tx) error {
-			var err error
-			n, err = tx.PurgeMessages(day(-1))
-			return err
-		})
+		n, err := s.PurgeMessages(t.Context(), day(-1))
+		if err != nil {
+			t.Fatal(err)
+		}
 		equal(t, "purged", n, 2)
 		mustView(t, s, func(tx bot.Tx) error {
 			a, _ := tx.Messages(ka, 0, 0)
@@ -270,10 +269,72 @@ func testPurgeMessages(t *testing.T, open func(t *testing.T) bot.Store) {
 
 	t.Run("Nothing", func(t *testing.T) {
 		s := open(t)
+		n, err := s.PurgeMessages(t.Context(), day(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		equal(t, "purged", n, 0)
+	})
+
+	// Purging again finds nothing, and a purged message's follower can
+	// still be erased with what is left.
+	t.Run("Twice", func(t *testing.T) {
+		s := open(t)
+		fk := bot.FollowerKey{Platform: "telegram", UserID: "1"}
+		ka := bot.ThreadKey{Platform: "telegram", Account: "support", Chat: "a"}
 		mustUpdate(t, s, func(tx bot.Tx) error {
-			n, err := tx.PurgeMessages(day(0))
-			equal(t, "purged", n, 0)
-			return err
+			for i := range 30 {
+				if err := tx.AddMessage(message(ka, fk, fmt.Sprint("m", i), day(-30+i))); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for i, tc := range []struct {
+			before time.Time
+			want   int
+		}{{day(-20), 10}, {day(-20), 0}, {day(-5), 15}, {day(1), 5}} {
+			n, err := s.PurgeMessages(t.Context(), tc.before)
+			if err != nil {
+				t.Fatal(err)
+			}
+			equal(t, fmt.Sprintf("case %d: purged before %s", i, tc.before), n, tc.want)
+		}
+		mustView(t, s, func(tx bot.Tx) error {
+			a, _ := tx.Messages(ka, 0, 0)
+			equal(t, "left", len(a), 0)
+			return nil
 		})
 	})
+
+	t.Run("ErrCanceled", func(t *testing.T) {
+		s := open(t)
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		if _, err := s.PurgeMessages(ctx, day(0)); err == nil {
+			t.Fatal("PurgeMessages with a canceled context succeeded")
+		}
+	})
+}
+
+// Erasing a follower also takes their messages out of the retention
+// walk: a later purge neither fails nor counts them.
+func testPurgeAfterErasure(t *testing.T, open func(t *testing.T) bot.Store) {
+	s := open(t)
+	a, b := bot.FollowerKey{Platform: "telegram", UserID: "1"}, bot.FollowerKey{Platform: "telegram", UserID: "2"}
+	ka := bot.ThreadKey{Platform: "telegram", Account: "support", Chat: "1"}
+	kb := bot.ThreadKey{Platform: "telegram", Account: "support", Chat: "2"}
+	mustUpdate(t, s, func(tx bot.Tx) error {
+		for _, m := range []*bot.Message{message(ka, a, "a", day(-3)), message(kb, b, "b", day(-3))} {
+			if err := tx.AddMessage(m); err != nil {
+				return err
+			}
+		}
+		return tx.DeleteFollower(a)
+	})
+	n, err := s.PurgeMessages(t.Context(), day(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	equal(t, "purged", n, 1)
 }

@@ -165,7 +165,6 @@ func testView(t *testing.T, open func(t *testing.T) bot.Store) {
 				"DeleteFollower": func() error { return tx.DeleteFollower(fk) },
 				"PutThread":      func() error { return tx.PutThread(th) },
 				"AddMessage":     func() error { return tx.AddMessage(message(th.Key, fk, "hi", base)) },
-				"PurgeMessages":  func() error { _, err := tx.PurgeMessages(day(1)); return err },
 				"AddSentiment":   func() error { return tx.AddSentiment(sentiment("telegram", fk, base)) },
 				"AddFlag":        func() error { return tx.AddFlag(flag(th.Key, bot.FlagOpen)) },
 				"PutFlag":        func() error { f := flag(th.Key, bot.FlagClosed); f.ID = flagID; return tx.PutFlag(f) },
