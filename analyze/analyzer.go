@@ -3,7 +3,6 @@ package analyze
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -80,7 +79,7 @@ func New(opts ...Option) (*Analyzer, error) {
 	if a.en, err = vaderLexicon(); err != nil {
 		return nil, err
 	}
-	ens, err := parseLexicon("lexicon_en.tsv", enLexicon)
+	ens, err := parseLexicon("analyze/data/lexicon_en.tsv", enLexicon)
 	if err != nil {
 		return nil, err
 	}
@@ -102,18 +101,11 @@ func New(opts ...Option) (*Analyzer, error) {
 		}
 	}
 
-	fas, err := parseLexicon("lexicon_fa.tsv", faLexicon)
+	fas, err := parseLexicon("analyze/data/lexicon_fa.tsv", faLexicon)
 	if err != nil {
 		return nil, err
 	}
-	seen := map[string]*entry{}
 	for _, e := range fas {
-		key := fmt.Sprint(e.words, e.verb)
-		if old, ok := seen[key]; ok {
-			*old = *e // a later line corrects an earlier one
-			continue
-		}
-		seen[key] = e
 		if len(e.words) == 1 {
 			if r := []rune(e.words[0]); len(r) == 1 && isEmoji(r[0]) {
 				a.emoji[e.words[0]] = e.score

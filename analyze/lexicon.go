@@ -23,9 +23,18 @@ var faLexicon []byte
 //go:embed data/lexicon_en.tsv
 var enLexicon []byte
 
-// parseLexicon reads "term<TAB>valence[<TAB>v|s]" lines.
+// parseLexicon reads "term<TAB>valence[<TAB>v|s]" lines. name is how errors
+// name the file. A term listed twice (the same words after Normalize, both
+// verbs or both not) is an error naming both lines, with or without the same
+// score: a later line would otherwise silently correct or repeat an earlier
+// one, and nobody could tell which score counts.
 func parseLexicon(name string, b []byte) ([]*entry, error) {
+	type seenAt struct {
+		line int
+		e    *entry
+	}
 	var out []*entry
+	seen := map[string]seenAt{}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	line := 0
 	for sc.Scan() {
@@ -36,11 +45,11 @@ func parseLexicon(name string, b []byte) ([]*entry, error) {
 		}
 		f := strings.Split(text, "\t")
 		if len(f) < 2 {
-			return nil, fmt.Errorf("lexicon %s:%d: want term<TAB>valence", name, line)
+			return nil, fmt.Errorf("%s:%d: want term<TAB>valence", name, line)
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
 		if err != nil || v < -4 || v > 4 {
-			return nil, fmt.Errorf("lexicon %s:%d: valence %q is not a number in [-4, 4]", name, line, f[1])
+			return nil, fmt.Errorf("%s:%d: valence %q is not a number in [-4, 4]", name, line, f[1])
 		}
 		words := strings.Fields(Normalize(f[0]))
 		if len(words) == 0 {
@@ -55,12 +64,36 @@ func parseLexicon(name string, b []byte) ([]*entry, error) {
 			case "s":
 				e.symptom = true
 			default:
-				return nil, fmt.Errorf("lexicon %s:%d: unknown marker %q (want v or s)", name, line, f[2])
+				return nil, fmt.Errorf("%s:%d: unknown marker %q (want v or s)", name, line, f[2])
 			}
 		}
+		key := strings.Join(words, " ")
+		if e.verb {
+			key += " ~"
+		}
+		if first, ok := seen[key]; ok {
+			if first.e.score != e.score || first.e.symptom != e.symptom {
+				return nil, fmt.Errorf("%s:%d: %q listed twice with different scores (%s at line %d, %s here)",
+					name, line, strings.TrimSpace(f[0]), lexValue(first.e), first.line, lexValue(e))
+			}
+			return nil, fmt.Errorf("%s:%d: %q listed twice (first at line %d)", name, line, strings.TrimSpace(f[0]), first.line)
+		}
+		seen[key] = seenAt{line, e}
 		out = append(out, e)
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return out, nil
+}
+
+// lexValue writes an entry's valence and symptom marker as the file does.
+func lexValue(e *entry) string {
+	s := strconv.FormatFloat(e.score, 'g', -1, 64)
+	if e.symptom {
+		s += " s"
+	}
+	return s
 }
 
 // vaderLexicon returns the VADER word valences (MIT licence, C.J. Hutto),

@@ -104,3 +104,52 @@ func TestBuiltinLists(t *testing.T) {
 		}
 	}
 }
+
+// TestParseLexicon: a term listed twice, with the same score or another, and
+// a malformed line are errors that name the file and the line.
+func TestParseLexicon(t *testing.T) {
+	const name = "analyze/data/lexicon_fa.tsv"
+	for i, tc := range []struct {
+		name, text string
+		wantErr    string // "" for none
+		wantN      int
+	}{
+		{"good", "# c\nخوب\t1.9\nخوب\t1.9\tv\nدرد\t-1\ts\n", "", 3},
+		{"duplicate", "خوب\t1.9\n\nخوب\t1.9\n", name + `:3: "خوب" listed twice (first at line 1)`, 0},
+		{"duplicate after normalising", "بی‌ادب\t-2.8\nبی ادب\t-2.8\n", name + `:2: "بی ادب" listed twice (first at line 1)`, 0},
+		{"conflicting score", "# x\nاحترام\t1.5\nاحترام\t0.6\n",
+			name + `:3: "احترام" listed twice with different scores (1.5 at line 2, 0.6 here)`, 0},
+		{"conflicting marker", "مریضی\t-2\ts\nمریضی\t-2\n",
+			name + `:2: "مریضی" listed twice with different scores (-2 s at line 1, -2 here)`, 0},
+		{"malformed line", "خوب\t1.9\nبد -2\n", name + ":2: want term<TAB>valence", 0},
+		{"valence not a number", "خوب\tخیلی\n", name + `:1: valence "خیلی" is not a number in [-4, 4]`, 0},
+		{"valence out of range", "خوب\t9\n", name + `:1: valence "9" is not a number in [-4, 4]`, 0},
+		{"unknown marker", "خوب\t1.9\tx\n", name + `:1: unknown marker "x" (want v or s)`, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			es, err := parseLexicon(name, []byte(tc.text))
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("%d: unexpected error %v", i, err)
+			case tc.wantErr != "" && err == nil:
+				t.Fatalf("%d: no error, want %q", i, tc.wantErr)
+			case tc.wantErr != "" && err.Error() != tc.wantErr:
+				t.Fatalf("%d: error\n got %q\nwant %q", i, err, tc.wantErr)
+			case len(es) != tc.wantN:
+				t.Fatalf("%d: %d entries, want %d", i, len(es), tc.wantN)
+			}
+		})
+	}
+}
+
+// TestEmbeddedLexicons: the shipped lexicons have no term twice.
+func TestEmbeddedLexicons(t *testing.T) {
+	for _, l := range []struct {
+		name string
+		b    []byte
+	}{{"analyze/data/lexicon_fa.tsv", faLexicon}, {"analyze/data/lexicon_en.tsv", enLexicon}} {
+		if _, err := parseLexicon(l.name, l.b); err != nil {
+			t.Error(err)
+		}
+	}
+}
