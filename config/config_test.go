@@ -12,9 +12,22 @@ import (
 	"engagebot/config"
 )
 
+// Secret is the one secret of the fake adapter configs (exported, as the
+// decoder reads only exported fields, inline ones too).
+type Secret struct {
+	Token string `yaml:"token"`
+}
+
+func (c *Secret) MissingSecrets() []string {
+	if c.Token == "" {
+		return []string{"token"}
+	}
+	return nil
+}
+
 // fakeConfig is an adapter config with one secret.
 type fakeConfig struct {
-	Token   string        `yaml:"token"`
+	Secret  `yaml:",inline"`
 	APIBase string        `yaml:"api_base"`
 	Every   time.Duration `yaml:"every"`
 	Limit   int           `yaml:"limit"`
@@ -27,30 +40,16 @@ func (c *fakeConfig) Validate() error {
 	return nil
 }
 
-func (c *fakeConfig) MissingSecrets() []string {
-	if c.Token == "" {
-		return []string{"token"}
-	}
-	return nil
-}
-
 // idConfig is an adapter config with a secret and a required id that has
 // no default, like a page id.
 type idConfig struct {
-	Token     string `yaml:"token"`
+	Secret    `yaml:",inline"`
 	AccountID string `yaml:"account_id"`
 }
 
 func (c *idConfig) Validate() error {
 	if c.AccountID == "" {
 		return &bot.FieldError{Key: "account_id", Reason: "required"}
-	}
-	return nil
-}
-
-func (c *idConfig) MissingSecrets() []string {
-	if c.Token == "" {
-		return []string{"token"}
 	}
 	return nil
 }
