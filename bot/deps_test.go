@@ -100,6 +100,7 @@ var importRules = []rule{
 type goPackage struct {
 	ImportPath   string
 	Doc          string
+	GoFiles      []string
 	Imports      []string
 	TestImports  []string
 	XTestImports []string
@@ -108,7 +109,7 @@ type goPackage struct {
 // listPackages lists every package of the module.
 func listPackages(t *testing.T) []goPackage {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-e", "-json=ImportPath,Doc,Imports,TestImports,XTestImports", "engagebot/...").Output()
+	out, err := exec.Command("go", "list", "-e", "-json=ImportPath,Doc,GoFiles,Imports,TestImports,XTestImports", "engagebot/...").Output()
 	if err != nil {
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
