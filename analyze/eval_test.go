@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"engagebot/analyze"
+	"engagebot/internal/testenv"
 )
 
 // sharedEval is the folder of human-labelled sets that nobody on the project
@@ -19,27 +20,27 @@ const sharedEval = "../../shared/eval/sentiment"
 // the targets where we meet them, and the measured figure less a
 // small margin where we do not yet (see README.md).
 func TestSharedEval(t *testing.T) {
-	if _, err := os.Stat(sharedEval); err != nil {
-		t.Skipf("shared eval sets not present at %s: %v", sharedEval, err)
-	}
+	// Beside the checkout on a developer's machine it may be missing, and the
+	// test says so and skips; in CI (CI=true) a missing set fails the run, so
+	// a green build always means the floors were checked.
+	_, err := os.Stat(sharedEval)
+	testenv.Need(t, "the shared eval sets ("+sharedEval+", beside the checkout)", err)
 	a := mustNew(t)
 	for _, tc := range []struct {
 		file               string
 		minMacroF1, minAcc float64
 		target             string
 	}{
-		// met, just: 0.7500 measured (govader 0.749)
+		// met, just: 0.750 measured (govader 0.749)
 		{"en_vader_tweets.tsv", 0.75, 0, "target macro-F1 >= 0.75"},
-		// met: 0.644 measured
+		// met: 0.646 measured
 		{"fa_sentipers.tsv", 0.60, 0, "target macro-F1 >= 0.60"},
-		// not met: 0.752 measured
+		// not met: 0.755 measured
 		{"fa_instagram_comments.tsv", 0, 0.74, "target accuracy >= 0.80"},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			f, err := os.Open(filepath.Join(sharedEval, tc.file))
-			if err != nil {
-				t.Skipf("%s: %v", tc.file, err)
-			}
+			testenv.Need(t, "the shared eval set "+tc.file, err)
 			defer f.Close()
 			var out bytes.Buffer
 			r, err := analyze.RunEval(context.Background(), a, f, &out)
