@@ -153,3 +153,13 @@ func TestEmbeddedLexicons(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkLoadBuiltin is the one-time cost of parsing the embedded list
+// files, paid once when the package is loaded.
+func BenchmarkLoadBuiltin(b *testing.B) {
+	for b.Loop() {
+		if _, err := loadBuiltin(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
