@@ -24,7 +24,12 @@
 // data/vocab.tsv is the default brand vocabulary (products with their
 // misspellings, medicine forms, effects, topics); WithVocabulary adds a
 // brand's own file in the same format without a rebuild. The lexicons are
-// embedded and written for this project; see README.md for figures.
+// embedded and written for this project; see README.md for figures. The
+// closed word lists (intent and risk cues in data/cues.tsv, sentiment
+// modifiers and English rule words in data/words.tsv, language markers in
+// data/lang.tsv) are embedded too, one "list<TAB>term" a line, and parsed
+// once when the package loads (lists.go); a term listed twice, in a list or
+// in a lexicon, is an error naming the file and the line.
 //
 // # CLI
 //
