@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -123,7 +124,7 @@ func loadBuiltin() (*wordLists, error) {
 		}
 	}
 	// A list the code reads but no file holds would silently be empty.
-	for _, n := range listsOf("", listSpecs) {
+	for _, n := range slices.Sorted(maps.Keys(listSpecs)) {
 		if len(l.terms[n]) == 0 {
 			return &wordLists{terms: map[string][]listTerm{}}, fmt.Errorf("analyze/%s: list %q has no terms", listSpecs[n].file, n)
 		}
