@@ -73,6 +73,10 @@ var importRules = []rule{
 	{pkg: "adapters/x", why: "an adapter imports only bot, adapters/internal and its platform's client library: never another adapter, the store or the web",
 		code:  allow{pkgs: []string{"bot", "adapters/internal/*"}, modules: []string{"github.com/dghubble/go-twitter", "github.com/dghubble/oauth1"}},
 		tests: allow{pkgs: []string{"./*", "adapters/adaptertest"}}},
+	{pkg: "adapters/webchat", why: "an adapter imports only bot and adapters/internal: never another adapter, the store or the web",
+		code: allow{pkgs: []string{"bot", "adapters/internal/*"}},
+		// The browser test drives the page in headless Chromium.
+		tests: allow{pkgs: []string{"./*", "adapters/adaptertest"}, modules: []string{"github.com/chromedp/chromedp"}}},
 	{pkg: "adapters/*", why: "an adapter imports only bot and adapters/internal: never another adapter, the store or the web",
 		code:  allow{pkgs: []string{"bot", "adapters/internal/*"}},
 		tests: allow{pkgs: []string{"./*", "adapters/adaptertest"}}},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"path/filepath"
@@ -25,7 +26,7 @@ func TestWebchat_AnswersInTheFollowersLanguage(t *testing.T) {
 		{"سلام، این شربت برای سرفه‌ی بچه‌ها مناسب است؟", "fa"},
 		{"Hi! Is your vitamin D available in pharmacies?", "en"},
 	} {
-		session := fmt.Sprintf("session-%d-lang", i)
+		session := chatSession(t, p)
 		if code, body := p.Post("/chat/messages", fmt.Sprintf(`{"session":%q,"text":%q}`, session, tc.text)); code != http.StatusAccepted {
 			t.Fatalf("%d: POST = %d %s", i, code, body)
 		}
@@ -43,6 +44,19 @@ func TestWebchat_AnswersInTheFollowersLanguage(t *testing.T) {
 	if code != http.StatusOK || !strings.Contains(page, `dir="rtl"`) || !strings.Contains(page, `dir="auto"`) {
 		t.Errorf("chat page = %d, want an RTL page with per-message direction", code)
 	}
+}
+
+// chatSession asks the web chat for a session, as its page does.
+func chatSession(t testing.TB, p *Proc) string {
+	t.Helper()
+	code, body := p.Post("/chat/session", "")
+	var out struct {
+		Session string `json:"session"`
+	}
+	if code != http.StatusCreated || json.Unmarshal([]byte(body), &out) != nil || out.Session == "" {
+		t.Fatalf("POST /chat/session = %d %s", code, body)
+	}
+	return out.Session
 }
 
 func TestWebchat_BadInput(t *testing.T) {
@@ -105,13 +119,19 @@ func TestWebchat_CrashLosesNothing(t *testing.T) {
 		killAt   = 1200
 	)
 	p := StartProc(t, ProcOptions{})
+	// Sessions are issued by the service; they stay valid across the
+	// restart, as a page open during it keeps its own.
+	ids := make([]string, sessions)
+	for i := range ids {
+		ids[i] = chatSession(t, p)
+	}
 	var (
 		mu    sync.Mutex
 		acked = map[string]bool{} // event ids the service acknowledged
 		sent  atomic.Int64
 	)
 	post := func(client *http.Client, url string, i int) {
-		session := fmt.Sprintf("crash-session-%03d", i%sessions)
+		session := ids[i%sessions]
 		id := fmt.Sprintf("msg-%06d", i)
 		lang := []string{"سلام، ممنون از محصول خوبتون", "Thanks, your syrup helped a lot"}[i%2]
 		body := fmt.Sprintf(`{"session":%q,"id":%q,"text":%q}`, session, id, fmt.Sprintf("%s #%d", lang, i))
