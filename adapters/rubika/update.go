@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"engagebot/adapters/internal/mention"
 	"engagebot/adapters/internal/webhook"
 	"engagebot/bot"
 )
@@ -270,31 +271,10 @@ func (p *parser) addressed(chat string, m *Message) bool {
 	if m.ReplyToMessageID != "" && p.sentByUs != nil && p.sentByUs(chat, string(m.ReplyToMessageID)) {
 		return true
 	}
-	if p.username != "" && mentions(m.Text, p.username) {
+	if p.username != "" && mention.Has(m.Text, p.username) {
 		return true
 	}
 	return strings.HasPrefix(m.Text, "/") && len(m.Text) > 1
-}
-
-// mentions reports whether text holds @username as a whole word.
-func mentions(text, username string) bool {
-	lower := strings.ToLower(text)
-	needle := "@" + username
-	for i := 0; ; {
-		j := strings.Index(lower[i:], needle)
-		if j < 0 {
-			return false
-		}
-		end := i + j + len(needle)
-		if end == len(lower) || !isUsernameByte(lower[end]) {
-			return true
-		}
-		i = end
-	}
-}
-
-func isUsernameByte(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
 }
 
 func isStart(text string) bool {

@@ -10,6 +10,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"engagebot/adapters/internal/mention"
 	"engagebot/adapters/internal/webhook"
 	"engagebot/bot"
 )
@@ -194,7 +195,7 @@ func (p *parser) addressed(m *tgbotapi.Message, text string) bool {
 			return true
 		}
 	}
-	if p.username != "" && mentions(text, p.username) {
+	if p.username != "" && mention.Has(text, p.username) {
 		return true
 	}
 	if strings.HasPrefix(text, "/") {
@@ -206,27 +207,6 @@ func (p *parser) addressed(m *tgbotapi.Message, text string) bool {
 		return len(cmd) > 1
 	}
 	return false
-}
-
-// mentions reports whether text holds @username as a whole word.
-func mentions(text, username string) bool {
-	lower := strings.ToLower(text)
-	needle := "@" + username
-	for i := 0; ; {
-		j := strings.Index(lower[i:], needle)
-		if j < 0 {
-			return false
-		}
-		end := i + j + len(needle)
-		if end == len(lower) || !isUsernameByte(lower[end]) {
-			return true
-		}
-		i = end
-	}
-}
-
-func isUsernameByte(b byte) bool {
-	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
 }
 
 func isStart(text string) bool {
