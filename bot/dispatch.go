@@ -28,16 +28,19 @@ type IdempotentSender interface {
 // have reached the platform can be found in "sending" and become
 // "unknown".
 //
-// Two limiters keep the platform's limits. plan, owned by the loop,
-// reserves account slots as items are started, so no more start than the
-// account allows. wire spaces the requests themselves, per chat and per
-// account, by the moment they leave (after the claim's commit, whose
-// latency varies): that is the spacing the platform sees.
+// The loop plans sends to keep the platform's limits: a lane's next item
+// is due one chat interval after its previous request left, and the
+// account's pacer spaces the items it starts. A margin on both intervals
+// absorbs the varying latency of the claim between the start and the
+// request. Right before the request, after the claim, the Limiter checks
+// the platform's own count and waits in the rare case that bunched
+// requests would break it.
 type dispatcher struct {
 	e    *Engine
 	opts SendOptions
-	plan Limiter
 	wire Limiter
+	plan *pacer // owned by run's goroutine
+	from time.Time
 
 	mu       sync.Mutex
 	incoming []*Outbound
@@ -48,6 +51,7 @@ type dispatcher struct {
 type sendResult struct {
 	o   *Outbound
 	err error
+	at  time.Time // when the request left; zero when it did not
 }
 
 func newDispatcher(e *Engine, o SendOptions) *dispatcher {
@@ -66,11 +70,8 @@ func newDispatcher(e *Engine, o SendOptions) *dispatcher {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 64
 	}
-	if o.Limiter == nil {
-		o.Limiter = NewLimiter()
-	}
 	return &dispatcher{
-		e: e, opts: o, plan: NewLimiter(), wire: o.Limiter,
+		e: e, opts: o,
 		wake: make(chan struct{}, 1), counts: map[OutState]int{},
 	}
 }
@@ -221,7 +222,9 @@ type lane struct {
 	acct    *account
 	adapter Adapter
 	chat    Limit
-	items   []*Outbound // ordered by ID; head is next
+	pace    time.Duration // the chat's interval, with its margin
+	last    time.Time     // when its previous request left
+	items   []*Outbound   // ordered by ID; head is next
 	state   laneState
 	at      time.Time // when state is laneTimed: when it is due
 }
@@ -247,6 +250,7 @@ func (l *lane) remove(id uint64) {
 type account struct {
 	key     string
 	limit   Limit
+	pace    pace
 	waiting []*lane
 	at      time.Time // its entry in the timer heap, zero when none
 }
@@ -289,6 +293,11 @@ type loop struct {
 // waits for those in flight, whose results are still recorded; items that
 // wait for a slot stay pending.
 func (d *dispatcher) run(ctx context.Context) {
+	d.from = d.e.now()
+	d.plan, d.wire = newPacer(d.from), d.opts.Limiter
+	if d.wire == nil {
+		d.wire = NewLimiter()
+	}
 	s := &loop{
 		d: d,
 		// Results are recorded with a context that outlives ctx, so a send
@@ -376,10 +385,11 @@ func (s *loop) lane(o *Outbound) *lane {
 	}
 	l.adapter = a
 	lm := a.Limits()
-	l.chat = paced(key, lm.Chat[o.ChatType], 1)
+	chat := lm.Chat[o.ChatType]
+	l.chat, l.pace = Limit{Key: key, Rate: chat}, paced(key, chat, 1).interval
 	acct := s.accounts[o.AccountKey()]
 	if acct == nil {
-		acct = &account{key: o.AccountKey(), limit: paced(o.AccountKey(), lm.Account, lm.Burst)}
+		acct = &account{key: o.AccountKey(), limit: Limit{Key: o.AccountKey(), Rate: lm.Account}, pace: paced(o.AccountKey(), lm.Account, lm.Burst)}
 		s.accounts[acct.key] = acct
 	}
 	l.acct = acct
@@ -394,7 +404,18 @@ func (s *loop) plan(l *lane, now time.Time) {
 		delete(s.lanes, l.key)
 		return
 	}
-	at := s.d.wire.Peek(now, l.chat)
+	at := now
+	if l.pace > 0 {
+		// A lane that has not sent in this run counts from the start, as
+		// the pacer does: its last request may have left just before it.
+		last := l.last
+		if last.IsZero() {
+			last = s.d.from.Add(-l.pace + min(l.pace, maxCarry))
+		}
+		if due := last.Add(l.pace); due.After(at) {
+			at = due
+		}
+	}
 	if nb := l.items[0].NotBefore; nb.After(at) {
 		at = nb
 	}
@@ -415,7 +436,7 @@ func (s *loop) serve(a *account, now time.Time) {
 			s.starved[a] = true
 			return
 		}
-		if at := s.d.plan.Peek(now, a.limit); at.After(now) {
+		if at := s.d.plan.when(a.pace, now); at.After(now) {
 			if !a.at.Equal(at) {
 				a.at = at
 				heap.Push(&s.timers, wakeup{at: at, acct: a})
@@ -424,7 +445,7 @@ func (s *loop) serve(a *account, now time.Time) {
 		}
 		l := a.waiting[0]
 		a.waiting = a.waiting[1:]
-		s.d.plan.Reserve(now, a.limit)
+		s.d.plan.reserve(a.pace, now)
 		s.start(l)
 	}
 	delete(s.starved, a)
@@ -455,7 +476,10 @@ func (s *loop) start(l *lane) {
 	// The send works on its own copy: the loop keeps reading the lane.
 	mine := *l.items[0]
 	limits := []Limit{l.chat, l.acct.limit}
-	go func() { s.results <- sendResult{o: &mine, err: d.send(s.ctx, l.adapter, &mine, limits)} }()
+	go func() {
+		at, err := d.send(s.ctx, l.adapter, &mine, limits)
+		s.results <- sendResult{o: &mine, err: err, at: at}
+	}()
 }
 
 // result takes a finished send back into its lane.
@@ -464,6 +488,9 @@ func (s *loop) result(r sendResult, stopping bool) {
 	s.inFlight--
 	l := s.lanes[r.o.LaneKey()]
 	d.move(OutSending, "")
+	if !r.at.IsZero() {
+		l.last = r.at
+	}
 	switch {
 	case r.err == nil || errors.Is(r.err, errSkipped):
 		l.remove(r.o.ID)
@@ -471,7 +498,7 @@ func (s *loop) result(r sendResult, stopping bool) {
 		if se := SendErrorOf(r.err); se.Kind == SendRateLimited {
 			// The platform asked the whole account to wait.
 			until := d.e.now().Add(se.RetryAfter)
-			d.plan.Block(l.acct.key, until)
+			d.plan.block(l.acct.key, until)
 			d.wire.Block(l.acct.key, until)
 		}
 		if r.o.State == OutPending {
@@ -506,10 +533,15 @@ func cmpU64(a, b uint64) int {
 	return 0
 }
 
-// send moves one item to "sending" durably, takes its slot on the wire,
-// calls the adapter, and records the outcome. It leaves o in its new state
-// for the loop to read.
-func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []Limit) error {
+// send moves one item to "sending" durably, calls the adapter, and
+// records the outcome; it returns when the request left (zero when it did
+// not). It leaves o in its new state for the loop to read.
+//
+// The loop started it when its slots were free, so the claim comes first
+// and the request right after it: an item is "sending" only for as long as
+// its request may be on its way, and a crash while it waited for its slot
+// leaves it pending.
+func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []Limit) (time.Time, error) {
 	e := d.e
 	claimed := false
 	err := e.store.Update(ctx, func(tx Tx) error {
@@ -532,15 +564,13 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []
 	if err != nil {
 		// Not claimed: leave it pending and try again later.
 		o.State, o.NotBefore = OutPending, e.now().Add(d.opts.RetryBase)
-		return &SendError{Kind: SendTemporary, Err: fmt.Errorf("claim: %w", err)}
+		return time.Time{}, &SendError{Kind: SendTemporary, Err: fmt.Errorf("claim: %w", err)}
 	}
 	if !claimed {
-		return errSkipped // a person resolved it, or a duplicate in a lane
+		return time.Time{}, errSkipped // a person resolved it, or a duplicate in a lane
 	}
-	// The loop started this send only once its slots were free, so this
-	// waits at most for the difference in commit latency between this
-	// claim and the previous one.
-	if wait := d.wire.Reserve(e.now(), limits...).Sub(e.now()); wait > 0 {
+	at := d.wire.Take(e.now(), limits...)
+	if wait := at.Sub(e.now()); wait > 0 {
 		time.Sleep(wait)
 	}
 	sctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)
@@ -549,7 +579,7 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []
 	if serr == nil {
 		o.PlatformID = del.PlatformID
 	}
-	return d.finish(ctx, o, serr)
+	return at, d.finish(ctx, o, serr)
 }
 
 // finish records the outcome of a send in the store.

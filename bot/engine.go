@@ -66,7 +66,8 @@ type SendOptions struct {
 	// Concurrency bounds sends in flight (default 64).
 	Concurrency int
 	// Limiter spaces requests per account and chat as they leave; replicas
-	// that share accounts share one. Default: NewLimiter, for one process.
+	// that share accounts share one. Default: NewLimiter at Run, for one
+	// process.
 	Limiter Limiter
 }
 
