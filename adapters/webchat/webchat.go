@@ -170,7 +170,7 @@ func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, erro
 // Webhook serves the page and its API; every refusal is JSON {"error"}:
 //
 //	GET  /                          the chat page
-//	POST /session                   -> 201 {"session"}: a new session
+//	POST /session (or /sessions)    -> 201 {"session"}: a new session
 //	POST /messages (or /send)       {"session","id","text","name","data"} -> 202
 //	GET  /replies?session=&after=   replies after seq, waiting up to poll_timeout
 //	GET  /history?session=          the conversation, both sides, in order
@@ -180,6 +180,7 @@ func (a *Adapter) Webhook() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/{$}", only(http.MethodGet, a.handlePage))
 	mux.HandleFunc("/session", only(http.MethodPost, a.handleNewSession))
+	mux.HandleFunc("/sessions", only(http.MethodPost, a.handleNewSession))
 	mux.HandleFunc("/messages", only(http.MethodPost, a.handleMessage))
 	mux.HandleFunc("/send", only(http.MethodPost, a.handleMessage))
 	mux.HandleFunc("/replies", only(http.MethodGet, a.handleReplies))

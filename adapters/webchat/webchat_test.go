@@ -235,11 +235,16 @@ func TestSessionIDs(t *testing.T) {
 		}
 		seen[id] = true
 	}
+	if st, b := p.do("POST", "sessions", ""); st != http.StatusCreated {
+		t.Errorf("POST sessions: %d %s", st, b)
+	}
 	// A GET must not create anything: a link or a crawler would.
-	st, b := p.do("GET", "session", "")
-	wantError(t, "GET session", st, b, http.StatusMethodNotAllowed)
-	if n := a.sessions.len(); n != 50 {
-		t.Errorf("%d sessions, want 50", n)
+	for _, path := range []string{"session", "sessions"} {
+		st, b := p.do("GET", path, "")
+		wantError(t, "GET "+path, st, b, http.StatusMethodNotAllowed)
+	}
+	if n := a.sessions.len(); n != 51 {
+		t.Errorf("%d sessions, want 51", n)
 	}
 }
 
