@@ -125,3 +125,66 @@ func TestTelegram_CrashAnswersEveryAcknowledgedMessageOnce(t *testing.T) {
 	}
 	t.Logf("%d updates, %d replies, 4 kills; %v items left unknown (each reached the platform)", total, len(fake.Sent()), unknown)
 }
+
+// TestTelegram_LimitsHoldUnderFailures replies to 40 chats at Telegram's
+// limits, enforced by the fake with no slack, while one send in five is
+// answered 5xx and one in thirteen 429: every reply is delivered exactly
+// once, and no request, failed ones included, comes closer than a second
+// to the previous one of its chat or is the 31st within a second.
+func TestTelegram_LimitsHoldUnderFailures(t *testing.T) {
+	const chats, perChat = 40, 3
+	fake := telegramtest.NewServer(t, telegramtest.WithSpec(tgSpec))
+	fake.FailEvery("sendMessage", 5, telegramtest.Failure{Kind: telegramtest.ServerError, Status: http.StatusBadGateway})
+	for range 4 {
+		fake.FailNext("sendMessage", telegramtest.Failure{Kind: telegramtest.RateLimit, RetryAfter: 1})
+	}
+	p := startTelegram(t, fake, "webhook", "")
+	var updates []*telegramtest.Update
+	for c := range chats {
+		u := fake.NewUser(fmt.Sprintf("Follower%02d", c))
+		for i := range perChat {
+			updates = append(updates, telegramtest.Text(telegramtest.PrivateChat(u), u, fmt.Sprintf("سلام، سوال %d دارم", i)))
+		}
+	}
+	for _, u := range updates {
+		tgPush(t, fake, "webhook", u)
+	}
+	fake.WaitSent(t, len(updates), 2*time.Minute)
+	p.WaitIdle(time.Minute)
+
+	replies := map[[2]int64]int{}
+	for _, s := range fake.Sent() {
+		replies[[2]int64{s.ChatID, int64(s.ReplyTo)}]++
+	}
+	for _, u := range updates {
+		if n := replies[[2]int64{u.Message.Chat.ID, int64(u.Message.MessageID)}]; n != 1 {
+			t.Errorf("chat %d message %d answered %d times, want once", u.Message.Chat.ID, u.Message.MessageID, n)
+		}
+	}
+	if v := fake.Violations(); len(v) != 0 {
+		t.Errorf("%d sends over the limits, first %+v", len(v), v[0])
+	}
+	calls := fake.CallsOf("sendMessage")
+	lastOf := map[string]time.Time{}
+	failed := 0
+	for i, c := range calls {
+		if c.Injected {
+			failed++
+		}
+		chat := fmt.Sprint(c.Params["chat_id"])
+		if last, ok := lastOf[chat]; ok && c.At.Sub(last) < time.Second {
+			t.Errorf("request %d to chat %s came %v after the previous one", i, chat, c.At.Sub(last))
+		}
+		lastOf[chat] = c.At
+		n := 0
+		for j := i; j >= 0 && calls[j].At.After(c.At.Add(-time.Second)); j-- {
+			n++
+		}
+		if n > 30 {
+			t.Errorf("request %d is the %dth within a second", i, n)
+		}
+	}
+	if failed < len(updates)/5 {
+		t.Errorf("only %d injected failures: the test did not test retries", failed)
+	}
+}
