@@ -40,7 +40,8 @@ type Store interface {
 	// PruneDedupe forgets the de-duplication keys of events accepted
 	// before the given time and returns how many; a redelivery older than
 	// that is then accepted again, so keep well beyond the longest
-	// redelivery window of any platform.
+	// redelivery window of any platform. A store may keep a key up to a
+	// day longer than asked (bolt forgets whole days).
 	PruneDedupe(ctx context.Context, before time.Time) (int, error)
 
 	Close() error

@@ -1,7 +1,6 @@
 package bolt
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -30,8 +29,7 @@ var ErrInUse = bot.Errorf(bot.EUNAVAILABLE,
 var (
 	bucketMeta             = []byte("meta")
 	bucketInbox            = []byte("inbox")
-	bucketDedupe           = []byte("dedupe")
-	bucketDedupeTime       = []byte("dedupe_by_time")
+	bucketDedupeDay        = []byte("dedupe_by_day")
 	bucketCursors          = []byte("cursors")
 	bucketFollowers        = []byte("followers")
 	bucketFollowersLang    = []byte("followers_by_lang")
@@ -55,7 +53,7 @@ var (
 )
 
 var allBuckets = [][]byte{
-	bucketMeta, bucketInbox, bucketDedupe, bucketDedupeTime, bucketCursors,
+	bucketMeta, bucketInbox, bucketDedupeDay, bucketCursors,
 	bucketFollowers, bucketFollowersLang, bucketFollowersConsent,
 	bucketThreads, bucketThreadsFollower,
 	bucketMessages, bucketMessagesFollower, bucketMessagesTime,
@@ -246,11 +244,12 @@ func (db *DB) PurgeMessages(ctx context.Context, before time.Time) (int, error) 
 	return n, nil
 }
 
-// PruneDedupe forgets dedupe keys recorded before the given time and
-// returns how many, walking dedupe_by_time in chunks like PurgeMessages.
+// PruneDedupe forgets the dedupe keys accepted on UTC days that ended at
+// or before the given time (so a key is kept up to a day longer than
+// asked) and returns how many, in chunks like PurgeMessages.
 func (db *DB) PruneDedupe(ctx context.Context, before time.Time) (int, error) {
 	n, err := db.chunked(ctx, func(tx *Tx) (int, error) {
-		return tx.pruneDedupe(appendTime(nil, before), maintenanceChunk)
+		return tx.pruneDedupe(before, maintenanceChunk)
 	})
 	if err != nil {
 		return n, fmt.Errorf("bolt: prune dedupe: %w", err)
@@ -276,31 +275,6 @@ func (db *DB) chunked(ctx context.Context, chunk func(tx *Tx) (int, error)) (int
 			return total, nil
 		}
 	}
-}
-
-// pruneDedupe deletes up to limit dedupe keys recorded before the given
-// time, oldest first.
-func (t *Tx) pruneDedupe(before []byte, limit int) (int, error) {
-	byTime, dedupe := t.bucket(bucketDedupeTime), t.bucket(bucketDedupe)
-	var old [][]byte
-	c := byTime.Cursor()
-	for k, _ := c.First(); k != nil && len(old) < limit && bytes.Compare(k[:timeLen], before) < 0; k, _ = c.Next() {
-		old = append(old, bytes.Clone(k))
-	}
-	for _, k := range old {
-		key := k[timeLen:]
-		// A key accepted again after an earlier prune has a newer time
-		// and its own index entry: keep it.
-		if v := dedupe.Get(key); v != nil && bytes.Equal(v, k[:timeLen]) {
-			if err := dedupe.Delete(key); err != nil {
-				return 0, err
-			}
-		}
-		if err := byTime.Delete(k); err != nil {
-			return 0, err
-		}
-	}
-	return len(old), nil
 }
 
 // Interface guards.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"time"
+	"unicode/utf8"
 )
 
 // Values of schema 2 are a compact binary record instead of JSON: a
@@ -197,4 +198,146 @@ func (m enum) get(d *dec) string {
 	}
 	d.fail()
 	return ""
+}
+
+// Text (message bodies, names) is written packed: Persian script in UTF-8
+// takes two bytes a letter, so each rune of textRunes is written as one
+// byte instead, which halves a Persian message. A packed string is
+//
+//	byte < 0x80         that ASCII byte
+//	0x80 + i            textRunes[i]
+//	textRaw, b          the byte b of a string that is not valid UTF-8
+//	textRune, UTF-8     any other rune, as its UTF-8 bytes
+//
+// so every string, valid UTF-8 or not, reads back byte for byte.
+const (
+	textRaw  = 0xFE
+	textRune = 0xFF
+)
+
+// textRunes are the Persian and Arabic letters, digits, marks and
+// punctuation most common in followers' messages. Append only: the
+// index is the stored byte.
+var textRunes = func() []rune {
+	var rs []rune
+	rs = append(rs, '\u060C', '\u061B', '\u061F') // ، ؛ ؟
+	for r := '\u0621'; r <= '\u063A'; r++ {       // hamza .. ghain
+		rs = append(rs, r)
+	}
+	for r := '\u0640'; r <= '\u0652'; r++ { // tatweel, feh .. yeh, harakat
+		rs = append(rs, r)
+	}
+	rs = append(rs, '\u0654', '\u0670', '\u067E', '\u0686', '\u0698', '\u06A9', '\u06AF', '\u06C0', '\u06CC') // پ چ ژ ک گ ۀ ی
+	for r := '\u06F0'; r <= '\u06F9'; r++ {                                                                   // Persian digits
+		rs = append(rs, r)
+	}
+	for r := '\u0660'; r <= '\u0669'; r++ { // Arabic-Indic digits
+		rs = append(rs, r)
+	}
+	rs = append(rs, '\u200C', '\u200D', '\u00AB', '\u00BB', '\u2026', '\u2013', '\u2014',
+		'\u2018', '\u2019', '\u201C', '\u201D', '\u00A0', '\u00D7')
+	if len(rs) > textRaw-0x80 {
+		panic("bolt: textRunes too long")
+	}
+	return rs
+}()
+
+var textIndex = func() map[rune]byte {
+	m := make(map[rune]byte, len(textRunes))
+	for i, r := range textRunes {
+		m[r] = byte(0x80 + i)
+	}
+	return m
+}()
+
+// text writes s packed, after its packed length.
+func (e *enc) text(s string) {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		e.str(s)
+		return
+	}
+	packed := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			packed = append(packed, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch b, ok := textIndex[r]; {
+		case r == utf8.RuneError && size == 1:
+			packed = append(packed, textRaw, c)
+		case ok:
+			packed = append(packed, b)
+		default:
+			packed = append(append(packed, textRune), s[i:i+size]...)
+		}
+		i += size
+	}
+	e.uvar(uint64(len(packed)))
+	e.b = append(e.b, packed...)
+}
+
+func (d *dec) text() string {
+	n := d.uvar()
+	if d.err != nil || n == 0 {
+		return ""
+	}
+	if n > uint64(len(d.b)) {
+		d.fail()
+		return ""
+	}
+	p := d.b[:n]
+	d.b = d.b[n:]
+	ascii := true
+	for _, c := range p {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return string(p)
+	}
+	out := make([]byte, 0, 2*len(p))
+	for i := 0; i < len(p); {
+		c := p[i]
+		switch {
+		case c < 0x80:
+			out = append(out, c)
+			i++
+		case c == textRaw || c == textRune:
+			if i+1 >= len(p) {
+				d.fail()
+				return ""
+			}
+			if c == textRaw {
+				out = append(out, p[i+1])
+				i += 2
+				continue
+			}
+			r, size := utf8.DecodeRune(p[i+1:])
+			if r == utf8.RuneError && size <= 1 {
+				d.fail()
+				return ""
+			}
+			out = append(out, p[i+1:i+1+size]...)
+			i += 1 + size
+		case int(c-0x80) < len(textRunes):
+			out = utf8.AppendRune(out, textRunes[c-0x80])
+			i++
+		default:
+			d.fail()
+			return ""
+		}
+	}
+	return string(out)
 }

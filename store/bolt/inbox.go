@@ -39,19 +39,19 @@ func (db *DB) Accept(ctx context.Context, events []bot.Event, cursor *bot.Cursor
 		}
 		enc[i] = pending{dedupe: []byte(events[i].DedupeKey()), value: v}
 	}
-	seen := appendTime(nil, db.now())
+	now := db.now()
 
 	var items []bot.InboxItem
 	err := db.submit(ctx, func(tx *bbolt.Tx) error {
 		items = items[:0] // the batch may run this more than once
-		inbox, dedupe, byTime := tx.Bucket(bucketInbox), tx.Bucket(bucketDedupe), tx.Bucket(bucketDedupeTime)
-		// Inbox keys and times only ever grow, so pages split full
-		// rather than half full: fewer pages to write and sync per commit.
-		inbox.FillPercent, byTime.FillPercent = 1, 1
+		inbox, dedupe := tx.Bucket(bucketInbox), openDedupe(tx, now)
+		// Inbox keys only ever grow, so pages split full rather than
+		// half full: fewer pages to write and sync per commit.
+		inbox.FillPercent = 1
 		for i, e := range enc {
 			// A key stored earlier in this call is visible here too,
 			// so duplicates within one call collapse as well.
-			if dedupe.Get(e.dedupe) != nil {
+			if dedupe.seen(e.dedupe) {
 				continue
 			}
 			seq, err := inbox.NextSequence()
@@ -61,10 +61,7 @@ func (db *DB) Accept(ctx context.Context, events []bot.Event, cursor *bot.Cursor
 			if err := inbox.Put(u64(seq), e.value); err != nil {
 				return err
 			}
-			if err := dedupe.Put(e.dedupe, seen); err != nil {
-				return err
-			}
-			if err := byTime.Put(join(seen, e.dedupe), nil); err != nil {
+			if err := dedupe.add(e.dedupe); err != nil {
 				return err
 			}
 			items = append(items, bot.InboxItem{Seq: seq, Event: events[i]})

@@ -162,9 +162,6 @@ func TestIndexes(t *testing.T) {
 			}
 			return [][]byte{join(appendTime(nil, m.At), k)}, nil
 		}},
-		{bucketDedupeTime, bucketDedupe, func(k, v []byte) ([][]byte, error) {
-			return [][]byte{join(v, k)}, nil
-		}},
 		{bucketSentimentTime, bucketSentiment, sentimentIndex(func(bt, _, _ []byte) []byte { return bt })},
 		{bucketSentimentPlat, bucketSentiment, sentimentIndex(func(_, bp, _ []byte) []byte { return bp })},
 		{bucketSentimentFol, bucketSentiment, sentimentIndex(func(_, _, bf []byte) []byte { return bf })},
@@ -182,7 +179,7 @@ func TestIndexes(t *testing.T) {
 		}},
 		{bucketOutboxState, bucketOutbox, func(k, v []byte) ([][]byte, error) {
 			o, err := decodeOutbound(readUint64(k), v)
-			if err != nil {
+			if err != nil || !indexedState(o.State) {
 				return nil, err
 			}
 			return [][]byte{appendUint64(stringKey(string(o.State)), o.ID)}, nil
@@ -220,6 +217,20 @@ func TestIndexes(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkSeries(t, db)
+	// Every accepted key sits in the bucket of the day it was accepted.
+	err = db.db.View(func(tx *bbolt.Tx) error {
+		day := tx.Bucket(bucketDedupeDay).Bucket(dayName(dayOf(time.Now())))
+		if day == nil {
+			t.Fatal("no dedupe bucket for today")
+		}
+		if n := day.Stats().KeyN; n != 3 {
+			t.Errorf("today's dedupe bucket holds %d keys, want 3", n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // checkSeries recounts the sentiment log per (platform, quarter hour)

@@ -15,7 +15,7 @@ import (
 // items are re-encoded from JSON into binary records (sent items lose
 // their body), and the indexes and counts schema 2 added are built from
 // them: followers_by_lang, followers_by_consent, messages_by_time,
-// dedupe_by_time and sentiment_series. It runs inside Open's transaction,
+// sentiment_series, and dedupe keys move into dedupe_by_day. It runs inside Open's transaction,
 // so a failure leaves the file as it was.
 func migrate1to2(tx *bbolt.Tx) error {
 	for _, name := range allBuckets {
@@ -135,22 +135,43 @@ func migrateSentiment(t *Tx) error {
 	})
 }
 
+// Sent items lose their body and their outbox_by_state entry.
 func migrateOutbox(t *Tx) error {
+	idx := t.bucket(bucketOutboxState)
 	return rewrite(t.bucket(bucketOutbox), func(_, v []byte) ([]byte, error) {
 		var o bot.Outbound
 		if err := json.Unmarshal(v, &o); err != nil {
 			return nil, err
 		}
+		if !indexedState(o.State) {
+			if err := idx.Delete(appendUint64(stringKey(string(o.State)), o.ID)); err != nil {
+				return nil, err
+			}
+		}
 		return encodeOutbound(trimSent(&o)), nil
 	})
 }
 
+// Schema 1 kept dedupe keys in one bucket "dedupe", valued by the time
+// each was accepted; schema 2 files them by that day.
 func migrateDedupe(t *Tx) error {
-	byTime := t.bucket(bucketDedupeTime)
-	return t.bucket(bucketDedupe).ForEach(func(k, v []byte) error {
+	old := t.tx.Bucket([]byte("dedupe"))
+	if old == nil {
+		return nil
+	}
+	days := t.bucket(bucketDedupeDay)
+	err := old.ForEach(func(k, v []byte) error {
 		if len(v) < timeLen {
 			return fmt.Errorf("key %x: time too short", k)
 		}
-		return byTime.Put(join(v[:timeLen], k), nil)
+		day, err := days.CreateBucketIfNotExists(dayName(dayOf(readTime(v))))
+		if err != nil {
+			return err
+		}
+		return day.Put(k, nil)
 	})
+	if err != nil {
+		return err
+	}
+	return t.tx.DeleteBucket([]byte("dedupe"))
 }

@@ -178,6 +178,10 @@ func TestMigrate1to2(t *testing.T) {
 		same("sent item", sent, withoutBodyOf(os[0]))
 		pending, _ := tx.OutboxByKey("reply:2")
 		same("pending item", pending, os[1])
+		sentList, _ := tx.Outbox(bot.OutSent, 0, 0)
+		same("sent listing", sentList, []*bot.Outbound{withoutBodyOf(os[0])})
+		pendingList, _ := tx.Outbox(bot.OutPending, 0, 0)
+		same("pending listing", pendingList, []*bot.Outbound{os[1]})
 		return err
 	})
 	if err != nil {

@@ -85,13 +85,15 @@ func (t *Tx) PutOutbound(o *bot.Outbound) error {
 
 func (t *Tx) putOutbound(o *bot.Outbound, oldState bot.OutState) error {
 	idx := t.bucket(bucketOutboxState)
-	if oldState != "" && oldState != o.State {
+	if oldState != "" && oldState != o.State && indexedState(oldState) {
 		if err := idx.Delete(appendUint64(stringKey(string(oldState)), o.ID)); err != nil {
 			return err
 		}
 	}
-	if err := idx.Put(appendUint64(stringKey(string(o.State)), o.ID), nil); err != nil {
-		return err
+	if indexedState(o.State) {
+		if err := idx.Put(appendUint64(stringKey(string(o.State)), o.ID), nil); err != nil {
+			return err
+		}
 	}
 	b := t.bucket(bucketOutbox)
 	if oldState == "" {
@@ -100,8 +102,15 @@ func (t *Tx) putOutbound(o *bot.Outbound, oldState bot.OutState) error {
 	return b.Put(u64(o.ID), encodeOutbound(trimSent(o)))
 }
 
+// indexedState is whether outbox_by_state lists items in the state. Sent
+// items, nearly all of the outbox, are not indexed: an entry each would
+// cost more than the trimmed item, and listing them scans the outbox,
+// where they are the bulk anyway.
+func indexedState(s bot.OutState) bool { return s != bot.OutSent }
+
 // Outbox lists items in a state with ID > after, oldest first, scanning
-// only that state's range of outbox_by_state. State "" lists all items.
+// only that state's range of outbox_by_state (the outbox itself for sent
+// items and for state "", which lists all items).
 func (t *Tx) Outbox(state bot.OutState, after uint64, limit int) ([]*bot.Outbound, error) {
 	outbox := t.bucket(bucketOutbox)
 	var list []*bot.Outbound
@@ -110,11 +119,14 @@ func (t *Tx) Outbox(state bot.OutState, after uint64, limit int) ([]*bot.Outboun
 		if err != nil {
 			return false, err
 		}
+		if state != "" && o.State != state { // scanning the outbox for one state
+			return true, nil
+		}
 		list = append(list, o)
 		return !full(limit, len(list)), nil
 	}
 	var err error
-	if state == "" {
+	if !indexedState(state) || state == "" {
 		var start []byte
 		if after > 0 {
 			start = u64(after)

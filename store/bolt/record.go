@@ -113,7 +113,7 @@ func (e *enc) analysis(a *bot.Analysis) {
 		e.uvar(uint64(s.Severity))
 		e.str(s.Product)
 		e.str(s.Effect)
-		e.str(s.Evidence)
+		e.text(s.Evidence)
 	}
 	e.strs(a.Products)
 	e.strs(a.Topics)
@@ -131,7 +131,7 @@ func (d *dec) analysis() *bot.Analysis {
 		a.Signals = make([]bot.Signal, n)
 		for i := range a.Signals {
 			a.Signals[i] = bot.Signal{Name: signalNames.get(d), Severity: bot.Severity(d.uvar()),
-				Product: d.str(), Effect: d.str(), Evidence: d.str()}
+				Product: d.str(), Effect: d.str(), Evidence: d.text()}
 		}
 	} else if n > 0 {
 		d.fail()
@@ -151,8 +151,8 @@ func encodeMessage(m *bot.Message) []byte {
 	eventKinds.put(e, string(m.Kind))
 	e.rel(m.Follower.Platform, m.Thread.Platform)
 	e.str(m.Follower.UserID)
-	e.str(m.Author)
-	e.str(m.Text)
+	e.text(m.Author)
+	e.text(m.Text)
 	langs.put(e, m.Lang)
 	e.analysis(m.Analysis)
 	e.uvar(m.Outbound)
@@ -172,8 +172,8 @@ func decodeMessage(k, v []byte) (*bot.Message, error) {
 	m.Kind = bot.EventKind(eventKinds.get(d))
 	m.Follower.Platform = d.rel(tk.Platform)
 	m.Follower.UserID = d.str()
-	m.Author = d.str()
-	m.Text = d.str()
+	m.Author = d.text()
+	m.Text = d.text()
 	m.Lang = langs.get(d)
 	m.Analysis = d.analysis()
 	m.Outbound = d.uvar()
@@ -246,7 +246,7 @@ func decodeSentiment(seq uint64, v []byte) (*bot.SentimentRecord, error) {
 
 func encodeFollower(f *bot.Follower) []byte {
 	e := newEnc(64 + len(f.Name) + len(f.Username))
-	e.str(f.Name)
+	e.text(f.Name)
 	e.str(f.Username)
 	langs.put(e, f.Lang)
 	e.time(f.FirstSeen)
@@ -270,7 +270,7 @@ func decodeFollower(k, v []byte) (*bot.Follower, error) {
 	}
 	d := newDec(v)
 	f := &bot.Follower{Key: fk}
-	f.Name = d.str()
+	f.Name = d.text()
 	f.Username = d.str()
 	f.Lang = langs.get(d)
 	f.FirstSeen = d.time()
@@ -339,12 +339,12 @@ func encodeOutbound(o *bot.Outbound) []byte {
 	outKinds.put(e, string(o.Kind))
 	e.str(o.ReplyTo)
 	e.rel(o.Recipient, o.Chat)
-	e.str(o.Text)
+	e.text(o.Text)
 	e.uvar(uint64(len(o.Buttons)))
 	for _, row := range o.Buttons {
 		e.uvar(uint64(len(row)))
 		for _, b := range row {
-			e.str(b.Text)
+			e.text(b.Text)
 			e.str(b.Data)
 			e.str(b.URL)
 		}
@@ -354,7 +354,7 @@ func encodeOutbound(o *bot.Outbound) []byte {
 	e.str(o.Template)
 	e.strMap(o.Extra)
 	e.time(o.LastInbound)
-	e.str(o.Key)
+	e.rel(o.Key, replyKey(o))
 	e.str(o.Source)
 	outStates.put(e, string(o.State))
 	e.svar(int64(o.Attempts))
@@ -376,7 +376,7 @@ func decodeOutbound(id uint64, v []byte) (*bot.Outbound, error) {
 	o.Kind = bot.OutKind(outKinds.get(d))
 	o.ReplyTo = d.str()
 	o.Recipient = d.rel(o.Chat)
-	o.Text = d.str()
+	o.Text = d.text()
 	if n := d.uvar(); n > 0 && n <= uint64(len(d.b)) {
 		o.Buttons = make([][]bot.Button, n)
 		for i := range o.Buttons {
@@ -386,7 +386,7 @@ func decodeOutbound(id uint64, v []byte) (*bot.Outbound, error) {
 				break
 			}
 			for range m {
-				o.Buttons[i] = append(o.Buttons[i], bot.Button{Text: d.str(), Data: d.str(), URL: d.str()})
+				o.Buttons[i] = append(o.Buttons[i], bot.Button{Text: d.text(), Data: d.str(), URL: d.str()})
 			}
 		}
 	} else if n > 0 {
@@ -397,7 +397,7 @@ func decodeOutbound(id uint64, v []byte) (*bot.Outbound, error) {
 	o.Template = d.str()
 	o.Extra = d.strMap()
 	o.LastInbound = d.time()
-	o.Key = d.str()
+	o.Key = d.rel(replyKey(o))
 	o.Source = d.str()
 	o.State = bot.OutState(outStates.get(d))
 	o.Attempts = int(d.svar())
@@ -407,6 +407,17 @@ func decodeOutbound(id uint64, v []byte) (*bot.Outbound, error) {
 	o.Created = d.time()
 	o.Updated = d.time()
 	return o, d.done("outbound")
+}
+
+// replyKey is the idempotency key the Engine gives the reply to the
+// message ReplyTo ("reply:" and the event's dedupe key), so a reply's key
+// is written relative to it in one byte.
+func replyKey(o *bot.Outbound) string {
+	if o.ReplyTo == "" {
+		return ""
+	}
+	ev := bot.Event{Platform: o.Platform, Account: o.Account, ID: o.ReplyTo}
+	return "reply:" + ev.DedupeKey()
 }
 
 // trimSent drops what a delivered item no longer needs: its body, which
