@@ -40,8 +40,6 @@ var (
 	bucketMessagesFollower = []byte("messages_by_follower")
 	bucketMessagesTime     = []byte("messages_by_time")
 	bucketSentiment        = []byte("sentiment")
-	bucketSentimentTime    = []byte("sentiment_by_time")
-	bucketSentimentPlat    = []byte("sentiment_by_platform")
 	bucketSentimentFol     = []byte("sentiment_by_follower")
 	bucketSentimentSeries  = []byte("sentiment_series")
 	bucketFlags            = []byte("flags")
@@ -57,7 +55,7 @@ var allBuckets = [][]byte{
 	bucketFollowers, bucketFollowersLang, bucketFollowersConsent,
 	bucketThreads, bucketThreadsFollower,
 	bucketMessages, bucketMessagesFollower, bucketMessagesTime,
-	bucketSentiment, bucketSentimentTime, bucketSentimentPlat, bucketSentimentFol, bucketSentimentSeries,
+	bucketSentiment, bucketSentimentFol, bucketSentimentSeries,
 	bucketFlags, bucketFlagsStatus, bucketFlagsThread,
 	bucketOutbox, bucketOutboxState, bucketOutboxKey,
 }

@@ -65,7 +65,7 @@ func FuzzDecodeMessage(f *testing.F) {
 		k := appendUint64(threadKey(threadKeyFor("c")), 1)
 		_, _ = decodeMessage(k, v)
 		_, _ = decodeOutbound(1, v)
-		_, _ = decodeSentiment(1, v)
+		_, _ = decodeSentiment(sentimentKey("telegram", time.Unix(0, 0), 1), v)
 		_, _ = decodeFollower(followerKey(followerKeyFor("u")), v)
 		_, _ = decodeThread(threadKey(threadKeyFor("c")), v)
 	})

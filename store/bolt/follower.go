@@ -201,7 +201,7 @@ func (t *Tx) DeleteFollower(k bot.FollowerKey) error {
 	if err := t.deleteFollowerThreads(fk); err != nil {
 		return fmt.Errorf("bolt: delete follower %s: threads: %w", k, err)
 	}
-	if err := t.deleteFollowerSentiment(fk); err != nil {
+	if err := t.deleteFollowerSentiment(k); err != nil {
 		return fmt.Errorf("bolt: delete follower %s: sentiment: %w", k, err)
 	}
 	return nil

@@ -113,18 +113,6 @@ func TestIndexes(t *testing.T) {
 		name, primary []byte
 		keys          func(k, v []byte) ([][]byte, error)
 	}
-	sentimentIndex := func(pick func(bt, bp, bf []byte) []byte) func(k, v []byte) ([][]byte, error) {
-		return func(k, v []byte) ([][]byte, error) {
-			r, err := decodeSentiment(readUint64(k), v)
-			if err != nil {
-				return nil, err
-			}
-			if ik := pick(sentimentIndexKeys(r)); ik != nil {
-				return [][]byte{ik}, nil
-			}
-			return nil, nil
-		}
-	}
 	indexes := []index{
 		{bucketFollowersLang, bucketFollowers, func(k, v []byte) ([][]byte, error) {
 			f, err := decodeFollower(k, v)
@@ -162,9 +150,16 @@ func TestIndexes(t *testing.T) {
 			}
 			return [][]byte{join(appendTime(nil, m.At), k)}, nil
 		}},
-		{bucketSentimentTime, bucketSentiment, sentimentIndex(func(bt, _, _ []byte) []byte { return bt })},
-		{bucketSentimentPlat, bucketSentiment, sentimentIndex(func(_, bp, _ []byte) []byte { return bp })},
-		{bucketSentimentFol, bucketSentiment, sentimentIndex(func(_, _, bf []byte) []byte { return bf })},
+		{bucketSentimentFol, bucketSentiment, func(k, v []byte) ([][]byte, error) {
+			r, err := decodeSentiment(k, v)
+			if err != nil {
+				return nil, err
+			}
+			if ik, _ := sentimentFollowerEntry(r); ik != nil {
+				return [][]byte{ik}, nil
+			}
+			return nil, nil
+		}},
 		{bucketFlagsStatus, bucketFlags, func(_, v []byte) ([][]byte, error) {
 			var f bot.Flag
 			err := json.Unmarshal(v, &f)
@@ -240,7 +235,7 @@ func checkSeries(t *testing.T, db *DB) {
 	err := db.db.View(func(tx *bbolt.Tx) error {
 		want := map[string]bot.SentimentBucket{}
 		if err := tx.Bucket(bucketSentiment).ForEach(func(k, v []byte) error {
-			r, err := decodeSentiment(readUint64(k), v)
+			r, err := decodeSentiment(k, v)
 			if err != nil {
 				return err
 			}

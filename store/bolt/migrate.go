@@ -3,9 +3,11 @@ package bolt
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	bbolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 
 	"engagebot/bot"
 )
@@ -122,17 +124,44 @@ func migrateMessages(t *Tx) error {
 	})
 }
 
+// Schema 1 kept records by seq with three indexes; schema 2 keys them by
+// (platform, time, seq) with one index, so the buckets are rebuilt.
 func migrateSentiment(t *Tx) error {
-	return rewrite(t.bucket(bucketSentiment), func(_, v []byte) ([]byte, error) {
+	old := t.bucket(bucketSentiment)
+	seq := old.Sequence()
+	var list []*bot.SentimentRecord
+	err := old.ForEach(func(k, v []byte) error {
 		var r bot.SentimentRecord
 		if err := json.Unmarshal(v, &r); err != nil {
-			return nil, err
+			return fmt.Errorf("key %x: %w", k, err)
 		}
-		if err := t.countSentiment(&r, 1); err != nil {
-			return nil, err
-		}
-		return encodeSentiment(&r), nil
+		list = append(list, &r)
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, name := range []string{"sentiment", "sentiment_by_time", "sentiment_by_platform", "sentiment_by_follower"} {
+		if err := t.tx.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+			return err
+		}
+	}
+	b, err := t.tx.CreateBucket(bucketSentiment)
+	if err != nil {
+		return err
+	}
+	if err := b.SetSequence(seq); err != nil {
+		return err
+	}
+	if _, err := t.tx.CreateBucket(bucketSentimentFol); err != nil {
+		return err
+	}
+	for _, r := range list {
+		if err := t.putSentiment(r); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Sent items lose their body and their outbox_by_state entry.

@@ -66,10 +66,10 @@ func writeV1(t *testing.T, path string, fs []*bot.Follower, ths []*bot.Thread, m
 		for i, r := range rs {
 			r.Seq = uint64(i + 1)
 			put("sentiment", u64(r.Seq), js(r))
-			bt, bp, bf := sentimentIndexKeys(r)
-			put("sentiment_by_time", bt, nil)
-			put("sentiment_by_platform", bp, nil)
-			put("sentiment_by_follower", bf, nil)
+			ts := appendUint64(appendTime(nil, r.At), r.Seq)
+			put("sentiment_by_time", ts, nil)
+			put("sentiment_by_platform", join(stringKey(r.Platform), ts), nil)
+			put("sentiment_by_follower", join(followerKey(r.Follower), ts), nil)
 		}
 		for i, o := range os {
 			o.ID = uint64(i + 1)
@@ -203,6 +203,11 @@ func TestMigrate1to2(t *testing.T) {
 			return err
 		}
 		same("next message seq", m.Seq, uint64(len(ms)+1))
+		r := &bot.SentimentRecord{Platform: "telegram", Follower: a, At: at}
+		if err := tx.AddSentiment(r); err != nil {
+			return err
+		}
+		same("next sentiment seq", r.Seq, uint64(len(rs)+1))
 		return nil
 	})
 	if err != nil {

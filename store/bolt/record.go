@@ -190,13 +190,12 @@ func messageFollowerAt(k, v []byte) (bot.FollowerKey, []byte, error) {
 	return m.Follower, appendTime(nil, m.At), nil
 }
 
-// SentimentRecord: key u64 seq. The thread and follower are written
-// relative to the record's platform, account and follower.
+// SentimentRecord: key str(platform) time u64 seq. The thread and
+// follower are written relative to the record's platform, account and
+// follower.
 
 func encodeSentiment(r *bot.SentimentRecord) []byte {
-	e := newEnc(96)
-	e.time(r.At)
-	e.str(r.Platform)
+	e := newEnc(64)
 	e.str(r.Account)
 	e.rel(r.Follower.Platform, r.Platform)
 	e.str(r.Follower.UserID)
@@ -215,11 +214,13 @@ func encodeSentiment(r *bot.SentimentRecord) []byte {
 	return e.b
 }
 
-func decodeSentiment(seq uint64, v []byte) (*bot.SentimentRecord, error) {
+func decodeSentiment(k, v []byte) (*bot.SentimentRecord, error) {
+	platform, rest, ok := readString(k)
+	if !ok || len(rest) != timeLen+8 {
+		return nil, fmt.Errorf("decode sentiment record: bad key %x", k)
+	}
 	d := newDec(v)
-	r := &bot.SentimentRecord{Seq: seq}
-	r.At = d.time()
-	r.Platform = d.str()
+	r := &bot.SentimentRecord{Seq: readUint64(rest), Platform: platform, At: readTime(rest)}
 	r.Account = d.str()
 	r.Follower.Platform = d.rel(r.Platform)
 	r.Follower.UserID = d.str()

@@ -10,28 +10,40 @@ import (
 	"engagebot/bot"
 )
 
-// The sentiment log is stored by seq in "sentiment", with three indexes
-// whose keys end in (time, seq) and whose values are empty:
-// sentiment_by_time (all platforms), sentiment_by_platform (platform
-// first) and sentiment_by_follower (follower first). Each query is one
-// range scan of one index plus a lookup per record found.
+// The sentiment log is stored in "sentiment" under (platform, time, seq),
+// so a platform's records for a time range are one range scan and the
+// key carries the record's platform, time and seq (the value does not
+// repeat them). sentiment_by_follower indexes (follower, time, seq); its
+// value is the record's platform when it differs from the follower's
+// (empty otherwise), which completes the record's key. Records of all
+// platforms are the platforms' ranges merged by (time, seq): there are a
+// handful of platforms, so no index of its own is worth its space.
 //
 // sentiment_series keeps running counts per (platform, quarter hour),
 // and under platform "" for all platforms, written in the same
 // transaction as each record, so a series reads at most one entry per
 // quarter hour instead of every record.
 
-func sentimentIndexKeys(r *bot.SentimentRecord) (byTime, byPlatform, byFollower []byte) {
-	ts := appendUint64(appendTime(nil, r.At), r.Seq)
-	byTime = ts
-	byPlatform = join(stringKey(r.Platform), ts)
-	if r.Follower != (bot.FollowerKey{}) {
-		byFollower = join(followerKey(r.Follower), ts)
-	}
-	return byTime, byPlatform, byFollower
+// sentimentKey is a record's key in "sentiment".
+func sentimentKey(platform string, at time.Time, seq uint64) []byte {
+	return appendUint64(appendTime(stringKey(platform), at), seq)
 }
 
-// AddSentiment assigns r.Seq and logs the record with its indexes.
+// sentimentFollowerEntry is a record's sentiment_by_follower key and
+// value, nil when it names no follower.
+func sentimentFollowerEntry(r *bot.SentimentRecord) (k, v []byte) {
+	if r.Follower == (bot.FollowerKey{}) {
+		return nil, nil
+	}
+	k = appendUint64(appendTime(followerKey(r.Follower), r.At), r.Seq)
+	if r.Platform != r.Follower.Platform {
+		v = []byte(r.Platform)
+	}
+	return k, v
+}
+
+// AddSentiment assigns r.Seq and logs the record with its index entry
+// and counts.
 func (t *Tx) AddSentiment(r *bot.SentimentRecord) error {
 	if err := t.writable("add sentiment"); err != nil {
 		return err
@@ -45,26 +57,21 @@ func (t *Tx) AddSentiment(r *bot.SentimentRecord) error {
 		return fmt.Errorf("bolt: add sentiment: %w", err)
 	}
 	r.Seq = seq
-	b.FillPercent = 1 // seqs only grow: split pages full
-	if err := b.Put(u64(seq), encodeSentiment(r)); err != nil {
+	if err := t.putSentiment(r); err != nil {
 		return fmt.Errorf("bolt: add sentiment: %w", err)
+	}
+	return nil
+}
+
+func (t *Tx) putSentiment(r *bot.SentimentRecord) error {
+	if err := t.bucket(bucketSentiment).Put(sentimentKey(r.Platform, r.At, r.Seq), encodeSentiment(r)); err != nil {
+		return err
 	}
 	if err := t.countSentiment(r, 1); err != nil {
-		return fmt.Errorf("bolt: add sentiment: %w", err)
+		return err
 	}
-	byTime, byPlatform, byFollower := sentimentIndexKeys(r)
-	tb := t.bucket(bucketSentimentTime)
-	tb.FillPercent = 1 // times only grow
-	if err := tb.Put(byTime, nil); err != nil {
-		return fmt.Errorf("bolt: add sentiment: %w", err)
-	}
-	if err := t.bucket(bucketSentimentPlat).Put(byPlatform, nil); err != nil {
-		return fmt.Errorf("bolt: add sentiment: %w", err)
-	}
-	if byFollower != nil {
-		if err := t.bucket(bucketSentimentFol).Put(byFollower, nil); err != nil {
-			return fmt.Errorf("bolt: add sentiment: %w", err)
-		}
+	if k, v := sentimentFollowerEntry(r); k != nil {
+		return t.bucket(bucketSentimentFol).Put(k, v)
 	}
 	return nil
 }
@@ -72,77 +79,131 @@ func (t *Tx) AddSentiment(r *bot.SentimentRecord) error {
 // SentimentByDay lists records of a platform ("" for all) with At in
 // [from, to), by time.
 func (t *Tx) SentimentByDay(platform string, from, to time.Time, limit int) ([]*bot.SentimentRecord, error) {
-	idx, prefix := t.bucket(bucketSentimentTime), []byte(nil)
-	if platform != "" {
-		idx, prefix = t.bucket(bucketSentimentPlat), stringKey(platform)
+	if !from.Before(to) {
+		return nil, nil
 	}
-	list, err := t.sentimentRange(idx, prefix, from, to, limit)
+	platforms := []string{platform}
+	if platform == "" {
+		platforms = t.sentimentPlatforms()
+	}
+	list, err := t.sentimentMerged(platforms, from, to, limit)
 	if err != nil {
 		return nil, fmt.Errorf("bolt: sentiment by day: %w", err)
 	}
 	return list, nil
 }
 
-// SentimentByFollower lists a follower's records with At in [from, to).
-func (t *Tx) SentimentByFollower(k bot.FollowerKey, from, to time.Time, limit int) ([]*bot.SentimentRecord, error) {
-	list, err := t.sentimentRange(t.bucket(bucketSentimentFol), followerKey(k), from, to, limit)
-	if err != nil {
-		return nil, fmt.Errorf("bolt: sentiment by follower %s: %w", k, err)
+// sentimentPlatforms lists the platforms with records, seeking from one
+// platform's range to the next.
+func (t *Tx) sentimentPlatforms() []string {
+	var list []string
+	c := t.bucket(bucketSentiment).Cursor()
+	for k, _ := c.First(); k != nil; {
+		p, _, ok := readString(k)
+		if !ok {
+			break
+		}
+		list = append(list, p)
+		k, _ = c.Seek(prefixEnd(stringKey(p)))
+	}
+	return list
+}
+
+// sentimentMerged walks the platforms' ranges [from, to) side by side,
+// taking the smallest (time, seq) each time.
+func (t *Tx) sentimentMerged(platforms []string, from, to time.Time, limit int) ([]*bot.SentimentRecord, error) {
+	type head struct {
+		c      *bbolt.Cursor
+		prefix []byte
+		k, v   []byte
+	}
+	end := appendTime(nil, to)
+	var heads []*head
+	next := func(h *head, k, v []byte) bool {
+		if k == nil || !bytes.HasPrefix(k, h.prefix) || bytes.Compare(k[len(h.prefix):], end) >= 0 {
+			return false
+		}
+		h.k, h.v = k, v
+		return true
+	}
+	for _, p := range platforms {
+		h := &head{c: t.bucket(bucketSentiment).Cursor(), prefix: stringKey(p)}
+		if k, v := h.c.Seek(appendTime(bytes.Clone(h.prefix), from)); next(h, k, v) {
+			heads = append(heads, h)
+		}
+	}
+	var list []*bot.SentimentRecord
+	for len(heads) > 0 && !full(limit, len(list)) {
+		min := 0
+		for i, h := range heads[1:] {
+			if bytes.Compare(h.k[len(h.prefix):], heads[min].k[len(heads[min].prefix):]) < 0 {
+				min = i + 1
+			}
+		}
+		h := heads[min]
+		r, err := decodeSentiment(h.k, h.v)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, r)
+		if k, v := h.c.Next(); !next(h, k, v) {
+			heads = append(heads[:min], heads[min+1:]...)
+		}
 	}
 	return list, nil
 }
 
-// sentimentRange walks index keys prefix+(time, seq) with time in
-// [from, to) and loads each record.
-func (t *Tx) sentimentRange(idx *bbolt.Bucket, prefix []byte, from, to time.Time, limit int) ([]*bot.SentimentRecord, error) {
+// SentimentByFollower lists a follower's records with At in [from, to).
+func (t *Tx) SentimentByFollower(k bot.FollowerKey, from, to time.Time, limit int) ([]*bot.SentimentRecord, error) {
 	if !from.Before(to) {
 		return nil, nil
 	}
-	start, end := appendTime(bytes.Clone(prefix), from), appendTime(bytes.Clone(prefix), to)
-	records := t.bucket(bucketSentiment)
+	fk := followerKey(k)
+	start, end := appendTime(bytes.Clone(fk), from), appendTime(bytes.Clone(fk), to)
 	var list []*bot.SentimentRecord
-	c := idx.Cursor()
-	for k, _ := c.Seek(start); k != nil && bytes.Compare(k, end) < 0 && !full(limit, len(list)); k, _ = c.Next() {
-		seq := readUint64(k)
-		v := records.Get(u64(seq))
-		if v == nil {
-			return nil, fmt.Errorf("index entry for missing record %d", seq)
-		}
-		r, err := decodeSentiment(seq, v)
+	c := t.bucket(bucketSentimentFol).Cursor()
+	for ik, iv := c.Seek(start); ik != nil && bytes.Compare(ik, end) < 0 && !full(limit, len(list)); ik, iv = c.Next() {
+		r, err := t.sentimentOf(k, ik[len(fk):], iv)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("bolt: sentiment by follower %s: %w", k, err)
 		}
 		list = append(list, r)
 	}
 	return list, nil
 }
 
-// deleteFollowerSentiment deletes a follower's records and all their
-// index entries.
-func (t *Tx) deleteFollowerSentiment(fk []byte) error {
-	records, byFol := t.bucket(bucketSentiment), t.bucket(bucketSentimentFol)
-	for _, k := range keysWithPrefix(byFol, fk) {
-		seq := readUint64(k)
-		if v := records.Get(u64(seq)); v != nil {
-			r, err := decodeSentiment(seq, v)
-			if err != nil {
-				return err
-			}
-			if err := t.countSentiment(r, -1); err != nil {
-				return err
-			}
-			byTime, byPlatform, _ := sentimentIndexKeys(r)
-			if err := t.bucket(bucketSentimentTime).Delete(byTime); err != nil {
-				return err
-			}
-			if err := t.bucket(bucketSentimentPlat).Delete(byPlatform); err != nil {
-				return err
-			}
-			if err := records.Delete(u64(seq)); err != nil {
-				return err
-			}
+// sentimentOf loads the record a sentiment_by_follower entry of follower
+// k points to: ts is its (time, seq), platform its value.
+func (t *Tx) sentimentOf(k bot.FollowerKey, ts, platform []byte) (*bot.SentimentRecord, error) {
+	p := k.Platform
+	if len(platform) > 0 {
+		p = string(platform)
+	}
+	key := join(stringKey(p), ts)
+	v := t.bucket(bucketSentiment).Get(key)
+	if v == nil {
+		return nil, fmt.Errorf("index entry for missing record %x", key)
+	}
+	return decodeSentiment(key, v)
+}
+
+// deleteFollowerSentiment deletes a follower's records, their index
+// entries and their part of the counts.
+func (t *Tx) deleteFollowerSentiment(k bot.FollowerKey) error {
+	fk := followerKey(k)
+	byFol := t.bucket(bucketSentimentFol)
+	for _, ik := range keysWithPrefix(byFol, fk) {
+		r, err := t.sentimentOf(k, ik[len(fk):], byFol.Get(ik))
+		if err != nil {
+			return err
 		}
-		if err := byFol.Delete(k); err != nil {
+		if err := t.countSentiment(r, -1); err != nil {
+			return err
+		}
+		if err := t.bucket(bucketSentiment).Delete(sentimentKey(r.Platform, r.At, r.Seq)); err != nil {
+			return err
+		}
+		if err := byFol.Delete(ik); err != nil {
 			return err
 		}
 	}
