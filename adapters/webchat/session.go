@@ -167,6 +167,7 @@ func verified(key []byte, id string) bool {
 // issued, errFull when there is no room, or the key's error.
 func (ss *sessions) use(ctx context.Context, id string, fn func(*session)) error {
 	ss.mu.Lock()
+	ss.expire() // first, so an expired session starts again empty
 	s := ss.byID[id]
 	if s != nil {
 		ss.touch(s)

@@ -323,11 +323,16 @@ func TestSessionCap(t *testing.T) {
 	}
 	wg.Wait()
 
-	// Idle past the TTL: forgotten when room is needed.
+	// Idle past the TTL: forgotten, history and all.
+	if _, err := a.Send(context.Background(), &bot.Outbound{ID: 9, Chat: held[0], Kind: bot.OutReply, Text: "kept?"}); err != nil {
+		t.Fatal(err)
+	}
 	tick(2 * time.Hour)
-	p.session()
+	if h := p.history(held[0]); len(h) != 0 {
+		t.Errorf("a session idle past the TTL came back with %d messages", len(h))
+	}
 	if n := a.sessions.len(); n != 1 {
-		t.Errorf("%d sessions after the TTL, want only the new one", n)
+		t.Errorf("%d sessions after the TTL, want only the one used again", n)
 	}
 }
 
