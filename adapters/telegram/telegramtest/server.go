@@ -425,6 +425,10 @@ func (s *Server) DeliverRaw(raw []byte, mode SecretMode) (int, error) {
 	return resp.StatusCode, nil
 }
 
+// Encode fills the update's ids and dates as Deliver does and returns its
+// JSON, for a test that posts updates itself (a load test).
+func (s *Server) Encode(u *Update) []byte { return s.prepare(u) }
+
 // prepare fills ids and dates and returns the update's JSON.
 func (s *Server) prepare(u *Update) []byte {
 	s.mu.Lock()
