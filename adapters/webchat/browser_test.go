@@ -3,6 +3,7 @@ package webchat_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -23,9 +24,12 @@ import (
 )
 
 // chromium finds the browser: $CHROMIUM, else Debian's /usr/bin/chromium,
-// else chromium on the PATH.
+// else chromium on the PATH. In CI a missing browser fails the test.
 func chromium() (string, error) {
 	if p := os.Getenv("CHROMIUM"); p != "" {
+		if _, err := os.Stat(p); err != nil {
+			return "", fmt.Errorf("CHROMIUM=%s: %w", p, err)
+		}
 		return p, nil
 	}
 	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
