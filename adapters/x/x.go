@@ -19,7 +19,11 @@
 // shortened, as configured. DMs go through
 // /2/dm_conversations/with/:id/messages. Every call is signed with OAuth
 // 1.0a. go-twitter's REST calls are not used: they target retired v1.1
-// endpoints.
+// endpoints. X refuses a text the account posted or sent lately (403,
+// "duplicate content"), which happens when followers ask the same question:
+// the text is then sent once more with a short reference to the item
+// appended (shortened to fit when needed), and if that is refused too the
+// item fails for good with the code duplicate_content, for a person.
 //
 // # Rate limits
 //
