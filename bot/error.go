@@ -42,6 +42,22 @@ func (e *Error) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("code", e.Code), slog.String("message", e.Error()))
 }
 
+// ReplaceErrorAttr is a slog.HandlerOptions.ReplaceAttr function that logs
+// an error wrapping an application error as its code and its whole text,
+// so the code stays a field after callers add context (LogValue does this
+// for an *Error logged as it is). Other attributes pass unchanged.
+func ReplaceErrorAttr(_ []string, a slog.Attr) slog.Attr {
+	if a.Value.Kind() != slog.KindAny {
+		return a
+	}
+	err, ok := a.Value.Any().(error)
+	var e *Error
+	if !ok || !errors.As(err, &e) {
+		return a
+	}
+	return slog.Group(a.Key, slog.String("code", e.Code), slog.String("message", err.Error()))
+}
+
 // codeText is the plain words for a code, for an Error without a message.
 func codeText(code string) string {
 	switch code {

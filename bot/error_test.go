@@ -40,15 +40,36 @@ func TestError_ReadsOncePlainly(t *testing.T) {
 }
 
 func TestError_LogKeepsTheCode(t *testing.T) {
-	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, nil)).Warn("account refused", "err", bot.Errorf(bot.EUNAUTHORIZED, "token refused"))
-	var line struct {
-		Err struct{ Code, Message string } `json:"err"`
-	}
-	if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
-		t.Fatalf("log line %q: %v", buf.String(), err)
-	}
-	if line.Err.Code != bot.EUNAUTHORIZED || line.Err.Message != "token refused" {
-		t.Errorf("logged err = %+v, want the code and the message as fields (%s)", line.Err, buf.String())
+	refused := bot.Errorf(bot.EUNAUTHORIZED, "token refused")
+	for i, tc := range []struct {
+		name      string
+		opts      *slog.HandlerOptions
+		err       error
+		code, msg string // "" code: logged as a plain string
+	}{
+		{"an Error as it is", nil, refused, bot.EUNAUTHORIZED, "token refused"},
+		{"an Error as it is, with ReplaceErrorAttr", &slog.HandlerOptions{ReplaceAttr: bot.ReplaceErrorAttr}, refused, bot.EUNAUTHORIZED, "token refused"},
+		{"a wrapped Error", &slog.HandlerOptions{ReplaceAttr: bot.ReplaceErrorAttr}, fmt.Errorf("register telegram.support: %w", refused), bot.EUNAUTHORIZED, "register telegram.support: token refused"},
+		{"another error", &slog.HandlerOptions{ReplaceAttr: bot.ReplaceErrorAttr}, errors.New("disk full"), "", "disk full"},
+	} {
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, tc.opts)).Warn("send failed", "err", tc.err, "account", "telegram.support")
+		var line map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &line); err != nil {
+			t.Fatalf("%d %s: log line %q: %v", i, tc.name, buf.String(), err)
+		}
+		if line["account"] != "telegram.support" {
+			t.Errorf("%d %s: other attributes changed: %s", i, tc.name, buf.String())
+		}
+		if tc.code == "" {
+			if line["err"] != tc.msg {
+				t.Errorf("%d %s: err = %v, want %q", i, tc.name, line["err"], tc.msg)
+			}
+			continue
+		}
+		got, _ := line["err"].(map[string]any)
+		if got["code"] != tc.code || got["message"] != tc.msg {
+			t.Errorf("%d %s: err = %v, want code %q and message %q as fields", i, tc.name, line["err"], tc.code, tc.msg)
+		}
 	}
 }

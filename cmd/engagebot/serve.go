@@ -55,7 +55,8 @@ func runServe(ctx context.Context, args []string, stderr io.Writer) error {
 func newLogger(c config.Log, w io.Writer) *slog.Logger {
 	var lvl slog.Level
 	lvl.UnmarshalText([]byte(c.Level))
-	opts := &slog.HandlerOptions{Level: lvl}
+	// Application errors keep their code as a field, however wrapped.
+	opts := &slog.HandlerOptions{Level: lvl, ReplaceAttr: bot.ReplaceErrorAttr}
 	if c.Format == "json" {
 		return slog.New(slog.NewJSONHandler(w, opts))
 	}
