@@ -51,6 +51,8 @@ type Store interface {
 // return an *Error with code ENOTFOUND. List methods return items in key
 // order and stop at the filter's Limit (0 means no limit).
 type Tx interface {
+	AuditStore
+
 	// Inbox lists unprocessed items with Seq > after.
 	Inbox(after uint64, limit int) ([]InboxItem, error)
 	// DeleteInbox removes a processed item. Deleting a missing one is not

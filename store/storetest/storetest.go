@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Flag", testFlag},
 		{"Outbox", testOutbox},
 		{"Meta", testMeta},
+		{"Audit", testAudit},
 	} {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
 	}

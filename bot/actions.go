@@ -1,0 +1,288 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Role is what a staff member may do. A user or token holds one or more.
+type Role string
+
+const (
+	// RoleAdmin manages users, tokens and followers' data, and may do
+	// everything the other roles may.
+	RoleAdmin Role = "admin"
+	// RolePR schedules posts and runs campaigns, surveys and events.
+	RolePR Role = "pr"
+	// RoleModerator works flagged threads: take over, reply, resolve.
+	RoleModerator Role = "moderator"
+	// RoleSafety works side-effect reports.
+	RoleSafety Role = "safety"
+	// RoleViewer reads and changes nothing.
+	RoleViewer Role = "viewer"
+)
+
+// Roles lists every role, for validation and help texts.
+var Roles = []Role{RoleAdmin, RolePR, RoleModerator, RoleSafety, RoleViewer}
+
+// ParseRoles reads "moderator,safety" into roles, refusing unknown ones.
+func ParseRoles(s string) ([]Role, error) {
+	var out []Role
+	for _, p := range strings.Split(s, ",") {
+		r := Role(strings.TrimSpace(p))
+		if !slices.Contains(Roles, r) {
+			return nil, Errorf(EINVALID, "unknown role %q (roles: admin, pr, moderator, safety, viewer)", p)
+		}
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Actor is the person (or API token) an action is done by.
+type Actor struct {
+	Name  string
+	Roles []Role
+}
+
+// Can reports whether the actor holds one of roles; an admin holds all.
+func (a Actor) Can(roles ...Role) bool {
+	if slices.Contains(a.Roles, RoleAdmin) {
+		return true
+	}
+	for _, r := range roles {
+		if slices.Contains(a.Roles, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Actions is the one way people change things: the dashboard, the JSON
+// API, the CLI and the scheduler all call it. Each action checks the
+// actor's roles and what it needs, and writes its audit entry in the same
+// transaction as the change, so there is no change without its entry.
+type Actions struct{ e *Engine }
+
+// Actions returns the engine's service for people's actions.
+func (e *Engine) Actions() *Actions { return &Actions{e: e} }
+
+// maxReplyRunes bounds a reply typed by a person.
+const maxReplyRunes = 4096
+
+// actTx is a transaction as an action sees it: it may queue outbound items,
+// which go to the dispatcher once the transaction commits.
+type actTx struct {
+	Tx
+	out []*Outbound
+}
+
+func (t *actTx) enqueue(o *Outbound) error {
+	created, err := t.Tx.Enqueue(o)
+	if err == nil && created {
+		t.out = append(t.out, o)
+	}
+	return err
+}
+
+// change is what an action did, for its audit entry.
+type change struct {
+	before, after any
+	note          string
+}
+
+// do runs one action: the role check, then fn and the audit entry in one
+// transaction, then hands any queued outbound items to the dispatcher.
+func (s *Actions) do(ctx context.Context, actor Actor, action, target string, roles []Role, fn func(tx *actTx) (change, error)) error {
+	if actor.Name == "" {
+		return Errorf(EUNAUTHORIZED, "an action needs the person who does it")
+	}
+	if !actor.Can(roles...) {
+		return Errorf(EFORBIDDEN, "%s may not %s", actor.Name, strings.ReplaceAll(action, ".", " "))
+	}
+	var queued []*Outbound
+	err := s.e.store.Update(ctx, func(tx Tx) error {
+		at := &actTx{Tx: tx}
+		c, err := fn(at)
+		if err != nil {
+			return err
+		}
+		entry := &AuditEntry{At: s.e.now(), Actor: actor.Name, Action: action, Target: target, Note: c.note}
+		if entry.Before, err = auditJSON(c.before); err != nil {
+			return err
+		}
+		if entry.After, err = auditJSON(c.after); err != nil {
+			return err
+		}
+		queued = at.out
+		return tx.AddAudit(entry)
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", action, err)
+	}
+	for _, o := range queued {
+		s.e.disp.add(o)
+	}
+	return nil
+}
+
+func auditJSON(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("audit: %w", err)
+	}
+	return string(b), nil
+}
+
+// threadState is what thread actions change, as the audit log shows it.
+type threadState struct {
+	Mode      string `json:"mode"`
+	Moderator string `json:"moderator,omitempty"`
+}
+
+func stateOf(t *Thread) threadState { return threadState{Mode: t.Mode, Moderator: t.Moderator} }
+
+func threadTarget(k ThreadKey) string { return "thread:" + k.String() }
+
+// TakeOver gives a thread to the actor: the bot stops replying in it
+// until it is released.
+func (s *Actions) TakeOver(ctx context.Context, actor Actor, k ThreadKey) error {
+	return s.do(ctx, actor, "thread.takeover", threadTarget(k), []Role{RoleModerator}, func(tx *actTx) (change, error) {
+		t, err := tx.Thread(k)
+		if err != nil {
+			return change{}, err
+		}
+		before := stateOf(t)
+		t.Mode, t.Moderator = ModeHuman, actor.Name
+		return change{before: before, after: stateOf(t)}, tx.PutThread(t)
+	})
+}
+
+// Release gives a thread back to the bot.
+func (s *Actions) Release(ctx context.Context, actor Actor, k ThreadKey) error {
+	return s.do(ctx, actor, "thread.release", threadTarget(k), []Role{RoleModerator}, func(tx *actTx) (change, error) {
+		t, err := tx.Thread(k)
+		if err != nil {
+			return change{}, err
+		}
+		before := stateOf(t)
+		t.Mode, t.Moderator = ModeBot, ""
+		return change{before: before, after: stateOf(t)}, tx.PutThread(t)
+	})
+}
+
+// Resolve closes every open flag of a thread and gives it back to the bot.
+func (s *Actions) Resolve(ctx context.Context, actor Actor, k ThreadKey, note string) error {
+	return s.do(ctx, actor, "thread.resolve", threadTarget(k), []Role{RoleModerator, RoleSafety}, func(tx *actTx) (change, error) {
+		t, err := tx.Thread(k)
+		if err != nil {
+			return change{}, err
+		}
+		flags, err := tx.Flags(FlagFilter{Status: FlagOpen, Thread: &k})
+		if err != nil {
+			return change{}, err
+		}
+		var closed []uint64
+		for _, f := range flags {
+			if err := closeFlag(tx, f, actor, s.e.now()); err != nil {
+				return change{}, err
+			}
+			closed = append(closed, f.ID)
+		}
+		before := stateOf(t)
+		t.Mode, t.Moderator, t.Flagged = ModeBot, "", SeverityNone
+		if err := tx.PutThread(t); err != nil {
+			return change{}, err
+		}
+		return change{before: before, after: map[string]any{"thread": stateOf(t), "flags_closed": closed}, note: note}, nil
+	})
+}
+
+// CloseFlag closes one flag, with what the person decided.
+func (s *Actions) CloseFlag(ctx context.Context, actor Actor, id uint64, note string) error {
+	return s.do(ctx, actor, "flag.close", fmt.Sprintf("flag:%d", id), []Role{RoleModerator, RoleSafety}, func(tx *actTx) (change, error) {
+		f, err := tx.Flag(id)
+		if err != nil {
+			return change{}, err
+		}
+		if f.Status == FlagClosed {
+			return change{}, Errorf(ECONFLICT, "flag %d is closed already", id)
+		}
+		return change{before: map[string]string{"status": f.Status}, after: map[string]string{"status": FlagClosed}, note: note},
+			closeFlag(tx, f, actor, s.e.now())
+	})
+}
+
+func closeFlag(tx Tx, f *Flag, actor Actor, now time.Time) error {
+	f.Status, f.ClosedBy, f.Closed = FlagClosed, actor.Name, now
+	return tx.PutFlag(f)
+}
+
+// Reply sends text into a thread in the actor's name, through the outbox
+// with its rate limits and exactly-once rules; the thread keeps it as an
+// outbound message. It does not take the thread over.
+func (s *Actions) Reply(ctx context.Context, actor Actor, k ThreadKey, text string) (*Outbound, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return nil, Errorf(EINVALID, "text: a reply needs text")
+	case !utf8.ValidString(text):
+		return nil, Errorf(EINVALID, "text: not valid UTF-8")
+	case utf8.RuneCountInString(text) > maxReplyRunes:
+		return nil, Errorf(EINVALID, "text: at most %d characters", maxReplyRunes)
+	}
+	var sent *Outbound
+	err := s.do(ctx, actor, "thread.reply", threadTarget(k), []Role{RoleModerator, RoleSafety}, func(tx *actTx) (change, error) {
+		t, err := tx.Thread(k)
+		if err != nil {
+			return change{}, err
+		}
+		o := &Outbound{
+			Platform: k.Platform, Account: k.Account, Chat: k.Chat, ChatType: t.ChatType,
+			Kind: OutReply, Recipient: t.Follower.UserID, Text: text, LastInbound: t.LastInbound,
+			Source: "moderator:" + actor.Name,
+		}
+		if err := tx.enqueue(o); err != nil {
+			return change{}, err
+		}
+		now := s.e.now()
+		m := &Message{Thread: k, Direction: DirOut, Kind: EventMessage, Follower: t.Follower, Author: actor.Name, Text: text, Outbound: o.ID, At: now}
+		if err := tx.AddMessage(m); err != nil {
+			return change{}, err
+		}
+		t.Messages++
+		t.LastMessage = now
+		if err := tx.PutThread(t); err != nil {
+			return change{}, err
+		}
+		sent = o
+		return change{after: map[string]any{"outbound": o.ID, "text": text}}, nil
+	})
+	return sent, err
+}
+
+// SetConsent records a follower's consent as a person was told it (on the
+// phone, in a shop), with the channel it came through.
+func (s *Actions) SetConsent(ctx context.Context, actor Actor, k FollowerKey, c Consent, note string) error {
+	if c != ConsentGiven && c != ConsentRevoked {
+		return Errorf(EINVALID, "consent: want given or revoked, got %q", c)
+	}
+	return s.do(ctx, actor, "follower.consent", "follower:"+k.String(), []Role{RoleModerator}, func(tx *actTx) (change, error) {
+		f, err := tx.Follower(k)
+		if err != nil {
+			return change{}, err
+		}
+		before := map[string]any{"consent": f.Consent}
+		f.Consent, f.ConsentAt = c, s.e.now()
+		return change{before: before, after: map[string]any{"consent": f.Consent}, note: note}, tx.PutFollower(f)
+	})
+}
