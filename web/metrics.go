@@ -70,7 +70,7 @@ func (m *Metrics) Sent(platform string) { m.out.WithLabelValues(platform).Inc() 
 func (m *Metrics) SendFailed(platform, kind string) { m.fail.WithLabelValues(platform, kind).Inc() }
 
 // watchEngine adds gauges read from the engine at scrape time.
-func (m *Metrics) watchEngine(e *bot.Engine) {
+func (m *Metrics) watchEngine(e Core) {
 	gauge := func(name, help string, f func(bot.Stats) int) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 { return float64(f(e.Stats())) })
 	}
@@ -85,7 +85,7 @@ func (m *Metrics) watchEngine(e *bot.Engine) {
 
 // outboxCollector reports engagebot_outbox_items per state, so an operator
 // sees at a glance what waits for a person (unknown, failed).
-type outboxCollector struct{ e *bot.Engine }
+type outboxCollector struct{ e Core }
 
 var outboxItems = prometheus.NewDesc("engagebot_outbox_items", "Outbound items by state: pending and sending in the queue; unknown (may have been delivered) and failed wait for a person.", []string{"state"}, nil)
 
@@ -103,7 +103,7 @@ func (c outboxCollector) Collect(ch chan<- prometheus.Metric) {
 
 // accountCollector reports engagebot_account_up per account: 1 when it
 // works, 0 when it needs attention (e.g. an expired token).
-type accountCollector struct{ e *bot.Engine }
+type accountCollector struct{ e Core }
 
 var accountUp = prometheus.NewDesc("engagebot_account_up", "1 when the account works, 0 when it needs attention.", []string{"account", "reason"}, nil)
 

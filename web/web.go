@@ -21,9 +21,18 @@ import (
 	"engagebot/bot"
 )
 
+// Core is what the server needs of the conversation core: the accounts to
+// hand webhooks to, their health and the queue depths. *bot.Engine is
+// one; tests use a fake.
+type Core interface {
+	Adapter(key string) (bot.Adapter, bool)
+	Accounts() []bot.AccountStatus
+	Stats() bot.Stats
+}
+
 // Options configure a Server.
 type Options struct {
-	Engine  *bot.Engine
+	Engine  Core
 	Metrics *Metrics
 	Logger  *slog.Logger
 	// MaxBodyBytes limits every request body (default 1 MiB).
