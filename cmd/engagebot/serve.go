@@ -69,7 +69,8 @@ type Main struct {
 	Config *config.Config
 	Logger *slog.Logger
 
-	DB      *bolt.DB
+	// Store is the data; only Open knows it is bbolt.
+	Store   bot.Store
 	Engine  *bot.Engine
 	Web     *web.Server
 	ln      net.Listener
@@ -86,7 +87,7 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
-	m.DB = db
+	m.Store = db
 	an, err := newAnalyzer(c)
 	if err != nil {
 		return err
@@ -207,8 +208,8 @@ func (m *Main) Close() error {
 	if m.ln != nil {
 		m.ln.Close()
 	}
-	if m.DB != nil {
-		return m.DB.Close()
+	if m.Store != nil {
+		return m.Store.Close()
 	}
 	return nil
 }
@@ -261,13 +262,13 @@ func (m *Main) maintain(ctx context.Context) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := m.DB.PruneDedupe(ctx, time.Now().Add(-dedupeKeep)); err != nil {
+		if n, err := m.Store.PruneDedupe(ctx, time.Now().Add(-dedupeKeep)); err != nil {
 			m.Logger.Warn("prune redelivery keys", "err", err)
 		} else if n > 0 {
 			m.Logger.Info("pruned redelivery keys", "count", n)
 		}
 		if r := m.Config.Data.Retention; r > 0 {
-			n, err := m.DB.PurgeMessages(ctx, time.Now().Add(-r))
+			n, err := m.Store.PurgeMessages(ctx, time.Now().Add(-r))
 			if err != nil {
 				m.Logger.Warn("purge old messages", "err", err)
 			} else if n > 0 {
