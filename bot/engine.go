@@ -51,6 +51,9 @@ type Options struct {
 	DefaultLang string
 	// Send tunes the dispatcher.
 	Send SendOptions
+	// Queue hands stored inbox items to the workers. Default: the store's
+	// inbox, for one process (NewStoreQueue).
+	Queue InboxQueue
 }
 
 // SendOptions tune retries of failed sends.
@@ -87,7 +90,7 @@ type Engine struct {
 	adapters map[string]Adapter // by account key
 	status   map[string]AccountStatus
 
-	feed       chan struct{} // new inbox items stored
+	queue      InboxQueue
 	inboxDepth atomic.Int64
 	disp       *dispatcher
 	running    atomic.Bool
@@ -102,7 +105,10 @@ func NewEngine(o Options) (*Engine, error) {
 		store: o.Store, analyzer: o.Analyzer, renderer: o.Renderer,
 		log: o.Logger, now: o.Now, obs: o.Observer, workers: o.Workers, lang: o.DefaultLang,
 		adapters: map[string]Adapter{}, status: map[string]AccountStatus{},
-		feed: make(chan struct{}, 1),
+		queue: o.Queue,
+	}
+	if e.queue == nil {
+		e.queue = NewStoreQueue(o.Store)
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -252,10 +258,7 @@ func (e *Engine) Accept(ctx context.Context, events []Event, cursor *Cursor) err
 	}
 	if len(items) > 0 {
 		e.inboxDepth.Add(int64(len(items)))
-		select {
-		case e.feed <- struct{}{}:
-		default:
-		}
+		e.queue.Stored(items)
 	}
 	return nil
 }
@@ -323,18 +326,18 @@ func (e *Engine) Run(ctx context.Context) error {
 	return err
 }
 
-// feedLoop reads the inbox in arrival order and hands each item to the
+// inboxLease is how long a claimed inbox item is this process's before
+// another may take it: far beyond the time one takes to process.
+const inboxLease = 5 * time.Minute
+
+// feedLoop claims inbox items in arrival order and hands each to the
 // worker owning its thread, so one thread is processed in order while
-// different threads run in parallel. The store is the queue: nothing is
-// held only in memory, so a crash loses nothing.
+// different threads run in parallel. The store holds every item until the
+// transaction that processes it: nothing is held only in memory, so a
+// crash loses nothing.
 func (e *Engine) feedLoop(ctx context.Context, queues []chan InboxItem) error {
-	var after uint64
 	for {
-		var items []InboxItem
-		err := e.store.View(ctx, func(tx Tx) (err error) {
-			items, err = tx.Inbox(after, 256)
-			return err
-		})
+		items, err := e.queue.Claim(ctx, 256, inboxLease)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -346,7 +349,6 @@ func (e *Engine) feedLoop(ctx context.Context, queues []chan InboxItem) error {
 			q := queues[shard(it.Event.ThreadKey().String(), len(queues))]
 			select {
 			case q <- it:
-				after = it.Seq
 			case <-ctx.Done():
 				return nil
 			}
@@ -355,7 +357,7 @@ func (e *Engine) feedLoop(ctx context.Context, queues []chan InboxItem) error {
 			continue
 		}
 		select {
-		case <-e.feed:
+		case <-e.queue.Ready():
 		case <-time.After(time.Second): // safety net; Accept normally signals
 		case <-ctx.Done():
 			return nil

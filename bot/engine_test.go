@@ -680,3 +680,83 @@ func TestEngine_AccountHealth(t *testing.T) {
 		t.Errorf("recovered account = %+v, want ok", got[1])
 	}
 }
+
+// twiceQueue hands every item out twice, as a shared queue does when a
+// claim's lease runs out while its first holder still works on it.
+type twiceQueue struct {
+	bot.InboxQueue
+	mu    sync.Mutex
+	again []bot.InboxItem
+	acked map[uint64]int
+}
+
+func (q *twiceQueue) Claim(ctx context.Context, n int, lease time.Duration) ([]bot.InboxItem, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.again) > 0 {
+		items := q.again
+		q.again = nil
+		return items, nil
+	}
+	items, err := q.InboxQueue.Claim(ctx, n, lease)
+	q.again = slices.Clone(items)
+	return items, err
+}
+
+func (q *twiceQueue) Ack(_ context.Context, seqs ...uint64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, s := range seqs {
+		q.acked[s]++
+	}
+	return nil
+}
+
+// An item handed out twice is processed and answered once: the
+// transaction that processes it removes it from the inbox, and the second
+// finds it gone.
+func TestEngine_QueueHandsAnItemTwice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "e.db")
+	db, err := bolt.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &twiceQueue{InboxQueue: bot.NewStoreQueue(db), acked: map[uint64]int{}}
+	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}, Queue: q})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAdapter("fake")
+	e.AddAdapter(a)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx) }()
+	defer func() { cancel(); <-done; db.Close() }()
+	for i := range 20 {
+		if err := e.Accept(ctx, []bot.Event{msg(fmt.Sprintf("m%d", i), fmt.Sprintf("c%d", i%3), "great")}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(t, "20 replies", func() bool { return len(a.delivered()) >= 20 })
+	waitUntil(t, "every item acknowledged", func() bool {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		return len(q.acked) == 20
+	})
+	var msgs int
+	if err := db.View(ctx, func(tx bot.Tx) error {
+		for c := range 3 {
+			m, err := tx.Messages(bot.ThreadKey{Platform: "fake", Account: "test", Chat: fmt.Sprintf("c%d", c)}, 0, 0)
+			msgs += len(m)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(a.delivered()); n != 20 || msgs != 40 {
+		t.Errorf("%d replies and %d stored messages for 20 messages handed out twice, want 20 and 40", n, msgs)
+	}
+}

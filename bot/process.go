@@ -106,9 +106,12 @@ func (e *Engine) process(ctx context.Context, items ...InboxItem) error {
 		return err
 	}
 	e.inboxDepth.Add(-int64(len(xs)))
-	for _, x := range xs {
+	seqs := make([]uint64, len(xs))
+	for i, x := range xs {
 		e.obs.Processed(x.it.Event.Platform, now.Sub(x.it.Event.ReceivedAt))
+		seqs[i] = x.it.Seq
 	}
+	e.ack(ctx, seqs...)
 	for _, o := range enqueued {
 		e.disp.add(o)
 	}
@@ -117,6 +120,9 @@ func (e *Engine) process(ctx context.Context, items ...InboxItem) error {
 
 // apply writes one analysed item in tx and returns the reply it enqueued.
 func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*Outbound, error) {
+	if has, err := inboxHas(tx, x.it.Seq); err != nil || !has {
+		return nil, err // processed already, by a claim that ran out
+	}
 	ev, a, text := x.it.Event, x.a, x.text
 	f, err := loadFollower(tx, ev.FollowerKey())
 	if err != nil {
@@ -268,6 +274,9 @@ func (e *Engine) deadLetter(ctx context.Context, it InboxItem, cause error) erro
 	ev := it.Event
 	now := e.now()
 	err := e.store.Update(ctx, func(tx Tx) error {
+		if has, err := inboxHas(tx, it.Seq); err != nil || !has {
+			return err
+		}
 		th, err := loadThread(tx, &ev, now)
 		if err != nil {
 			return err
@@ -289,6 +298,15 @@ func (e *Engine) deadLetter(ctx context.Context, it InboxItem, cause error) erro
 	})
 	if err == nil {
 		e.inboxDepth.Add(-1)
+		e.ack(ctx, it.Seq)
 	}
 	return err
+}
+
+// ack ends the queue's claims on processed items. A failure only means
+// the claims run out by themselves; the items are gone from the inbox.
+func (e *Engine) ack(ctx context.Context, seqs ...uint64) {
+	if err := e.queue.Ack(ctx, seqs...); err != nil {
+		e.log.Warn("acknowledge inbox items", "count", len(seqs), "err", err)
+	}
 }
