@@ -222,7 +222,7 @@ func (s *Actions) CloseFlag(ctx context.Context, actor Actor, id uint64, note st
 	})
 }
 
-func closeFlag(tx Tx, f *Flag, actor Actor, now time.Time) error {
+func closeFlag(tx FlagStore, f *Flag, actor Actor, now time.Time) error {
 	f.Status, f.ClosedBy, f.Closed = FlagClosed, actor.Name, now
 	return tx.PutFlag(f)
 }

@@ -80,3 +80,24 @@ func (f *Follower) Observe(e *Event, a Analysis, at time.Time) {
 func (f *Follower) SetConsent(c Consent, at time.Time) {
 	f.Consent, f.ConsentAt = c, at
 }
+
+// FollowerStore is the followers' part of a transaction.
+type FollowerStore interface {
+	Follower(k FollowerKey) (*Follower, error)
+	PutFollower(f *Follower) error
+	Followers(filter FollowerFilter) ([]*Follower, error)
+	// DeleteFollower erases a follower's profile, messages and sentiment
+	// records (erasure on request).
+	DeleteFollower(k FollowerKey) error
+}
+
+// FollowerFilter selects followers. Zero fields match all.
+type FollowerFilter struct {
+	Platform string
+	Lang     string
+	// Consent selects by consent state when not nil.
+	Consent *Consent
+	// After continues a listing after this key.
+	After FollowerKey
+	Limit int
+}

@@ -85,3 +85,22 @@ func (o *Outbound) AccountKey() string { return AccountKey(o.Platform, o.Account
 
 // LaneKey is the unit of ordering and per-chat rate limiting.
 func (o *Outbound) LaneKey() string { return o.AccountKey() + "/" + o.Chat }
+
+// OutboxStore is the outbox's part of a transaction.
+type OutboxStore interface {
+	// Enqueue adds o to the outbox, assigning o.ID, o.Created and the
+	// pending state. When o.Key is not empty and an item with that key
+	// exists, nothing is added, o is set to the existing item and created
+	// is false.
+	Enqueue(o *Outbound) (created bool, err error)
+	Outbound(id uint64) (*Outbound, error)
+	// PutOutbound stores a changed item (state transitions). Once an item
+	// is sent, a store may drop its body (Text, Buttons, MediaURL, Extra,
+	// LastError): the thread's outbound message keeps the text.
+	PutOutbound(o *Outbound) error
+	// Outbox lists items by state with ID > after, oldest first; a scan of
+	// that state only.
+	Outbox(state OutState, after uint64, limit int) ([]*Outbound, error)
+	// OutboxByKey finds an item by its idempotency key.
+	OutboxByKey(key string) (*Outbound, error)
+}

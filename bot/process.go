@@ -252,7 +252,7 @@ func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, 
 	}, nil
 }
 
-func loadFollower(tx Tx, k FollowerKey) (*Follower, error) {
+func loadFollower(tx FollowerStore, k FollowerKey) (*Follower, error) {
 	f, err := tx.Follower(k)
 	if ErrorCode(err) == ENOTFOUND {
 		return &Follower{Key: k}, nil
@@ -260,7 +260,7 @@ func loadFollower(tx Tx, k FollowerKey) (*Follower, error) {
 	return f, err
 }
 
-func loadThread(tx Tx, ev *Event, now time.Time) (*Thread, error) {
+func loadThread(tx ThreadStore, ev *Event, now time.Time) (*Thread, error) {
 	t, err := tx.Thread(ev.ThreadKey())
 	if ErrorCode(err) == ENOTFOUND {
 		return &Thread{Key: ev.ThreadKey(), ChatType: ev.ChatType, Follower: ev.FollowerKey(), Mode: ModeBot, Created: now}, nil

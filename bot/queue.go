@@ -76,7 +76,7 @@ func (q *storeQueue) Stored([]InboxItem) {
 
 // inboxHas reports whether the inbox still holds seq: not yet processed
 // by this or another process.
-func inboxHas(tx Tx, seq uint64) (bool, error) {
+func inboxHas(tx InboxStore, seq uint64) (bool, error) {
 	items, err := tx.Inbox(seq-1, 1)
 	if err != nil {
 		return false, err

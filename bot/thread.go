@@ -99,3 +99,100 @@ const (
 	FlagOpen   = "open"
 	FlagClosed = "closed"
 )
+
+// ThreadStore is the threads' part of a transaction.
+type ThreadStore interface {
+	Thread(k ThreadKey) (*Thread, error)
+	PutThread(t *Thread) error
+	Threads(filter ThreadFilter) ([]*Thread, error)
+}
+
+// ThreadFilter selects threads. Zero fields match all.
+type ThreadFilter struct {
+	Platform string
+	Account  string
+	Mode     string
+	// MinFlag keeps threads flagged at least this high.
+	MinFlag Severity
+	After   ThreadKey
+	Limit   int
+}
+
+// MessageStore is the part of a transaction that keeps threads' messages.
+type MessageStore interface {
+	// AddMessage assigns m.Seq and stores it.
+	AddMessage(m *Message) error
+	// Messages lists a thread's messages with Seq > after, oldest first.
+	Messages(k ThreadKey, after uint64, limit int) ([]*Message, error)
+}
+
+// SentimentStore is the sentiment log's part of a transaction.
+type SentimentStore interface {
+	// AddSentiment assigns r.Seq and logs the record.
+	AddSentiment(r *SentimentRecord) error
+	// SentimentByDay lists records of a platform ("" for all) with At in
+	// [from, to), by time; a range scan of the by-day index.
+	SentimentByDay(platform string, from, to time.Time, limit int) ([]*SentimentRecord, error)
+	// SentimentByFollower lists a follower's records with At in [from, to).
+	SentimentByFollower(k FollowerKey, from, to time.Time, limit int) ([]*SentimentRecord, error)
+	// SentimentSeries counts the records of a platform ("" for all) per
+	// step from from up to to: one bucket per step, empty ones included,
+	// from counts kept beside the log in the same transaction as each
+	// record (so its cost grows with the buckets, not the records).
+	// Counts are kept per quarter hour, so bucket edges are taken to the
+	// quarter hour that holds them. A series longer than
+	// MaxSeriesBuckets is EINVALID.
+	SentimentSeries(platform string, from, to time.Time, step Step) ([]SentimentBucket, error)
+}
+
+// Step is the width of a SentimentSeries bucket.
+type Step int
+
+const (
+	// StepHour buckets by the hour.
+	StepHour Step = iota + 1
+	// StepDay buckets by the calendar day of from's location, so a
+	// series for Tehran starts each bucket at Tehran's midnight.
+	StepDay
+)
+
+// Next is the start of the bucket after the one starting at t.
+func (s Step) Next(t time.Time) time.Time {
+	if s == StepDay {
+		return t.AddDate(0, 0, 1)
+	}
+	return t.Add(time.Hour)
+}
+
+// MaxSeriesBuckets bounds one SentimentSeries call (ten years by day).
+const MaxSeriesBuckets = 3660
+
+// SentimentBucket is one step of a sentiment series.
+type SentimentBucket struct {
+	Start    time.Time `json:"start"`
+	Positive int       `json:"positive"`
+	Neutral  int       `json:"neutral"`
+	Negative int       `json:"negative"`
+	// Volume counts every record, whatever its label.
+	Volume int `json:"volume"`
+	// ScoreSum is the sum of the records' scores: ScoreSum/Volume is the
+	// bucket's mean sentiment.
+	ScoreSum float64 `json:"score_sum"`
+}
+
+// FlagStore is the flags' part of a transaction.
+type FlagStore interface {
+	// AddFlag assigns f.ID and stores it.
+	AddFlag(f *Flag) error
+	Flag(id uint64) (*Flag, error)
+	PutFlag(f *Flag) error
+	Flags(filter FlagFilter) ([]*Flag, error)
+}
+
+// FlagFilter selects flags. Zero fields match all.
+type FlagFilter struct {
+	Status string
+	Thread *ThreadKey
+	After  uint64
+	Limit  int
+}
