@@ -63,6 +63,13 @@ type Tx interface {
 	OutboxStore
 	MetaStore
 	AuditStore
+	CaseStore
+	LabelStore
+	AlertStore
+	EraseStore
+	UserStore
+	SessionStore
+	TokenStore
 }
 
 // InboxStore is the inbox's part of a transaction: stored inbound events

@@ -46,6 +46,9 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Outbox", testOutbox},
 		{"Meta", testMeta},
 		{"Audit", testAudit},
+		{"User", testUser},
+		{"Session", testSession},
+		{"Token", testToken},
 	} {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
 	}
