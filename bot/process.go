@@ -173,6 +173,11 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*
 			if err := tx.AddFlag(&fl); err != nil {
 				return nil, err
 			}
+			if fl.Reason == SignalAdverseEvent {
+				if err := openCase(tx, &fl, &ev, a, f, now); err != nil {
+					return nil, err
+				}
+			}
 			th.Flagged = max(th.Flagged, fl.Severity)
 		}
 	}
