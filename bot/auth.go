@@ -56,8 +56,8 @@ type SessionStore interface {
 	Session(hash string) (*Session, error)
 	// DeleteSession removes a session; a missing one is not an error.
 	DeleteSession(hash string) error
-	// DeleteExpiredSessions removes sessions that expired before t and
-	// returns how many.
+	// DeleteExpiredSessions removes sessions no longer valid at t
+	// (Expires at or before it) and returns how many.
 	DeleteExpiredSessions(t time.Time) (int, error)
 }
 

@@ -141,7 +141,7 @@ func (t *Tx) DeleteSession(hash string) error {
 	return nil
 }
 
-// DeleteExpiredSessions removes sessions that expired before now. It
+// DeleteExpiredSessions removes sessions no longer valid at now. It
 // reads every session: there are as many as people signed in, and
 // expired ones do not pile up because each sign-in calls this.
 func (t *Tx) DeleteExpiredSessions(now time.Time) (int, error) {
@@ -158,7 +158,7 @@ func (t *Tx) DeleteExpiredSessions(now time.Time) (int, error) {
 		if err := json.Unmarshal(v, &s); err != nil {
 			return err
 		}
-		if s.Expires.Before(now) {
+		if !s.Expires.After(now) {
 			expired = append(expired, append([]byte(nil), k...))
 		}
 		return nil

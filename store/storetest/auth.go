@@ -73,11 +73,14 @@ func testSession(t *testing.T, open func(t *testing.T) bot.Store) {
 		})
 		old := &bot.Session{Hash: "h1", User: "sara", Created: base, Expires: base.Add(time.Hour)}
 		fresh := &bot.Session{Hash: "h2", User: "sara", Created: day(1), Expires: day(1).Add(time.Hour)}
+		atEdge := &bot.Session{Hash: "h3", User: "reza", Created: base, Expires: day(1)}
 		mustUpdate(t, s, func(tx bot.Tx) error {
-			if err := tx.PutSession(old); err != nil {
-				return err
+			for _, x := range []*bot.Session{old, fresh, atEdge} {
+				if err := tx.PutSession(x); err != nil {
+					return err
+				}
 			}
-			return tx.PutSession(fresh)
+			return nil
 		})
 		mustView(t, s, func(tx bot.Tx) error {
 			got, err := tx.Session("h2")
@@ -91,11 +94,13 @@ func testSession(t *testing.T, open func(t *testing.T) bot.Store) {
 			n, err = tx.DeleteExpiredSessions(day(1))
 			return err
 		})
-		if n != 1 {
-			t.Errorf("DeleteExpiredSessions = %d, want 1 (h1 expired, h2 not yet)", n)
+		if n != 2 {
+			t.Errorf("DeleteExpiredSessions = %d, want 2 (h1 expired, h3 expires then, h2 not yet)", n)
 		}
 		mustView(t, s, func(tx bot.Tx) error {
 			_, err := tx.Session("h1")
+			wantCode(t, err, bot.ENOTFOUND)
+			_, err = tx.Session("h3")
 			wantCode(t, err, bot.ENOTFOUND)
 			_, err = tx.Session("h2")
 			return err
