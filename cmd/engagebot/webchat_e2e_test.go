@@ -46,6 +46,28 @@ func TestWebchat_AnswersInTheFollowersLanguage(t *testing.T) {
 	}
 }
 
+// TestWebchat_HistoryBothSides: what a reloaded page gets back is the
+// follower's message and the bot's reply, in that order.
+func TestWebchat_HistoryBothSides(t *testing.T) {
+	p := StartProc(t, ProcOptions{})
+	session := chatSession(t, p)
+	text := "سلام، شماره پشتیبانی شما چیست؟"
+	if code, body := p.Post("/chat/messages", fmt.Sprintf(`{"session":%q,"id":"msg-00000001","text":%q}`, session, text)); code != http.StatusAccepted {
+		t.Fatalf("POST = %d %s", code, body)
+	}
+	wait.For(t, 10*time.Second, "reply", func() bool { return len(chatReplies(t, p, session)) > 0 })
+	code, body := p.Get("/chat/history?session=" + session)
+	var h struct {
+		Messages []struct{ From, Text string } `json:"messages"`
+	}
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &h) != nil {
+		t.Fatalf("history = %d %s", code, body)
+	}
+	if len(h.Messages) != 2 || h.Messages[0].From != "me" || h.Messages[0].Text != text || h.Messages[1].From != "bot" || h.Messages[1].Text == "" {
+		t.Fatalf("history %+v, want the message then the reply", h.Messages)
+	}
+}
+
 // chatSession asks the web chat for a session, as its page does.
 func chatSession(t testing.TB, p *Proc) string {
 	t.Helper()
@@ -73,6 +95,9 @@ func TestWebchat_BadInput(t *testing.T) {
 		{"bad session", "/chat/messages", `{"session":"../../x","text":"hi"}`, http.StatusBadRequest},
 		{"oversized body", "/chat/messages", `{"session":"abcdefgh","text":"` + big + `"}`, http.StatusRequestEntityTooLarge},
 		{"text too long", "/chat/messages", `{"session":"abcdefgh","text":"` + strings.Repeat("ب", 5000) + `"}`, http.StatusRequestEntityTooLarge},
+		{"invalid UTF-8", "/chat/messages", `{"session":"abcdefgh","text":"` + "\xff" + `"}`, http.StatusBadRequest},
+		{"null", "/chat/messages", `null`, http.StatusBadRequest},
+		{"session not issued", "/chat/messages", `{"session":"any-new-id-0001","text":"hi"}`, http.StatusNotFound},
 		{"unknown account", "/webhooks/telegram/nobody", `{"update_id":1}`, http.StatusNotFound},
 		{"unknown platform", "/webhooks/myspace/main", `{}`, http.StatusNotFound},
 	} {
@@ -82,6 +107,11 @@ func TestWebchat_BadInput(t *testing.T) {
 		}
 		if !strings.Contains(body, `"error"`) {
 			t.Errorf("%d %s: body %q has no error message", i, tc.name, body)
+		}
+	}
+	for _, path := range []string{"/chat/replies?wait=0&session=any-new-id-0001", "/chat/history?session=any-new-id-0001"} {
+		if code, body := p.Get(path); code != http.StatusNotFound || !strings.Contains(body, `"error"`) {
+			t.Errorf("GET %s = %d %s, want 404 with an error", path, code, body)
 		}
 	}
 	// Still serving, and nothing was stored.
