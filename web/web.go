@@ -1,6 +1,8 @@
 // Package web is engagebot's HTTP server: platform webhooks at
 // /webhooks/<platform>/<account>, the built-in web chat at /chat, health
-// and readiness probes, and Prometheus metrics. Adapters never serve HTTP
+// and readiness probes, Prometheus metrics, and the staff area: sign-in
+// and the JSON API under /api/v1/, each staff route a Route whose roles
+// are checked in one place (auth.go). Adapters never serve HTTP
 // themselves; this package mounts their handlers.
 package web
 
@@ -41,6 +43,17 @@ type Options struct {
 	ChatAccount string
 	// Version is reported by /healthz.
 	Version string
+
+	// The staff area (POST /login, /logout and the JSON API under
+	// /api/v1/) is served when Auth is set; it needs Data and Actions too.
+	Auth    Authenticator
+	Data    Reader
+	Actions StaffActions
+	// PublicURL is server.public_url: when it is https, session cookies
+	// are Secure, and its origin is trusted as the service's own.
+	PublicURL string
+	// Now is the clock of sign-in throttling (default time.Now).
+	Now func() time.Time
 }
 
 // Server is the HTTP side of the service.
@@ -50,6 +63,11 @@ type Server struct {
 	mux      *http.ServeMux
 	draining atomic.Bool
 	srv      *http.Server
+
+	routes []Route
+	cop    *http.CrossOriginProtection
+	logins *throttle
+	apiDoc openAPIDoc
 }
 
 // New builds the server and its routes.
@@ -63,7 +81,11 @@ func New(o Options) *Server {
 	if o.Metrics == nil {
 		o.Metrics = NewMetrics()
 	}
-	s := &Server{opts: o, log: o.Logger, mux: http.NewServeMux()}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Server{opts: o, log: o.Logger, mux: http.NewServeMux(), logins: newThrottle(o.Now)}
+	s.cop = newCrossOrigin(o.PublicURL, o.Logger)
 	o.Metrics.watchEngine(o.Engine)
 	s.srv = &http.Server{
 		Handler:           s.Handler(),
@@ -86,6 +108,16 @@ func New(o Options) *Server {
 			s.serveAdapter(w, r, o.ChatAccount, strings.TrimPrefix(r.URL.Path, "/chat"))
 		})
 		s.mux.Handle("GET /{$}", http.RedirectHandler("/chat/", http.StatusFound))
+	}
+	if o.Auth != nil {
+		s.Handle(Route{Method: "POST", Pattern: "/login", Public: true, Handle: s.handleLogin})
+		s.Handle(Route{Method: "POST", Pattern: "/logout", Public: true, Handle: s.handleLogout})
+		for _, rt := range s.apiRoutes() {
+			s.Handle(rt)
+		}
+		s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+			Error(w, r, bot.Errorf(bot.ENOTFOUND, "no API route %s %s", r.Method, r.URL.Path))
+		})
 	}
 	return s
 }

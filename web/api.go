@@ -1,0 +1,486 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"engagebot/bot"
+)
+
+// Reader is the store as the staff area reads it. bot.Store is one.
+type Reader interface {
+	View(ctx context.Context, fn func(bot.Tx) error) error
+}
+
+// StaffActions are the people's actions the API offers; *bot.Actions is
+// one. Each checks the actor's roles again and writes its audit entry.
+type StaffActions interface {
+	TakeOver(ctx context.Context, actor bot.Actor, k bot.ThreadKey) error
+	Release(ctx context.Context, actor bot.Actor, k bot.ThreadKey) error
+	Resolve(ctx context.Context, actor bot.Actor, k bot.ThreadKey, note string) error
+	Reply(ctx context.Context, actor bot.Actor, k bot.ThreadKey, text string) (*bot.Outbound, error)
+}
+
+// ThreadID is a thread's id in URLs: base64url, unpadded, of
+// "<platform>.<account>/<chat>" (bot.ThreadKey.String). It is stable,
+// carries no character a path must escape whatever the chat id holds,
+// and maps back to the key without a lookup.
+func ThreadID(k bot.ThreadKey) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(k.String()))
+}
+
+// ParseThreadID reads a ThreadID back into its key.
+func ParseThreadID(id string) (bot.ThreadKey, error) {
+	bad := bot.Errorf(bot.EINVALID, "thread id %q: want the id the API gave", id)
+	b, err := base64.RawURLEncoding.DecodeString(id)
+	if err != nil || !utf8.Valid(b) {
+		return bot.ThreadKey{}, bad
+	}
+	account, chat, ok := strings.Cut(string(b), "/")
+	if !ok {
+		return bot.ThreadKey{}, bad
+	}
+	platform, name, ok := strings.Cut(account, ".")
+	if !ok || platform == "" || name == "" || chat == "" {
+		return bot.ThreadKey{}, bad
+	}
+	return bot.ThreadKey{Platform: platform, Account: name, Chat: chat}, nil
+}
+
+// apiRoutes are the JSON API's routes, with their roles. Actions check
+// the roles again; these are the same, so a refusal is a 403 before any
+// work is done.
+func (s *Server) apiRoutes() []Route {
+	moderate := []bot.Role{bot.RoleModerator}
+	work := []bot.Role{bot.RoleModerator, bot.RoleSafety}
+	return []Route{
+		{Method: "GET", Pattern: "/api/v1/me", Roles: anyRole, Handle: s.handleMe, Doc: docMe},
+		{Method: "GET", Pattern: "/api/v1/openapi.json", Roles: anyRole, Handle: s.handleOpenAPI, Doc: docOpenAPI},
+		{Method: "GET", Pattern: "/api/v1/flags", Roles: anyRole, Handle: s.handleFlags, Doc: docFlags},
+		{Method: "GET", Pattern: "/api/v1/threads/{id}", Roles: anyRole, Handle: s.handleThread, Doc: docThread},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/takeover", Roles: moderate, Handle: s.threadAction(s.takeOver), Doc: docTakeOver},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/release", Roles: moderate, Handle: s.threadAction(s.release), Doc: docRelease},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/resolve", Roles: work, Handle: s.threadAction(s.resolve), Doc: docResolve},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/reply", Roles: work, Handle: s.handleReply, Doc: docReply},
+		{Method: "GET", Pattern: "/api/v1/audit", Roles: []bot.Role{bot.RoleAdmin}, Handle: s.handleAudit, Doc: docAudit},
+	}
+}
+
+// meView is who the request is.
+type meView struct {
+	Name  string     `json:"name"`
+	Roles []bot.Role `json:"roles"`
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+	writeJSON(w, http.StatusOK, meView{Name: a.Name, Roles: a.Roles})
+}
+
+// threadRef is a thread as a flag names it.
+type threadRef struct {
+	ID        string `json:"id"`
+	Platform  string `json:"platform"`
+	Account   string `json:"account"`
+	Chat      string `json:"chat"`
+	Mode      string `json:"mode,omitempty"`
+	Moderator string `json:"moderator,omitempty"`
+}
+
+func refOf(k bot.ThreadKey, t *bot.Thread) threadRef {
+	ref := threadRef{ID: ThreadID(k), Platform: k.Platform, Account: k.Account, Chat: k.Chat}
+	if t != nil {
+		ref.Mode, ref.Moderator = t.Mode, t.Moderator
+	}
+	return ref
+}
+
+type flagView struct {
+	ID       uint64       `json:"id"`
+	Severity bot.Severity `json:"severity"`
+	Reason   string       `json:"reason"`
+	Detail   string       `json:"detail,omitempty"`
+	Text     string       `json:"text,omitempty"`
+	Status   string       `json:"status"`
+	Created  time.Time    `json:"created"`
+	Closed   time.Time    `json:"closed,omitzero"`
+	ClosedBy string       `json:"closed_by,omitempty"`
+	Lang     string       `json:"lang,omitempty"`
+	Thread   threadRef    `json:"thread"`
+}
+
+// Flag listing bounds.
+const (
+	defaultFlagPage = 100
+	maxFlagPage     = 1000
+)
+
+// queueLess orders flags as the queue: the most severe first (side-effect
+// reports and self-harm are the critical ones), then the oldest, then by
+// id so the order is total and a cursor can continue it.
+func queueLess(a, b *bot.Flag) int {
+	if c := cmp.Compare(b.Severity, a.Severity); c != 0 {
+		return c
+	}
+	if c := a.Created.Compare(b.Created); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
+}
+
+// flagCursor is the position after a flag in queue order, as
+// "<severity>.<created unix nanoseconds>.<id>".
+func flagCursor(f *bot.Flag) string {
+	return fmt.Sprintf("%d.%d.%d", f.Severity, f.Created.UnixNano(), f.ID)
+}
+
+func parseFlagCursor(s string) (*bot.Flag, error) {
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return nil, bot.Errorf(bot.EINVALID, "after: want the next value of a previous page")
+	}
+	sev, err1 := strconv.Atoi(parts[0])
+	ns, err2 := strconv.ParseInt(parts[1], 10, 64)
+	id, err3 := strconv.ParseUint(parts[2], 10, 64)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return nil, bot.Errorf(bot.EINVALID, "after: want the next value of a previous page")
+	}
+	return &bot.Flag{Severity: bot.Severity(sev), Created: time.Unix(0, ns), ID: id}, nil
+}
+
+func pageLimit(q string, def, most int) (int, error) {
+	if q == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(q)
+	if err != nil || n < 1 || n > most {
+		return 0, bot.Errorf(bot.EINVALID, "limit: a number from 1 to %d", most)
+	}
+	return n, nil
+}
+
+// handleFlags lists flags in queue order. The store gives the flags of a
+// status in id order; this sorts them, which reads every flag of that
+// status: an index by (severity, created) in the store would let the
+// first page read only itself.
+func (s *Server) handleFlags(w http.ResponseWriter, r *http.Request, _ bot.Actor) {
+	q := r.URL.Query()
+	status := cmp.Or(q.Get("status"), bot.FlagOpen)
+	if status != bot.FlagOpen && status != bot.FlagClosed {
+		Error(w, r, bot.Errorf(bot.EINVALID, "status: open or closed, not %q", status))
+		return
+	}
+	limit, err := pageLimit(q.Get("limit"), defaultFlagPage, maxFlagPage)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var after *bot.Flag
+	if a := q.Get("after"); a != "" {
+		if after, err = parseFlagCursor(a); err != nil {
+			Error(w, r, err)
+			return
+		}
+	}
+	platform, account, reason := q.Get("platform"), q.Get("account"), q.Get("reason")
+	lang, assignee := q.Get("lang"), q.Get("assignee")
+	var out []flagView
+	next := ""
+	err = s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
+		out, next = nil, ""
+		flags, err := tx.Flags(bot.FlagFilter{Status: status})
+		if err != nil {
+			return err
+		}
+		flags = slices.DeleteFunc(flags, func(f *bot.Flag) bool {
+			return platform != "" && f.Thread.Platform != platform ||
+				account != "" && f.Thread.Account != account ||
+				reason != "" && f.Reason != reason ||
+				after != nil && queueLess(f, after) <= 0
+		})
+		slices.SortFunc(flags, queueLess)
+		threads := map[bot.ThreadKey]*bot.Thread{}
+		langs := map[bot.FollowerKey]string{}
+		var last *bot.Flag
+		for _, f := range flags {
+			if len(out) == limit {
+				// More remain: the next page starts after the last one here.
+				next = flagCursor(last)
+				break
+			}
+			th, ok := threads[f.Thread]
+			if !ok {
+				if th, err = tx.Thread(f.Thread); err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
+					return err
+				}
+				threads[f.Thread] = th
+			}
+			if assignee != "" && (th == nil || th.Moderator != assignee) {
+				continue
+			}
+			fl, ok := langs[f.Follower]
+			if !ok && f.Follower.UserID != "" {
+				if fw, err := tx.Follower(f.Follower); err == nil {
+					fl = fw.Lang
+				} else if bot.ErrorCode(err) != bot.ENOTFOUND {
+					return err
+				}
+				langs[f.Follower] = fl
+			}
+			if lang != "" && fl != lang {
+				continue
+			}
+			out = append(out, flagView{
+				ID: f.ID, Severity: f.Severity, Reason: f.Reason, Detail: f.Detail, Text: f.Text,
+				Status: f.Status, Created: f.Created, Closed: f.Closed, ClosedBy: f.ClosedBy,
+				Lang: fl, Thread: refOf(f.Thread, th),
+			})
+			last = f
+		}
+		return nil
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	body := map[string]any{"flags": nonNil(out)}
+	if next != "" {
+		body["next"] = next
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+type messageView struct {
+	Seq       uint64         `json:"seq"`
+	Direction string         `json:"direction"`
+	Kind      bot.EventKind  `json:"kind"`
+	Author    string         `json:"author,omitempty"`
+	Text      string         `json:"text"`
+	Lang      string         `json:"lang,omitempty"`
+	Sentiment *bot.Sentiment `json:"sentiment"`
+	Intent    string         `json:"intent,omitempty"`
+	Signals   []string       `json:"signals,omitempty"`
+	Outbound  uint64         `json:"outbound,omitempty"`
+	At        time.Time      `json:"at"`
+}
+
+type threadView struct {
+	threadRef
+	ChatType    bot.ChatType  `json:"chat_type"`
+	Follower    string        `json:"follower"`
+	Flagged     bot.Severity  `json:"flagged"`
+	Created     time.Time     `json:"created"`
+	LastInbound time.Time     `json:"last_inbound,omitzero"`
+	LastMessage time.Time     `json:"last_message,omitzero"`
+	Messages    []messageView `json:"messages"`
+	Flags       []flagView    `json:"flags"`
+}
+
+// maxThreadMessages bounds one answer; the newest are kept.
+const maxThreadMessages = 1000
+
+func (s *Server) handleThread(w http.ResponseWriter, r *http.Request, _ bot.Actor) {
+	k, err := ParseThreadID(r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var v threadView
+	err = s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
+		v = threadView{}
+		t, err := tx.Thread(k)
+		if err != nil {
+			return err
+		}
+		msgs, err := tx.Messages(k, 0, 0)
+		if err != nil {
+			return err
+		}
+		if len(msgs) > maxThreadMessages {
+			msgs = msgs[len(msgs)-maxThreadMessages:]
+		}
+		flags, err := tx.Flags(bot.FlagFilter{Thread: &k})
+		if err != nil {
+			return err
+		}
+		v = threadView{threadRef: refOf(k, t), ChatType: t.ChatType, Follower: t.Follower.String(), Flagged: t.Flagged,
+			Created: t.Created, LastInbound: t.LastInbound, LastMessage: t.LastMessage,
+			Messages: []messageView{}, Flags: []flagView{}}
+		for _, m := range msgs {
+			mv := messageView{Seq: m.Seq, Direction: m.Direction, Kind: m.Kind, Author: m.Author, Text: m.Text,
+				Lang: m.Lang, Outbound: m.Outbound, At: m.At}
+			if a := m.Analysis; a != nil {
+				mv.Sentiment, mv.Intent = &a.Sentiment, a.Intent
+				for _, sg := range a.Signals {
+					mv.Signals = append(mv.Signals, sg.Name)
+				}
+			}
+			v.Messages = append(v.Messages, mv)
+		}
+		for _, f := range flags {
+			v.Flags = append(v.Flags, flagView{ID: f.ID, Severity: f.Severity, Reason: f.Reason, Detail: f.Detail, Text: f.Text,
+				Status: f.Status, Created: f.Created, Closed: f.Closed, ClosedBy: f.ClosedBy, Thread: v.threadRef})
+		}
+		return nil
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// threadAction serves a POST that changes a thread and answers with the
+// thread's state after it.
+func (s *Server) threadAction(act func(r *http.Request, a bot.Actor, k bot.ThreadKey) error) func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+		k, err := ParseThreadID(r.PathValue("id"))
+		if err == nil {
+			err = act(r, a, k)
+		}
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		s.writeThreadState(w, r, k)
+	}
+}
+
+func (s *Server) takeOver(r *http.Request, a bot.Actor, k bot.ThreadKey) error {
+	return s.opts.Actions.TakeOver(r.Context(), a, k)
+}
+
+func (s *Server) release(r *http.Request, a bot.Actor, k bot.ThreadKey) error {
+	return s.opts.Actions.Release(r.Context(), a, k)
+}
+
+func (s *Server) resolve(r *http.Request, a bot.Actor, k bot.ThreadKey) error {
+	var body struct {
+		Note string `json:"note"`
+	}
+	if err := readJSON(r, &body, true); err != nil {
+		return err
+	}
+	return s.opts.Actions.Resolve(r.Context(), a, k, body.Note)
+}
+
+func (s *Server) writeThreadState(w http.ResponseWriter, r *http.Request, k bot.ThreadKey) {
+	var t *bot.Thread
+	err := s.opts.Data.View(r.Context(), func(tx bot.Tx) (err error) {
+		t, err = tx.Thread(k)
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"thread": refOf(k, t)})
+}
+
+type outboundView struct {
+	ID    uint64       `json:"id"`
+	State bot.OutState `json:"state"`
+}
+
+func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+	k, err := ParseThreadID(r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var body struct {
+		Text string `json:"text"`
+	}
+	if err := readJSON(r, &body, false); err != nil {
+		Error(w, r, err)
+		return
+	}
+	o, err := s.opts.Actions.Reply(r.Context(), a, k, body.Text)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	// 202: the reply is in the outbox; the dispatcher sends it within the
+	// platform's limits.
+	writeJSON(w, http.StatusAccepted, map[string]any{"outbound": outboundView{ID: o.ID, State: o.State}, "thread": refOf(k, nil)})
+}
+
+// Audit listing bounds.
+const (
+	defaultAuditPage = 100
+	maxAuditPage     = 1000
+)
+
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request, _ bot.Actor) {
+	q := r.URL.Query()
+	limit, err := pageLimit(q.Get("limit"), defaultAuditPage, maxAuditPage)
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	f := bot.AuditFilter{Actor: q.Get("actor"), Limit: limit}
+	if a := q.Get("after"); a != "" {
+		if f.After, err = strconv.ParseUint(a, 10, 64); err != nil {
+			Error(w, r, bot.Errorf(bot.EINVALID, "after: a sequence number"))
+			return
+		}
+	}
+	var entries []*bot.AuditEntry
+	err = s.opts.Data.View(r.Context(), func(tx bot.Tx) (err error) {
+		entries, err = tx.AuditLog(f)
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	body := map[string]any{"entries": nonNil(entries)}
+	if len(entries) == limit {
+		body["next"] = strconv.FormatUint(entries[len(entries)-1].Seq, 10)
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// readJSON decodes a JSON body into v, refusing unknown fields and
+// trailing data; with optional, an empty body leaves v as it is.
+func readJSON(r *http.Request, v any, optional bool) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	err := dec.Decode(v)
+	switch {
+	case errors.Is(err, io.EOF) && optional:
+		return nil
+	case err != nil && strings.Contains(err.Error(), "http: request body too large"):
+		return bot.Errorf(bot.ETOOLARGE, "request body too large")
+	case err != nil:
+		return bot.Errorf(bot.EINVALID, "body: want JSON: %v", err)
+	case dec.More():
+		return bot.Errorf(bot.EINVALID, "body: one JSON object only")
+	}
+	return nil
+}
+
+// apiError answers err, logging what is not the caller's fault.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	if ErrorStatus(err) >= 500 {
+		s.log.Error("api", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	Error(w, r, err)
+}
+
+func nonNil[T any](list []T) []T {
+	if list == nil {
+		return []T{}
+	}
+	return list
+}

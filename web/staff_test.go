@@ -1,0 +1,768 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"engagebot/bot"
+	"engagebot/web"
+)
+
+// Auth is a fake of the sign-in service: one user, and a token per role.
+type Auth struct {
+	mu       sync.Mutex
+	password map[string]string     // name -> password
+	roles    map[string][]bot.Role // name -> roles
+	sessions map[string]string     // secret -> name
+	tokens   map[string]bot.Actor  // secret -> actor
+	logins   int
+}
+
+func newAuth() *Auth {
+	a := &Auth{
+		password: map[string]string{"sara": "sara's long password"},
+		roles:    map[string][]bot.Role{"sara": {bot.RoleModerator}},
+		sessions: map[string]string{},
+		tokens:   map[string]bot.Actor{},
+	}
+	for _, r := range bot.Roles {
+		a.tokens["ebt_"+string(r)] = bot.Actor{Name: "token-" + string(r), Roles: []bot.Role{r}}
+	}
+	return a
+}
+
+func (a *Auth) Login(_ context.Context, name, pw string) (string, *bot.Session, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.logins++
+	if want, ok := a.password[name]; !ok || want != pw {
+		return "", nil, bot.Errorf(bot.EUNAUTHORIZED, "wrong name or password")
+	}
+	secret := "ebs_" + name + strconv.Itoa(a.logins)
+	a.sessions[secret] = name
+	return secret, &bot.Session{Hash: "h", User: name, Expires: time.Now().Add(time.Hour)}, nil
+}
+
+func (a *Auth) Logout(_ context.Context, secret string) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.sessions, secret)
+	return nil
+}
+
+func (a *Auth) SessionActor(_ context.Context, secret string) (bot.Actor, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	name, ok := a.sessions[secret]
+	if !ok {
+		return bot.Actor{}, bot.Errorf(bot.EUNAUTHORIZED, "not signed in")
+	}
+	return bot.Actor{Name: name, Roles: a.roles[name]}, nil
+}
+
+func (a *Auth) TokenActor(_ context.Context, secret string) (bot.Actor, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	act, ok := a.tokens[secret]
+	if !ok {
+		return bot.Actor{}, bot.Errorf(bot.EUNAUTHORIZED, "unknown API token")
+	}
+	return act, nil
+}
+
+// Data is a fake store for reads: a Tx that knows threads, messages,
+// flags, followers and the audit log. Other Tx methods are not used by
+// the staff area and would panic.
+type Data struct {
+	threads   map[bot.ThreadKey]*bot.Thread
+	messages  map[bot.ThreadKey][]*bot.Message
+	flags     []*bot.Flag
+	followers map[bot.FollowerKey]*bot.Follower
+	audit     []*bot.AuditEntry
+}
+
+func (d *Data) View(_ context.Context, fn func(bot.Tx) error) error { return fn(dataTx{d: d}) }
+
+type dataTx struct {
+	bot.Tx
+	d *Data
+}
+
+func (t dataTx) Thread(k bot.ThreadKey) (*bot.Thread, error) {
+	th, ok := t.d.threads[k]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "thread %s not found", k)
+	}
+	c := *th
+	return &c, nil
+}
+
+func (t dataTx) Messages(k bot.ThreadKey, after uint64, limit int) ([]*bot.Message, error) {
+	return t.d.messages[k], nil
+}
+
+func (t dataTx) Flags(f bot.FlagFilter) ([]*bot.Flag, error) {
+	var out []*bot.Flag
+	for _, fl := range t.d.flags {
+		if (f.Status == "" || fl.Status == f.Status) && (f.Thread == nil || *f.Thread == fl.Thread) {
+			c := *fl
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}
+
+func (t dataTx) Follower(k bot.FollowerKey) (*bot.Follower, error) {
+	f, ok := t.d.followers[k]
+	if !ok {
+		return nil, bot.Errorf(bot.ENOTFOUND, "follower not found")
+	}
+	return f, nil
+}
+
+func (t dataTx) AuditLog(f bot.AuditFilter) ([]*bot.AuditEntry, error) { return t.d.audit, nil }
+
+// Actions is a fake of the people's actions: it records each call.
+type Actions struct {
+	mu    sync.Mutex
+	calls []string
+}
+
+func (a *Actions) record(actor bot.Actor, what string, k bot.ThreadKey) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.calls = append(a.calls, actor.Name+" "+what+" "+k.String())
+}
+
+func (a *Actions) TakeOver(_ context.Context, actor bot.Actor, k bot.ThreadKey) error {
+	a.record(actor, "takeover", k)
+	return nil
+}
+
+func (a *Actions) Release(_ context.Context, actor bot.Actor, k bot.ThreadKey) error {
+	a.record(actor, "release", k)
+	return nil
+}
+
+func (a *Actions) Resolve(_ context.Context, actor bot.Actor, k bot.ThreadKey, note string) error {
+	a.record(actor, "resolve("+note+")", k)
+	return nil
+}
+
+func (a *Actions) Reply(_ context.Context, actor bot.Actor, k bot.ThreadKey, text string) (*bot.Outbound, error) {
+	if strings.TrimSpace(text) == "" {
+		return nil, bot.Errorf(bot.EINVALID, "text: a reply needs text")
+	}
+	a.record(actor, "reply("+text+")", k)
+	return &bot.Outbound{ID: 7, State: bot.OutPending}, nil
+}
+
+func (a *Actions) took() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.calls)
+}
+
+var (
+	t0     = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	thread = bot.ThreadKey{Platform: "telegram", Account: "support", Chat: "42"}
+	other  = bot.ThreadKey{Platform: "instagram", Account: "brand", Chat: "c/7 ?#"}
+	sara   = bot.FollowerKey{Platform: "telegram", UserID: "u1"}
+	john   = bot.FollowerKey{Platform: "instagram", UserID: "u2"}
+)
+
+func newData() *Data {
+	return &Data{
+		threads: map[bot.ThreadKey]*bot.Thread{
+			thread: {Key: thread, ChatType: bot.ChatPrivate, Follower: sara, Mode: bot.ModeHuman, Moderator: "sara", Flagged: bot.SeverityCritical, Created: t0},
+			other:  {Key: other, ChatType: bot.ChatPrivate, Follower: john, Mode: bot.ModeBot, Flagged: bot.SeverityHigh, Created: t0},
+		},
+		messages: map[bot.ThreadKey][]*bot.Message{
+			thread: {
+				{Seq: 1, Thread: thread, Direction: bot.DirIn, Kind: bot.EventMessage, Text: "بعد از قرص سرگیجه گرفتم", At: t0,
+					Analysis: &bot.Analysis{Lang: "fa", Sentiment: bot.Sentiment{Label: "negative", Score: -0.6}, Intent: "complaint",
+						Signals: []bot.Signal{{Name: bot.SignalAdverseEvent, Severity: bot.SeverityCritical}}}},
+				{Seq: 2, Thread: thread, Direction: bot.DirOut, Kind: bot.EventMessage, Text: "متاسفیم", At: t0.Add(time.Minute)},
+			},
+		},
+		flags: []*bot.Flag{
+			{ID: 1, Thread: other, Follower: john, Severity: bot.SeverityMedium, Reason: "complaint", Status: bot.FlagOpen, Created: t0},
+			{ID: 2, Thread: other, Follower: john, Severity: bot.SeverityHigh, Reason: "legal_threat", Status: bot.FlagOpen, Created: t0.Add(2 * time.Hour)},
+			{ID: 3, Thread: thread, Follower: sara, Severity: bot.SeverityCritical, Reason: "adverse_event", Status: bot.FlagOpen, Created: t0.Add(3 * time.Hour)},
+			{ID: 4, Thread: other, Follower: john, Severity: bot.SeverityHigh, Reason: "legal_threat", Status: bot.FlagOpen, Created: t0.Add(time.Hour)},
+			{ID: 5, Thread: thread, Follower: sara, Severity: bot.SeverityCritical, Reason: "self_harm", Status: bot.FlagOpen, Created: t0.Add(time.Hour)},
+			{ID: 6, Thread: thread, Follower: sara, Severity: bot.SeverityLow, Reason: "abuse", Status: bot.FlagClosed, Created: t0},
+		},
+		followers: map[bot.FollowerKey]*bot.Follower{
+			sara: {Key: sara, Lang: "fa"},
+			john: {Key: john, Lang: "en"},
+		},
+		audit: []*bot.AuditEntry{{Seq: 1, At: t0, Actor: "sara", Action: "thread.takeover", Target: "thread:" + thread.String()}},
+	}
+}
+
+// staff is a server with the staff area on fakes, and its log.
+type staff struct {
+	ts      *httptest.Server
+	srv     *web.Server
+	auth    *Auth
+	actions *Actions
+	log     *bytes.Buffer
+	now     *time.Time
+}
+
+func newStaff(t *testing.T, publicURL string) *staff {
+	t.Helper()
+	st := &staff{auth: newAuth(), actions: &Actions{}, log: &bytes.Buffer{}}
+	now := t0
+	st.now = &now
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, st.log}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	st.srv = web.New(web.Options{
+		Engine: &Core{}, Logger: logger, Version: "v-test",
+		Auth: st.auth, Data: newData(), Actions: st.actions, PublicURL: publicURL,
+		Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return *st.now },
+	})
+	st.ts = httptest.NewServer(st.srv.Handler())
+	t.Cleanup(st.ts.Close)
+	return st
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// request is one call to the staff area.
+type request struct {
+	method, path, body string
+	token              string // a bearer token
+	cookie             *http.Cookie
+	header             map[string]string
+	form               url.Values
+}
+
+type answer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func (st *staff) do(t *testing.T, rq request) answer {
+	t.Helper()
+	var body io.Reader = strings.NewReader(rq.body)
+	if rq.form != nil {
+		body = strings.NewReader(rq.form.Encode())
+	}
+	req, err := http.NewRequest(rq.method, st.ts.URL+rq.path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rq.form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	} else if rq.body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if rq.token != "" {
+		req.Header.Set("Authorization", "Bearer "+rq.token)
+	}
+	if rq.cookie != nil {
+		req.AddCookie(rq.cookie)
+	}
+	for k, v := range rq.header {
+		req.Header.Set(k, v)
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return answer{resp.StatusCode, resp.Header, string(b)}
+}
+
+// errorBody fails unless the answer is a JSON {"error": ...}.
+func errorBody(t *testing.T, what string, a answer) {
+	t.Helper()
+	var e struct{ Error string }
+	if err := json.Unmarshal([]byte(a.body), &e); err != nil || e.Error == "" {
+		t.Errorf("%s: body %q, want JSON {\"error\": ...}", what, a.body)
+	}
+}
+
+// who is one column of the role matrix: a role, or no credentials.
+var who = []string{"admin", "pr", "moderator", "safety", "viewer", "none"}
+
+// matrix says, for every staff route, who may use it. A route the server
+// serves that has no row here fails the test, and so does a row for a
+// route it does not serve: a new route must be declared with its roles.
+var matrix = map[string][]string{
+	"POST /login":                        {"public"},
+	"POST /logout":                       {"public"},
+	"GET /api/v1/me":                     {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/openapi.json":           {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/flags":                  {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/threads/{id}":           {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/threads/{id}/takeover": {"admin", "moderator"},
+	"POST /api/v1/threads/{id}/release":  {"admin", "moderator"},
+	"POST /api/v1/threads/{id}/resolve":  {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/reply":    {"admin", "moderator", "safety"},
+	"GET /api/v1/audit":                  {"admin"},
+}
+
+// bodies are valid bodies of the routes that take one.
+var bodies = map[string]string{
+	"POST /api/v1/threads/{id}/reply":   `{"text":"hello"}`,
+	"POST /api/v1/threads/{id}/resolve": `{"note":"done"}`,
+}
+
+func TestRoutes_RoleMatrix(t *testing.T) {
+	st := newStaff(t, "")
+	served := map[string]bool{}
+	for _, rt := range st.srv.Routes() {
+		key := rt.Key()
+		served[key] = true
+		allowed, ok := matrix[key]
+		if !ok {
+			t.Errorf("route %s is served but has no row in the role matrix: declare who may use it", key)
+			continue
+		}
+		path := strings.ReplaceAll(rt.Pattern, "{id}", web.ThreadID(thread))
+		if slices.Contains(allowed, "public") {
+			if !rt.Public {
+				t.Errorf("%s: the matrix says public, the route wants roles %v", key, rt.Roles)
+			}
+			continue // sign-in and sign-out have their own test
+		}
+		for _, w := range who {
+			rq := request{method: rt.Method, path: path, body: bodies[key]}
+			if w != "none" {
+				rq.token = "ebt_" + w
+			}
+			before := len(st.actions.took())
+			a := st.do(t, rq)
+			changed := len(st.actions.took()) > before
+			switch {
+			case w == "none":
+				if a.status != http.StatusUnauthorized {
+					t.Errorf("%s without credentials = %d, want 401", key, a.status)
+				}
+				errorBody(t, key+" without credentials", a)
+			case slices.Contains(allowed, w):
+				if a.status >= 400 {
+					t.Errorf("%s as %s = %d %s, want success", key, w, a.status, a.body)
+				}
+				if rt.Method == "POST" && !changed {
+					t.Errorf("%s as %s did not reach the action", key, w)
+				}
+			default:
+				if a.status != http.StatusForbidden {
+					t.Errorf("%s as %s = %d, want 403", key, w, a.status)
+				}
+				errorBody(t, key+" as "+w, a)
+			}
+			if changed && (w == "none" || !slices.Contains(allowed, w)) {
+				t.Errorf("%s as %s changed something: %v", key, w, st.actions.took())
+			}
+		}
+	}
+	for key := range matrix {
+		if !served[key] {
+			t.Errorf("the role matrix has a row for %s, which is not served", key)
+		}
+	}
+	// A viewer changes nothing: every POST it tried was refused.
+	for _, c := range st.actions.took() {
+		if strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ") {
+			t.Errorf("action done by a role that may not: %s", c)
+		}
+	}
+}
+
+func TestRoutes_UndeclaredRolesRefuseEveryone(t *testing.T) {
+	st := newStaff(t, "")
+	st.srv.Handle(web.Route{Method: "GET", Pattern: "/api/v1/nobody", Handle: func(w http.ResponseWriter, r *http.Request, _ bot.Actor) {
+		w.WriteHeader(http.StatusOK)
+	}})
+	for _, w := range who[:5] {
+		if a := st.do(t, request{method: "GET", path: "/api/v1/nobody", token: "ebt_" + w}); a.status != http.StatusForbidden {
+			t.Errorf("a route without roles as %s = %d, want 403", w, a.status)
+		}
+	}
+}
+
+func TestAPI_BadCredentials(t *testing.T) {
+	st := newStaff(t, "")
+	for i, h := range []string{"Bearer ebt_nope", "Basic c2FyYTpwdw==", "Bearer ", "ebt_admin"} {
+		a := st.do(t, request{method: "GET", path: "/api/v1/me", header: map[string]string{"Authorization": h}})
+		if a.status != http.StatusUnauthorized || a.header.Get("WWW-Authenticate") == "" {
+			t.Errorf("%d: Authorization %q = %d, want 401 with WWW-Authenticate", i, h, a.status)
+		}
+		errorBody(t, h, a)
+	}
+	if a := st.do(t, request{method: "GET", path: "/api/v1/me", cookie: &http.Cookie{Name: web.SessionCookie, Value: "ebs_forged"}}); a.status != http.StatusUnauthorized {
+		t.Errorf("a forged session cookie = %d, want 401", a.status)
+	}
+	if a := st.do(t, request{method: "GET", path: "/api/v1/nothing-here", token: "ebt_admin"}); a.status != http.StatusNotFound {
+		t.Errorf("an unknown API path = %d, want 404", a.status)
+	}
+}
+
+func TestCrossSiteRefused(t *testing.T) {
+	st := newStaff(t, "https://bot.example.com")
+	takeover := "/api/v1/threads/" + web.ThreadID(thread) + "/takeover"
+	for i, tc := range []struct {
+		method, path string
+		header       map[string]string
+		status       int
+	}{
+		{"POST", takeover, map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
+		{"POST", takeover, map[string]string{"Origin": "https://evil.example"}, 403},
+		{"POST", takeover, map[string]string{"Sec-Fetch-Site": "same-site"}, 403},
+		{"POST", takeover, map[string]string{"Origin": "https://bot.example.com"}, 200},
+		{"POST", takeover, map[string]string{"Sec-Fetch-Site": "same-origin"}, 200},
+		{"POST", takeover, nil, 200}, // a program, not a browser
+		{"POST", "/login", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403},
+		{"POST", "/logout", map[string]string{"Origin": "https://evil.example"}, 403},
+		{"GET", "/api/v1/me", map[string]string{"Sec-Fetch-Site": "cross-site"}, 200}, // reads change nothing
+	} {
+		before := len(st.actions.took())
+		a := st.do(t, request{method: tc.method, path: tc.path, token: "ebt_admin", header: tc.header})
+		if a.status != tc.status {
+			t.Errorf("%d: %s %s with %v = %d, want %d", i, tc.method, tc.path, tc.header, a.status, tc.status)
+		}
+		if tc.status == 403 {
+			errorBody(t, "cross-site", a)
+			if len(st.actions.took()) != before {
+				t.Errorf("%d: a refused cross-site request still acted", i)
+			}
+		}
+	}
+	// Same host as the request itself (no public_url needed).
+	a := st.do(t, request{method: "POST", path: takeover, token: "ebt_admin", header: map[string]string{"Origin": st.ts.URL}})
+	if a.status != 200 {
+		t.Errorf("POST with the service's own Origin = %d, want 200", a.status)
+	}
+}
+
+func signIn(t *testing.T, st *staff, name, pw string) answer {
+	t.Helper()
+	return st.do(t, request{method: "POST", path: "/login", form: url.Values{"name": {name}, "password": {pw}, "next": {"/queue"}}})
+}
+
+func TestLogin_SessionAndLogout(t *testing.T) {
+	for _, tc := range []struct {
+		publicURL string
+		secure    bool
+	}{{"", false}, {"http://127.0.0.1:8080", false}, {"https://bot.example.com", true}} {
+		st := newStaff(t, tc.publicURL)
+		if a := signIn(t, st, "sara", "wrong password here"); a.status != http.StatusUnauthorized {
+			t.Fatalf("a wrong password = %d, want 401", a.status)
+		}
+		a := signIn(t, st, "sara", "sara's long password")
+		if a.status != http.StatusSeeOther || a.header.Get("Location") != "/queue" {
+			t.Fatalf("sign-in = %d to %q, want 303 to /queue", a.status, a.header.Get("Location"))
+		}
+		cookies := (&http.Response{Header: a.header}).Cookies()
+		if len(cookies) != 1 || cookies[0].Name != web.SessionCookie {
+			t.Fatalf("cookies %v: want the session cookie", cookies)
+		}
+		c := cookies[0]
+		if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Secure != tc.secure || c.Path != "/" {
+			t.Errorf("public_url %q: cookie HttpOnly=%v SameSite=%v Secure=%v Path=%q; want HttpOnly, Lax, Secure=%v, /",
+				tc.publicURL, c.HttpOnly, c.SameSite, c.Secure, c.Path, tc.secure)
+		}
+		me := st.do(t, request{method: "GET", path: "/api/v1/me", cookie: c})
+		if me.status != 200 || !strings.Contains(me.body, `"name":"sara"`) {
+			t.Errorf("/me with the cookie = %d %s", me.status, me.body)
+		}
+		out := st.do(t, request{method: "POST", path: "/logout", cookie: c})
+		if out.status != http.StatusSeeOther {
+			t.Errorf("logout = %d, want 303", out.status)
+		}
+		if me := st.do(t, request{method: "GET", path: "/api/v1/me", cookie: c}); me.status != http.StatusUnauthorized {
+			t.Errorf("/me after logout = %d, want 401: the session was not revoked", me.status)
+		}
+	}
+}
+
+func TestLogin_NextStaysOnTheService(t *testing.T) {
+	st := newStaff(t, "")
+	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""} {
+		a := st.do(t, request{method: "POST", path: "/login", form: url.Values{"name": {"sara"}, "password": {"sara's long password"}, "next": {next}}})
+		if loc := a.header.Get("Location"); a.status != http.StatusSeeOther || loc != "/" {
+			t.Errorf("next=%q: %d to %q, want 303 to /", next, a.status, loc)
+		}
+	}
+}
+
+func TestLogin_Throttled(t *testing.T) {
+	st := newStaff(t, "")
+	for i := 1; i <= 5; i++ {
+		if a := signIn(t, st, "sara", "guess number "+strconv.Itoa(i)); a.status != http.StatusUnauthorized {
+			t.Fatalf("failure %d = %d, want 401", i, a.status)
+		}
+	}
+	logins := st.auth.logins
+	// The sixth attempt is refused, even with the right password, before
+	// the password is checked.
+	a := signIn(t, st, "sara", "sara's long password")
+	if a.status != http.StatusTooManyRequests {
+		t.Fatalf("sixth attempt = %d, want 429", a.status)
+	}
+	errorBody(t, "throttled", a)
+	retry, err := strconv.Atoi(a.header.Get("Retry-After"))
+	if err != nil || retry < 890 || retry > 900 {
+		t.Errorf("Retry-After %q, want about 900 seconds", a.header.Get("Retry-After"))
+	}
+	if st.auth.logins != logins {
+		t.Errorf("the throttled attempt reached the password check")
+	}
+	// Another name from the same address is throttled too: the address
+	// has five failures.
+	if a := signIn(t, st, "reza", "whatever it is"); a.status != http.StatusTooManyRequests {
+		t.Errorf("another name from the same address = %d, want 429", a.status)
+	}
+	*st.now = st.now.Add(15*time.Minute + time.Second)
+	if a := signIn(t, st, "sara", "sara's long password"); a.status != http.StatusSeeOther {
+		t.Errorf("after the window = %d, want 303", a.status)
+	}
+}
+
+func decode(t *testing.T, a answer, v any) {
+	t.Helper()
+	if a.status >= 300 {
+		t.Fatalf("answer %d %s", a.status, a.body)
+	}
+	if err := json.Unmarshal([]byte(a.body), v); err != nil {
+		t.Fatalf("decode %s: %v", a.body, err)
+	}
+}
+
+type flagList struct {
+	Flags []struct {
+		ID       uint64 `json:"id"`
+		Severity string `json:"severity"`
+		Reason   string `json:"reason"`
+		Created  time.Time
+		Lang     string
+		Thread   struct{ ID, Platform, Moderator string }
+	} `json:"flags"`
+	Next string `json:"next"`
+}
+
+func (l flagList) ids() []uint64 {
+	var out []uint64
+	for _, f := range l.Flags {
+		out = append(out, f.ID)
+	}
+	return out
+}
+
+func TestAPI_FlagsQueue(t *testing.T) {
+	st := newStaff(t, "")
+	for i, tc := range []struct {
+		query string
+		want  []uint64
+	}{
+		// Critical first (self-harm and side effects), oldest first within.
+		{"status=open", []uint64{5, 3, 4, 2, 1}},
+		{"", []uint64{5, 3, 4, 2, 1}},
+		{"status=closed", []uint64{6}},
+		{"status=open&platform=instagram", []uint64{4, 2, 1}},
+		{"status=open&account=support", []uint64{5, 3}},
+		{"status=open&reason=legal_threat", []uint64{4, 2}},
+		{"status=open&lang=en", []uint64{4, 2, 1}},
+		{"status=open&assignee=sara", []uint64{5, 3}},
+		{"status=open&assignee=reza", nil},
+	} {
+		var l flagList
+		decode(t, st.do(t, request{method: "GET", path: "/api/v1/flags?" + tc.query, token: "ebt_viewer"}), &l)
+		if !slices.Equal(l.ids(), tc.want) {
+			t.Errorf("%d: flags?%s = %v, want %v", i, tc.query, l.ids(), tc.want)
+		}
+	}
+	var l flagList
+	decode(t, st.do(t, request{method: "GET", path: "/api/v1/flags?status=open", token: "ebt_viewer"}), &l)
+	f := l.Flags[0]
+	if f.Severity != "critical" || f.Reason != "self_harm" || f.Thread.ID != web.ThreadID(thread) || f.Thread.Moderator != "sara" || f.Lang != "fa" || !f.Created.Equal(t0.Add(time.Hour)) {
+		t.Errorf("first flag %+v", f)
+	}
+	// Pages of two continue each other.
+	var got []uint64
+	next := ""
+	for range 4 {
+		var p flagList
+		decode(t, st.do(t, request{method: "GET", path: "/api/v1/flags?limit=2&after=" + url.QueryEscape(next), token: "ebt_viewer"}), &p)
+		got = append(got, p.ids()...)
+		if next = p.Next; next == "" {
+			break
+		}
+	}
+	if !slices.Equal(got, []uint64{5, 3, 4, 2, 1}) {
+		t.Errorf("paged = %v", got)
+	}
+	for _, q := range []string{"status=pending", "limit=0", "limit=x", "after=garbage"} {
+		a := st.do(t, request{method: "GET", path: "/api/v1/flags?" + q, token: "ebt_viewer"})
+		if a.status != http.StatusBadRequest {
+			t.Errorf("flags?%s = %d, want 400", q, a.status)
+		}
+		errorBody(t, q, a)
+	}
+}
+
+func TestAPI_Thread(t *testing.T) {
+	st := newStaff(t, "")
+	var v struct {
+		ID       string `json:"id"`
+		Mode     string `json:"mode"`
+		Messages []struct {
+			Direction string         `json:"direction"`
+			Text      string         `json:"text"`
+			Sentiment *bot.Sentiment `json:"sentiment"`
+			Signals   []string       `json:"signals"`
+		} `json:"messages"`
+		Flags []struct{ ID uint64 } `json:"flags"`
+	}
+	decode(t, st.do(t, request{method: "GET", path: "/api/v1/threads/" + web.ThreadID(thread), token: "ebt_viewer"}), &v)
+	if v.ID != web.ThreadID(thread) || v.Mode != bot.ModeHuman || len(v.Messages) != 2 || len(v.Flags) != 3 {
+		t.Fatalf("thread %+v", v)
+	}
+	in, out := v.Messages[0], v.Messages[1]
+	if in.Direction != "in" || in.Text != "بعد از قرص سرگیجه گرفتم" || in.Sentiment == nil || in.Sentiment.Label != "negative" || !slices.Equal(in.Signals, []string{bot.SignalAdverseEvent}) {
+		t.Errorf("inbound message %+v", in)
+	}
+	if out.Direction != "out" || out.Sentiment != nil {
+		t.Errorf("outbound message %+v: want no sentiment", out)
+	}
+	for i, tc := range []struct {
+		id     string
+		status int
+	}{
+		{web.ThreadID(bot.ThreadKey{Platform: "telegram", Account: "support", Chat: "404"}), 404},
+		{"not base64!", 400},
+		{web.ThreadID(bot.ThreadKey{}), 400},
+	} {
+		a := st.do(t, request{method: "GET", path: "/api/v1/threads/" + url.PathEscape(tc.id), token: "ebt_viewer"})
+		if a.status != tc.status {
+			t.Errorf("%d: thread %q = %d, want %d", i, tc.id, a.status, tc.status)
+		}
+		errorBody(t, tc.id, a)
+	}
+}
+
+func TestThreadID_RoundTrip(t *testing.T) {
+	for _, k := range []bot.ThreadKey{thread, other, {Platform: "x", Account: "brand.fa", Chat: "dm/1:2"}} {
+		id := web.ThreadID(k)
+		if url.PathEscape(id) != id {
+			t.Errorf("ThreadID(%v) = %q is not URL-safe", k, id)
+		}
+		got, err := web.ParseThreadID(id)
+		if err != nil || got != k {
+			t.Errorf("ParseThreadID(ThreadID(%v)) = %v, %v", k, got, err)
+		}
+	}
+}
+
+func TestAPI_ThreadActions(t *testing.T) {
+	st := newStaff(t, "")
+	base := "/api/v1/threads/" + web.ThreadID(other)
+	for i, tc := range []struct {
+		path, body string
+		status     int
+		call       string
+	}{
+		{"/takeover", "", 200, "token-moderator takeover " + other.String()},
+		{"/reply", `{"text":"we are on it"}`, 202, "token-moderator reply(we are on it) " + other.String()},
+		{"/reply", `{"text":""}`, 400, ""},
+		{"/reply", `{"text":"hi","extra":1}`, 400, ""},
+		{"/reply", `not json`, 400, ""},
+		{"/resolve", `{"note":"refund agreed"}`, 200, "token-moderator resolve(refund agreed) " + other.String()},
+		{"/resolve", "", 200, "token-moderator resolve() " + other.String()},
+		{"/release", "", 200, "token-moderator release " + other.String()},
+	} {
+		before := st.actions.took()
+		a := st.do(t, request{method: "POST", path: base + tc.path, body: tc.body, token: "ebt_moderator"})
+		if a.status != tc.status {
+			t.Errorf("%d: %s %s = %d %s, want %d", i, tc.path, tc.body, a.status, a.body, tc.status)
+		}
+		after := st.actions.took()
+		switch {
+		case tc.call == "" && len(after) != len(before):
+			t.Errorf("%d: a refused request acted: %v", i, after[len(before):])
+		case tc.call != "" && (len(after) != len(before)+1 || after[len(after)-1] != tc.call):
+			t.Errorf("%d: calls %v, want %q", i, after[len(before):], tc.call)
+		}
+		if tc.status == 400 {
+			errorBody(t, tc.body, a)
+		}
+	}
+}
+
+func TestAPI_Audit(t *testing.T) {
+	st := newStaff(t, "")
+	var v struct {
+		Entries []bot.AuditEntry `json:"entries"`
+	}
+	decode(t, st.do(t, request{method: "GET", path: "/api/v1/audit", token: "ebt_admin"}), &v)
+	if len(v.Entries) != 1 || v.Entries[0].Action != "thread.takeover" {
+		t.Errorf("audit %+v", v)
+	}
+}
+
+// Nothing secret reaches an answer or the log: the password, the
+// session secret, the token.
+func TestNoSecretsInAnswersOrLogs(t *testing.T) {
+	st := newStaff(t, "")
+	pw := "sara's long password"
+	var answers []string
+	add := func(a answer) {
+		answers = append(answers, a.body)
+		for k, v := range a.header {
+			if k != "Set-Cookie" {
+				answers = append(answers, strings.Join(v, " "))
+			}
+		}
+	}
+	add(signIn(t, st, "sara", "a wrong one, twice"))
+	a := signIn(t, st, "sara", pw)
+	add(a)
+	c := (&http.Response{Header: a.header}).Cookies()[0]
+	for _, rt := range st.srv.Routes() {
+		if rt.Public {
+			continue
+		}
+		path := strings.ReplaceAll(rt.Pattern, "{id}", web.ThreadID(thread))
+		add(st.do(t, request{method: rt.Method, path: path, token: "ebt_admin", body: bodies[rt.Key()]}))
+		add(st.do(t, request{method: rt.Method, path: path, cookie: c, body: bodies[rt.Key()]}))
+	}
+	add(st.do(t, request{method: "POST", path: "/logout", cookie: c}))
+	all := strings.Join(answers, "\n") + "\n" + st.log.String()
+	for _, secret := range []string{pw, "a wrong one", c.Value, "ebt_admin"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("%q appears in an answer or the log", secret)
+		}
+	}
+	if !strings.Contains(st.log.String(), "signed in") {
+		t.Errorf("the log was not captured: %q", st.log.String())
+	}
+}
