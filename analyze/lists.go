@@ -51,6 +51,11 @@ var cueNames = [numCues]string{
 	cCause: "cause", cAENeg: "no_effect", cLegal: "legal_threat", cSelfHarm: "self_harm",
 	cSpam: "spam", cAbuse: "abuse", cFirstPers: "first_person", cResolved: "resolved",
 	cNoIntake: "no_intake", cNotTaken: "not_taken", cFollowUp: "follow_up",
+	cOverdose: "overdose", cInstead: "instead", cMistake: "mistake", cWrongPerson: "wrong_person",
+	cChild: "child", cSwallow: "swallow", cMisuse: "misuse", cOffLabel: "off_label",
+	cNoEffect: "no_efficacy", cPregnancy: "pregnancy", cAskIntake: "ask_intake", cQuality: "quality",
+	cTooMuch: "too_much", cAppearance: "appearance", cChanged: "changed",
+	cMany: "many",
 }
 
 // listSpecs are all the lists the files may hold.

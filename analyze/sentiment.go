@@ -388,7 +388,8 @@ func (a *Analyzer) lessRule(toks []token, pieces []sentPiece) {
 func riskSentiment(s bot.Sentiment, sigs []bot.Signal) bot.Sentiment {
 	for _, g := range sigs {
 		switch g.Name {
-		case bot.SignalAdverseEvent, bot.SignalLegalThreat, bot.SignalSelfHarm:
+		case bot.SignalAdverseEvent, bot.SignalLegalThreat, bot.SignalSelfHarm,
+			bot.SignalOverdose, bot.SignalMedicationError, bot.SignalQualityComplaint, bot.SignalLackOfEfficacy:
 			if s.Score > -0.4 {
 				return bot.Sentiment{Label: bot.SentimentNegative, Score: -0.4}
 			}

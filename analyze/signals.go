@@ -229,6 +229,7 @@ func (a *Analyzer) signals(toks []token, ms []match, f *facts) []bot.Signal {
 	if s, ok := a.adverseEvent(toks, f); ok {
 		out = append(out, s)
 	}
+	out = append(out, a.special(toks, f)...)
 	if m, ok := first(f.cues[cSelfHarm]); ok {
 		out = append(out, bot.Signal{Name: bot.SignalSelfHarm, Severity: bot.SeverityCritical, Evidence: span(toks, m.start, m.end)})
 	}

@@ -43,6 +43,26 @@ const (
 	SignalSpam         = "spam" // spam or link
 )
 
+// Special situations (ICH E2D, GVP Module VI): reportable to drug safety
+// even without an adverse reaction. Each is its own signal, flag reason and
+// reply; Signal.Product names the product when the message does, and
+// Signal.Effect says which kind ("wrong dose", "breastfeeding").
+const (
+	SignalOverdose         = "overdose"           // accidental or intentional
+	SignalMedicationError  = "medication_error"   // wrong dose, medicine, person or route
+	SignalMisuse           = "misuse"             // misuse or abuse of a medicine
+	SignalOffLabel         = "off_label"          // used for what it is not approved for
+	SignalLackOfEfficacy   = "lack_of_efficacy"   // "it did nothing for me"
+	SignalPregnancy        = "pregnancy_exposure" // taken during pregnancy or breastfeeding
+	SignalQualityComplaint = "quality_complaint"  // broken seal, odd colour, counterfeit: for the quality team
+)
+
+// SpecialSituations are the special-situation signals, most urgent first.
+var SpecialSituations = []string{
+	SignalOverdose, SignalPregnancy, SignalMedicationError, SignalMisuse,
+	SignalQualityComplaint, SignalLackOfEfficacy, SignalOffLabel,
+}
+
 // Severity orders flags and signals; higher needs a person sooner.
 type Severity int
 

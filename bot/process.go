@@ -21,6 +21,13 @@ var flagRules = []flagRule{
 		return a.Has(SignalAdverseEvent) || a.Intent == IntentSideEffect
 	}},
 	{SignalSelfHarm, SeverityCritical, func(a Analysis) bool { return a.Has(SignalSelfHarm) }},
+	{SignalOverdose, SeverityCritical, func(a Analysis) bool { return a.Has(SignalOverdose) }},
+	{SignalPregnancy, SeverityCritical, func(a Analysis) bool { return a.Has(SignalPregnancy) }},
+	{SignalMedicationError, SeverityHigh, func(a Analysis) bool { return a.Has(SignalMedicationError) }},
+	{SignalMisuse, SeverityHigh, func(a Analysis) bool { return a.Has(SignalMisuse) }},
+	{SignalQualityComplaint, SeverityHigh, func(a Analysis) bool { return a.Has(SignalQualityComplaint) }},
+	{SignalLackOfEfficacy, SeverityMedium, func(a Analysis) bool { return a.Has(SignalLackOfEfficacy) }},
+	{SignalOffLabel, SeverityMedium, func(a Analysis) bool { return a.Has(SignalOffLabel) }},
 	{SignalLegalThreat, SeverityHigh, func(a Analysis) bool { return a.Has(SignalLegalThreat) }},
 	{IntentComplaint, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentComplaint }},
 	{IntentHuman, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentHuman }},

@@ -17,6 +17,18 @@ const (
 	tmplOther        = "reply.other"
 )
 
+// The special situations of drug safety each have a reply named after
+// their signal: reply.overdose, reply.pregnancy_exposure ... None gives a
+// dose: they send the follower to a doctor, a pharmacist or emergency
+// services, and say the safety (or quality) team will follow up.
+var specialTemplates = func() []string {
+	out := make([]string, len(bot.SpecialSituations))
+	for i, s := range bot.SpecialSituations {
+		out[i] = "reply." + s
+	}
+	return out
+}()
+
 // replyTemplates are every template choose can return; the default
 // language must have them all.
 var replyTemplates = []string{
@@ -25,26 +37,43 @@ var replyTemplates = []string{
 	"reply." + bot.IntentPrice, "reply." + bot.IntentWhereToBuy, "reply." + bot.IntentComplaint,
 	"reply." + bot.IntentPraise, "reply." + bot.IntentHuman, "reply." + bot.IntentMedicalAdvice,
 	"reply." + bot.IntentOptOut, "reply." + bot.IntentOptIn,
+	"reply." + bot.SignalOverdose, "reply." + bot.SignalPregnancy, "reply." + bot.SignalMedicationError,
+	"reply." + bot.SignalMisuse, "reply." + bot.SignalQualityComplaint, "reply." + bot.SignalLackOfEfficacy,
+	"reply." + bot.SignalOffLabel,
 }
 
 // private are replies that must not be discussed in public: the core turns
 // them into private answers to public comments. Set by name, so an
 // override template cannot lose it.
-var private = map[string]bool{
-	tmplSelfHarm: true, tmplSideEffect: true, tmplLegalThreat: true, "reply." + bot.IntentComplaint: true,
-}
+var private = func() map[string]bool {
+	m := map[string]bool{
+		tmplSelfHarm: true, tmplSideEffect: true, tmplLegalThreat: true, "reply." + bot.IntentComplaint: true,
+	}
+	for _, t := range specialTemplates {
+		m[t] = true // a safety report is followed up in private
+	}
+	return m
+}()
 
 // mustAnswer are replies a template may not skip: a person in danger or a
 // reported adverse event always gets an answer.
-var mustAnswer = map[string]bool{tmplSelfHarm: true, tmplSideEffect: true}
+var mustAnswer = func() map[string]bool {
+	m := map[string]bool{tmplSelfHarm: true, tmplSideEffect: true}
+	for _, t := range specialTemplates {
+		m[t] = true
+	}
+	return m
+}()
 
 // SurveyPrefix starts the callback data of survey buttons
 // ("survey:<id>:<option>"); a press is answered with reply.survey_answer.
 const SurveyPrefix = "survey:"
 
 // choose picks the reply template for a request without one. Safety comes
-// first: a message that mentions self-harm or an adverse event gets that
-// answer whatever else it says. Then come the intents a person must see,
+// first: a message that mentions self-harm, an overdose, exposure in
+// pregnancy, an adverse event or another special situation gets that
+// answer whatever else it says (a legal threat outranks only lack of
+// efficacy and off-label use). Then come the intents a person must see,
 // which abuse or a link must not hide (an angry complaint is still a
 // complaint), then abuse and spam, and last the plain intent.
 func choose(req bot.RenderRequest) string {
@@ -52,10 +81,25 @@ func choose(req bot.RenderRequest) string {
 	switch {
 	case a.Has(bot.SignalSelfHarm):
 		return tmplSelfHarm
+	case a.Has(bot.SignalOverdose):
+		return "reply." + bot.SignalOverdose
+	case a.Has(bot.SignalPregnancy):
+		return "reply." + bot.SignalPregnancy
 	case a.Has(bot.SignalAdverseEvent) || a.Intent == bot.IntentSideEffect:
 		return tmplSideEffect
-	case a.Has(bot.SignalLegalThreat):
+	}
+	for _, s := range []string{bot.SignalMedicationError, bot.SignalMisuse, bot.SignalQualityComplaint} {
+		if a.Has(s) {
+			return "reply." + s
+		}
+	}
+	if a.Has(bot.SignalLegalThreat) {
 		return tmplLegalThreat
+	}
+	for _, s := range []string{bot.SignalLackOfEfficacy, bot.SignalOffLabel} {
+		if a.Has(s) {
+			return "reply." + s
+		}
 	}
 	switch a.Intent {
 	case bot.IntentOptOut, bot.IntentComplaint, bot.IntentHuman, bot.IntentMedicalAdvice:
