@@ -119,8 +119,12 @@ func (s *Actions) ExportFollower(ctx context.Context, actor Actor, k FollowerKey
 	if k.Platform == "" || k.UserID == "" {
 		return nil, Errorf(EINVALID, "follower: platform and user id required")
 	}
+	target, err := s.followerTarget(ctx, actor, k)
+	if err != nil {
+		return nil, err
+	}
 	var x *FollowerExport
-	err := s.do(ctx, actor, "follower.export", "follower:"+k.String(), []Role{RoleAdmin}, func(tx *actTx) (change, error) {
+	err = s.do(ctx, actor, "follower.export", target, []Role{RoleAdmin}, func(tx *actTx) (change, error) {
 		var err error
 		if x, err = followerData(tx, k); err != nil {
 			return change{}, err
@@ -213,17 +217,7 @@ func (s *Actions) EraseFollower(ctx context.Context, actor Actor, k FollowerKey,
 		return nil, Errorf(EINVALID, "follower: platform and user id required")
 	}
 	var res *EraseResult
-	var target string
-	// The pseudonym names the erasure in the audit log, so its key must
-	// exist before the action starts; making it is harmless on its own.
-	err := s.e.store.Update(ctx, func(tx Tx) error {
-		p, err := loadPseudonymizer(tx)
-		if err != nil {
-			return err
-		}
-		target = "follower:" + p.follower(k).String()
-		return nil
-	})
+	target, err := s.followerTarget(ctx, actor, k)
 	if err != nil {
 		return nil, err
 	}
@@ -236,6 +230,26 @@ func (s *Actions) EraseFollower(ctx context.Context, actor Actor, k FollowerKey,
 		return change{after: res, note: note}, nil
 	})
 	return res, err
+}
+
+// followerTarget names a follower in the audit log of the actions on
+// their data by the pseudonym, so the log, which is never changed, keeps
+// no id of a follower who is later erased. Its key must exist before the
+// action starts; making it is harmless on its own.
+func (s *Actions) followerTarget(ctx context.Context, actor Actor, k FollowerKey) (string, error) {
+	if err := s.may(actor, "manage followers' data", RoleAdmin); err != nil {
+		return "", err
+	}
+	var target string
+	err := s.e.store.Update(ctx, func(tx Tx) error {
+		p, err := loadPseudonymizer(tx)
+		if err != nil {
+			return err
+		}
+		target = "follower:" + p.follower(k).String()
+		return nil
+	})
+	return target, err
 }
 
 func eraseFollower(tx Tx, k FollowerKey) (*EraseResult, error) {

@@ -1,0 +1,178 @@
+package bot_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"engagebot/bot"
+)
+
+// occurrences lists "bucket: key or value" for every place in the bbolt
+// file (nested buckets too) whose key or value holds needle.
+func occurrences(t *testing.T, path string, needle string) []string {
+	t.Helper()
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{ReadOnly: true, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var found []string
+	var walk func(name string, b *bbolt.Bucket) error
+	walk = func(name string, b *bbolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			if bytes.Contains(k, []byte(needle)) {
+				found = append(found, name+": key")
+			}
+			if v == nil {
+				return walk(name+"/"+string(k), b.Bucket(k))
+			}
+			if bytes.Contains(v, []byte(needle)) {
+				found = append(found, name+": value")
+			}
+			return nil
+		})
+	}
+	err = db.View(func(tx *bbolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bbolt.Bucket) error { return walk(string(name), b) })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+func person(id, chat, userID, name, text string) bot.Event {
+	ev := msg(id, chat, text)
+	ev.From = bot.Sender{ID: userID, Name: name}
+	return ev
+}
+
+// Erasure leaves nothing of the follower's words or identity in the file,
+// except in a confirmed safety case, which keeps the report under a
+// pseudonym; another follower's data stays, and so do the figures.
+func TestActions_EraseFollower(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 5, 10, 8, 7, 0, 0, time.UTC)}
+	a := newAdapter("fake")
+	h := startEngineAt(t, clk, a)
+	ctx := context.Background()
+	gone := bot.FollowerKey{Platform: "fake", UserID: "uid-4711"}
+	kept := bot.FollowerKey{Platform: "fake", UserID: "uid-8800"}
+	err := h.engine.Accept(ctx, []bot.Event{
+		person("m1", "chat-4711", gone.UserID, "Parvaneh", "the syrup gave me a rash zebra"),
+		person("m2", "chat-4711", gone.UserID, "Parvaneh", "this is bad quokka"),
+		person("m3", "chat-8800", kept.UserID, "Dariush", "this is bad narwhal"),
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the replies", func() bool { return len(a.delivered()) == 3 })
+	acts := h.engine.Actions()
+	k := bot.ThreadKey{Platform: "fake", Account: "test", Chat: "chat-4711"}
+	var seq uint64
+	h.view(t, func(tx bot.Tx) error {
+		msgs, err := tx.Messages(k, 0, 0)
+		for _, m := range msgs {
+			if m.PlatformID == "m2" {
+				seq = m.Seq
+			}
+		}
+		return err
+	})
+	if err := acts.CorrectSentiment(ctx, moderator, k, seq, bot.SentimentNeutral); err != nil {
+		t.Fatal(err)
+	}
+
+	x, err := acts.ExportFollower(ctx, admin, gone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Follower == nil || x.Follower.Name != "Parvaneh" || len(x.Threads) != 1 || len(x.Threads[0].Messages) != 4 ||
+		len(x.Threads[0].Labels) != 1 || len(x.Sentiment) != 2 || len(x.Flags) != 2 || len(x.Cases) != 1 || len(x.Outbox) != 2 {
+		js, _ := json.MarshalIndent(x, "", " ")
+		t.Errorf("export: %s", js)
+	}
+	if _, err := acts.ExportFollower(ctx, moderator, gone); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a moderator's export: %v, want forbidden", err)
+	}
+	if _, err := acts.ExportFollower(ctx, admin, bot.FollowerKey{Platform: "fake", UserID: "nobody"}); bot.ErrorCode(err) != bot.ENOTFOUND {
+		t.Errorf("export of an unknown follower: %v, want not found", err)
+	}
+
+	// An open case is not erased before the safety team decides it.
+	if _, err := acts.EraseFollower(ctx, admin, gone, ""); bot.ErrorCode(err) != bot.ECONFLICT {
+		t.Fatalf("erasure with an open case: %v, want conflict", err)
+	}
+	if _, err := acts.EraseFollower(ctx, moderator, gone, ""); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Fatalf("a moderator's erasure: %v, want forbidden", err)
+	}
+	caseID := x.Cases[0].ID
+	if err := acts.ConfirmCase(ctx, safety, caseID, ""); err != nil {
+		t.Fatal(err)
+	}
+	res, err := acts.EraseFollower(ctx, admin, gone, "request by email 12 May")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.CasesKept) != 1 || res.CasesKept[0] != caseID || res.Note == "" || !strings.HasPrefix(res.Pseudonym, "fake:anon-") ||
+		res.Messages != 4 || res.Flags != 2 || res.Outbox != 2 || res.Labels != 1 || res.Sentiment != 2 {
+		t.Errorf("result: %+v", res)
+	}
+	again, err := acts.EraseFollower(ctx, admin, gone, "")
+	if err != nil || again.Pseudonym != res.Pseudonym {
+		t.Errorf("a second erasure: %+v, %v; want the same pseudonym", again, err)
+	}
+	var c *bot.Case
+	h.view(t, func(tx bot.Tx) error {
+		c, err = tx.Case(caseID)
+		if err != nil {
+			return err
+		}
+		from := time.Date(2026, 5, 10, 8, 0, 0, 0, time.UTC)
+		bs, err := tx.SentimentSeries("fake", from, from.Add(time.Hour), bot.StepHour)
+		if err == nil && (bs[0].Volume != 1 || bs[0].Negative != 1 || bs[0].Neutral != 0) {
+			t.Errorf("series after erasure: %+v, want only the other follower's negative", bs[0])
+		}
+		return err
+	})
+	if !c.Pseudonymized || c.Follower.String() != res.Pseudonym || c.FollowerName != "" || c.Text == "" || strings.Contains(c.Thread.Chat, "4711") {
+		t.Errorf("kept case: %+v", *c)
+	}
+	for _, e := range auditLog(t, h) {
+		if e.Action == "follower.erase" && (strings.Contains(e.Target+e.Before+e.After+e.Note, "4711") || e.Target != "follower:"+res.Pseudonym) {
+			t.Errorf("erasure audit entry names the follower: %+v", e)
+		}
+	}
+
+	h.stop()
+	for _, tc := range []struct {
+		needle string
+		want   []string
+	}{
+		{"quokka", nil},
+		{"zebra", []string{"cases: value"}},
+		{"Parvaneh", nil},
+		// The audit log keeps the targets of staff actions on threads,
+		// which name the chat; the follower's own id is nowhere.
+		{gone.UserID, nil},
+		// The other follower's data is all there: the scan sees text.
+		{"narwhal", []string{"flags: value", "messages: value", "messages: value"}},
+		{kept.UserID, nil},
+	} {
+		got := occurrences(t, h.path, tc.needle)
+		if tc.needle == kept.UserID {
+			if len(got) == 0 {
+				t.Errorf("%q is nowhere: the scan is blind", tc.needle)
+			}
+			continue
+		}
+		if strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
+			t.Errorf("%q found in %v, want %v", tc.needle, got, tc.want)
+		}
+	}
+}
