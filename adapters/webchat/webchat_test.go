@@ -488,3 +488,23 @@ func TestConfigValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionFlood: asking for far more sessions than max_sessions keeps
+// the number held at the maximum, and the newest ones work.
+func TestSessionFlood(t *testing.T) {
+	a := newAdapter(t, &adaptertest.Recorder{}, func(c *Config) { c.MaxSessions = 500 })
+	var last string
+	for range 5000 {
+		id, err := a.sessions.issue(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = id
+	}
+	if n := a.sessions.len(); n != 500 {
+		t.Errorf("%d sessions held after a flood of 5000, want the maximum of 500", n)
+	}
+	if st, b := newPage(t, a).post(last, "", "hello"); st != http.StatusAccepted {
+		t.Errorf("the newest session: %d %s", st, b)
+	}
+}
