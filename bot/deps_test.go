@@ -97,6 +97,10 @@ var importRules = []rule{
 	{pkg: "password", why: "the password hasher imports only bot and the argon2id of golang.org/x/crypto",
 		code: allow{pkgs: []string{"bot"}, modules: []string{"golang.org/x/crypto"}}},
 
+	{pkg: "notify", why: "the alert notifiers import only bot; their tests use the Telegram fake and the real store",
+		code:  allow{pkgs: []string{"bot"}},
+		tests: allow{pkgs: []string{"adapters/telegram/telegramtest", "store/bolt"}}},
+
 	{pkg: "internal/wait", why: "a test helper imports the standard library only"},
 	{pkg: "internal/testenv", why: "a test helper imports the standard library only"},
 
