@@ -4,6 +4,8 @@
 //	engagebot check-config -config FILE
 //	engagebot analyze      [-config FILE] [--eval FILE.tsv]   (text per line on stdin)
 //	engagebot webhook register -config FILE -account PLATFORM.NAME [-url URL]
+//	engagebot user add     -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]  (password on stdin)
+//	engagebot token create -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
 //	engagebot version
 package main
 
@@ -38,6 +40,8 @@ Usage:
   engagebot check-config -config FILE
   engagebot analyze      [-config FILE] [--eval FILE.tsv]
   engagebot webhook register -config FILE -account PLATFORM.NAME [-url URL]
+  engagebot user add     -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
+  engagebot token create -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
   engagebot version
 
 serve          runs the service (embedded bbolt store, web chat at /chat)
@@ -45,6 +49,11 @@ check-config   validates a config file; exits 1 naming each wrong key
 analyze        reads one text per line on stdin and writes one JSON object per
                line; with --eval, scores a text<TAB>label file instead
 webhook        registers an account's webhook URL with its platform
+user add       adds a person who signs in; the password is the first line of
+               stdin (12 characters or more). Run it while the service is
+               stopped: it works on the data folder
+token create   prints a new API token for the JSON API on stdout, acting as
+               NAME; shown once. Also run while the service is stopped
 version        prints the version
 `
 
@@ -64,6 +73,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runAnalyze(ctx, args[1:], stdin, stdout, stderr)
 	case "webhook":
 		err = runWebhook(ctx, args[1:], stdout, stderr)
+	case "user":
+		err = runUser(ctx, args[1:], stdin, stdout, stderr)
+	case "token":
+		err = runToken(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "engagebot", Version())
 		return 0

@@ -18,6 +18,7 @@ import (
 	"engagebot/analyze"
 	"engagebot/bot"
 	"engagebot/config"
+	"engagebot/password"
 	"engagebot/store/bolt"
 	"engagebot/templates"
 	"engagebot/web"
@@ -125,7 +126,14 @@ func (m *Main) Open() error {
 		}
 		log.Info("account ready", "account", acc.Key)
 	}
-	m.Web = web.New(web.Options{Engine: m.Engine, Metrics: metrics, Logger: log, MaxBodyBytes: c.Server.MaxBodyBytes, ChatAccount: chat, Version: Version()})
+	auth, err := bot.NewAuth(db, password.New(password.Default), nil, 0)
+	if err != nil {
+		return err
+	}
+	m.Web = web.New(web.Options{
+		Engine: m.Engine, Metrics: metrics, Logger: log, MaxBodyBytes: c.Server.MaxBodyBytes, ChatAccount: chat, Version: Version(),
+		Auth: auth, Data: db, Actions: m.Engine.Actions(), PublicURL: c.Server.PublicURL,
+	})
 	m.ln, err = net.Listen("tcp", c.Server.Listen)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
