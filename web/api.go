@@ -270,8 +270,16 @@ type messageView struct {
 	Sentiment *bot.Sentiment `json:"sentiment"`
 	Intent    string         `json:"intent,omitempty"`
 	Signals   []string       `json:"signals,omitempty"`
-	Outbound  uint64         `json:"outbound,omitempty"`
-	At        time.Time      `json:"at"`
+	// Override is a person's label, kept beside the machine's sentiment.
+	Override *overrideView `json:"override,omitempty"`
+	Outbound uint64        `json:"outbound,omitempty"`
+	At       time.Time     `json:"at"`
+}
+
+type overrideView struct {
+	Label string    `json:"label"`
+	By    string    `json:"by"`
+	At    time.Time `json:"at"`
 }
 
 type threadView struct {
@@ -313,12 +321,20 @@ func (s *Server) handleThread(w http.ResponseWriter, r *http.Request, _ bot.Acto
 		if err != nil {
 			return err
 		}
+		labels, err := tx.Labels(k)
+		if err != nil {
+			return err
+		}
+		overrides := map[uint64]*overrideView{}
+		for _, l := range labels {
+			overrides[l.Message] = &overrideView{Label: l.Label, By: l.By, At: l.At}
+		}
 		v = threadView{threadRef: refOf(k, t), ChatType: t.ChatType, Follower: t.Follower.String(), Flagged: t.Flagged,
 			Created: t.Created, LastInbound: t.LastInbound, LastMessage: t.LastMessage,
 			Messages: []messageView{}, Flags: []flagView{}}
 		for _, m := range msgs {
 			mv := messageView{Seq: m.Seq, Direction: m.Direction, Kind: m.Kind, Author: m.Author, Text: m.Text,
-				Lang: m.Lang, Outbound: m.Outbound, At: m.At}
+				Lang: m.Lang, Outbound: m.Outbound, At: m.At, Override: overrides[m.Seq]}
 			if a := m.Analysis; a != nil {
 				mv.Sentiment, mv.Intent = &a.Sentiment, a.Intent
 				for _, sg := range a.Signals {

@@ -62,7 +62,7 @@ var schemas = map[string]any{
 	}, "flags"),
 	"Sentiment": map[string]any{
 		"type": "object", "nullable": true,
-		"properties": map[string]any{"label": enumOf("positive", "neutral", "negative"), "score": map[string]any{"type": "number"}},
+		"properties": map[string]any{"label": enumOf("pos", "neu", "neg"), "score": map[string]any{"type": "number"}},
 		"required":   []string{"label", "score"},
 	},
 	"Message": object(map[string]any{
@@ -75,8 +75,13 @@ var schemas = map[string]any{
 		"sentiment": ref("Sentiment"),
 		"intent":    str(""),
 		"signals":   arrayOf(str("")),
-		"outbound":  map[string]any{"type": "integer", "format": "int64"},
-		"at":        dateTime(),
+		"override": object(map[string]any{
+			"label": enumOf("pos", "neu", "neg"),
+			"by":    str("who corrected it"),
+			"at":    dateTime(),
+		}, "label", "by", "at"),
+		"outbound": map[string]any{"type": "integer", "format": "int64"},
+		"at":       dateTime(),
 	}, "seq", "direction", "text", "sentiment", "at"),
 	"Thread": map[string]any{
 		"allOf": []any{ref("ThreadRef"), object(map[string]any{

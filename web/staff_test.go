@@ -91,6 +91,7 @@ type Data struct {
 	flags     []*bot.Flag
 	followers map[bot.FollowerKey]*bot.Follower
 	audit     []*bot.AuditEntry
+	labels    []*bot.LabelOverride
 }
 
 func (d *Data) View(_ context.Context, fn func(bot.Tx) error) error { return fn(dataTx{d: d}) }
@@ -130,6 +131,16 @@ func (t dataTx) Follower(k bot.FollowerKey) (*bot.Follower, error) {
 		return nil, bot.Errorf(bot.ENOTFOUND, "follower not found")
 	}
 	return f, nil
+}
+
+func (t dataTx) Labels(k bot.ThreadKey) ([]*bot.LabelOverride, error) {
+	var out []*bot.LabelOverride
+	for _, l := range t.d.labels {
+		if l.Thread == k {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 func (t dataTx) AuditLog(f bot.AuditFilter) ([]*bot.AuditEntry, error) { return t.d.audit, nil }
@@ -192,7 +203,7 @@ func newData() *Data {
 		messages: map[bot.ThreadKey][]*bot.Message{
 			thread: {
 				{Seq: 1, Thread: thread, Direction: bot.DirIn, Kind: bot.EventMessage, Text: "بعد از قرص سرگیجه گرفتم", At: t0,
-					Analysis: &bot.Analysis{Lang: "fa", Sentiment: bot.Sentiment{Label: "negative", Score: -0.6}, Intent: "complaint",
+					Analysis: &bot.Analysis{Lang: "fa", Sentiment: bot.Sentiment{Label: bot.SentimentNegative, Score: -0.6}, Intent: "complaint",
 						Signals: []bot.Signal{{Name: bot.SignalAdverseEvent, Severity: bot.SeverityCritical}}}},
 				{Seq: 2, Thread: thread, Direction: bot.DirOut, Kind: bot.EventMessage, Text: "متاسفیم", At: t0.Add(time.Minute)},
 			},
@@ -209,7 +220,8 @@ func newData() *Data {
 			sara: {Key: sara, Lang: "fa"},
 			john: {Key: john, Lang: "en"},
 		},
-		audit: []*bot.AuditEntry{{Seq: 1, At: t0, Actor: "sara", Action: "thread.takeover", Target: "thread:" + thread.String()}},
+		labels: []*bot.LabelOverride{{Thread: thread, Message: 1, Label: bot.SentimentNeutral, By: "sara", At: t0}},
+		audit:  []*bot.AuditEntry{{Seq: 1, At: t0, Actor: "sara", Action: "thread.takeover", Target: "thread:" + thread.String()}},
 	}
 }
 
@@ -640,6 +652,7 @@ func TestAPI_Thread(t *testing.T) {
 			Text      string         `json:"text"`
 			Sentiment *bot.Sentiment `json:"sentiment"`
 			Signals   []string       `json:"signals"`
+			Override  *struct{ Label, By string }
 		} `json:"messages"`
 		Flags []struct{ ID uint64 } `json:"flags"`
 	}
@@ -648,10 +661,13 @@ func TestAPI_Thread(t *testing.T) {
 		t.Fatalf("thread %+v", v)
 	}
 	in, out := v.Messages[0], v.Messages[1]
-	if in.Direction != "in" || in.Text != "بعد از قرص سرگیجه گرفتم" || in.Sentiment == nil || in.Sentiment.Label != "negative" || !slices.Equal(in.Signals, []string{bot.SignalAdverseEvent}) {
+	if in.Direction != "in" || in.Text != "بعد از قرص سرگیجه گرفتم" || in.Sentiment == nil || in.Sentiment.Label != bot.SentimentNegative || !slices.Equal(in.Signals, []string{bot.SignalAdverseEvent}) {
 		t.Errorf("inbound message %+v", in)
 	}
-	if out.Direction != "out" || out.Sentiment != nil {
+	if in.Override == nil || in.Override.Label != bot.SentimentNeutral || in.Override.By != "sara" {
+		t.Errorf("inbound message's override %+v: want sara's neutral beside the machine's negative", in.Override)
+	}
+	if out.Direction != "out" || out.Sentiment != nil || out.Override != nil {
 		t.Errorf("outbound message %+v: want no sentiment", out)
 	}
 	for i, tc := range []struct {
