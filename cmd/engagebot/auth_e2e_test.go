@@ -65,7 +65,9 @@ func (c *staffClient) do(method, path, body string, hdr map[string]string) (int,
 	return resp.StatusCode, resp.Header, string(b)
 }
 
-func bearer(token string) map[string]string { return map[string]string{"Authorization": "Bearer " + token} }
+func bearer(token string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + token}
+}
 
 func (c *staffClient) login(name, pw string) (int, http.Header) {
 	c.t.Helper()
