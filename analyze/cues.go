@@ -50,5 +50,6 @@ const (
 	cAppearance  // رنگ, smell: what a changed product shows
 	cChanged     // عوض, turned, weird
 	cMany        // چند تا, some, the whole: an amount
+	cWhy         // چرا, why: with a negative verb, a reproach
 	numCues
 )

@@ -65,6 +65,10 @@ func (a *Analyzer) intent(toks []token, f *facts, res bot.Analysis) string {
 		return bot.IntentMedicalAdvice
 	case f.has(cComplaint) && !question || s <= -0.5 && !question && (product || f.has(cComplaint)):
 		return bot.IntentComplaint
+	case reproach(toks, f) || f.has(cComplaint) && s < 0:
+		return bot.IntentComplaint // "چرا جواب نمیدید؟": a question that reproaches
+	case thanksBut(toks, f) && s < 0:
+		return bot.IntentComplaint // "مرسی ولی اصلا راضی نیستم": the thanks is politeness
 	case strong(cWhere, strongWhere) || question && f.has(cWhere) && !strong(cPrice, strongPrice):
 		return bot.IntentWhereToBuy
 	case strong(cPrice, strongPrice) || question && f.has(cPrice):
@@ -109,4 +113,47 @@ func joinWords(ws []string) string {
 		b = append(b, w...)
 	}
 	return string(b)
+}
+
+// reproach reports a sentence opened by "why" (چرا) that holds a negative
+// verb: "چرا جواب نمیدید؟", "why don't you answer?", "چرا هیچکس پیگیری
+// نمیکنه". It asks nothing a template can answer; it complains. "چرا که
+// نه" and "why not?" (sure) have no negative verb after a word of their own.
+func reproach(toks []token, f *facts) bool {
+	for _, m := range f.cues[cWhy] {
+		s := f.sentence[m.start]
+		if m.start > 0 && f.sentence[m.start-1] == s && (m.start < 2 || f.sentence[m.start-2] == s) {
+			continue // "why" must open its sentence, or nearly
+		}
+		if f.inSentence(cComplaint, s, -1) {
+			return true // "why is nobody replying?", "chera javab nemidid?"
+		}
+		for j := m.end; j < len(toks) && f.sentence[j] == s; j++ {
+			t := toks[j]
+			if t.info.negVerb {
+				return true
+			}
+			if t.info.negator && !startsArabic(t.s) && !whyNot[t.s] {
+				return true // "why don't you", but not "why not"
+			}
+		}
+	}
+	return false
+}
+
+// whyNot are negators that after "why" agree or suggest ("why not?") or
+// only qualify ("why without a box?"): no reproach.
+var whyNot = map[string]bool{"not": true, "no": true, "nope": true, "without": true, "despite": true, "none": true, "nor": true, "neither": true}
+
+// thanksBut reports thanks followed by a contrast ("مرسی ولی ...", "thanks,
+// but ..."): what follows the contrast is the message.
+func thanksBut(toks []token, f *facts) bool {
+	for _, m := range f.cues[cThanks] {
+		for j := m.end; j < len(toks); j++ {
+			if toks[j].info.contrast {
+				return true
+			}
+		}
+	}
+	return false
 }

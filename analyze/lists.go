@@ -55,7 +55,7 @@ var cueNames = [numCues]string{
 	cChild: "child", cSwallow: "swallow", cMisuse: "misuse", cOffLabel: "off_label",
 	cNoEffect: "no_efficacy", cPregnancy: "pregnancy", cAskIntake: "ask_intake", cQuality: "quality",
 	cTooMuch: "too_much", cAppearance: "appearance", cChanged: "changed",
-	cMany: "many",
+	cMany: "many", cWhy: "why",
 }
 
 // listSpecs are all the lists the files may hold.
