@@ -29,6 +29,7 @@ type Config struct {
 	Templates Templates `yaml:"templates"`
 	Analyze   Analyze   `yaml:"analyze"`
 	Brand     bot.Brand `yaml:"brand"`
+	Alerts    Alerts    `yaml:"alerts"`
 	// Accounts are in file order.
 	Accounts []Account `yaml:"-"`
 }
@@ -119,6 +120,7 @@ func Default() *Config {
 		Log:    Log{Level: "info", Format: "text"},
 		Bot:    Bot{DefaultLang: "fa", Workers: 8, RetryBase: time.Second, RetryMax: 5 * time.Minute, MaxAttempts: 8, SendTimeout: 30 * time.Second},
 		Brand:  bot.Brand{Name: map[string]string{"fa": "نیکان دارو", "en": "Nikan Daru"}},
+		Alerts: defaultAlerts(),
 	}
 }
 
@@ -340,6 +342,7 @@ func (c *Config) validate() error {
 	if w := c.Brand.Website; w != "" && !strings.HasPrefix(w, "https://") && !strings.HasPrefix(w, "http://") {
 		errs = append(errs, &KeyError{Key: "brand.website", Reason: "must be an absolute http(s) URL"})
 	}
+	errs = append(errs, c.Alerts.validate()...)
 	if c.Templates.Dir != "" {
 		errs = append(errs, checkTemplateDir(c.Templates.Dir)...)
 	}
