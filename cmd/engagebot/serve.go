@@ -126,6 +126,11 @@ func (m *Main) Open() error {
 		}
 		log.Info("account ready", "account", acc.Key)
 	}
+	if d, err := newCrisisDetector(c, db, log); err != nil {
+		return fmt.Errorf("alerts: %w", err)
+	} else if d != nil {
+		m.runners = append(m.runners, d)
+	}
 	auth, err := bot.NewAuth(db, password.New(password.Default), nil, 0)
 	if err != nil {
 		return err
