@@ -83,7 +83,13 @@ type TokenStore interface {
 	Token(hash string) (*APIToken, error)
 	// Tokens lists every token, by hash.
 	Tokens() ([]*APIToken, error)
+	// DeleteToken removes a token; a missing one is not an error.
+	DeleteToken(hash string) error
 }
+
+// ID names a token in listings and the audit log: the start of its hash,
+// which tells tokens apart and gives nothing of the secret away.
+func (t *APIToken) ID() string { return t.Hash[:min(len(t.Hash), 16)] }
 
 // PasswordHasher turns a password into what the store keeps and checks a
 // password against it. The bot package has no hash of its own: the one
@@ -201,9 +207,7 @@ func (s *Actions) CreateToken(ctx context.Context, actor Actor, name string, rol
 	hash := SecretHash(secret)
 	err := s.do(ctx, actor, "token.create", "token:"+name, []Role{RoleAdmin}, func(tx *actTx) (change, error) {
 		t := &APIToken{Hash: hash, Name: name, Roles: slices.Clone(roles), Created: s.e.now().UTC(), CreatedBy: actor.Name}
-		// The audit entry names the token by the start of its hash, which
-		// tells tokens of one name apart and reveals nothing of the secret.
-		return change{after: map[string]any{"roles": t.Roles, "hash_prefix": hash[:8]}}, tx.PutToken(t)
+		return change{after: map[string]any{"id": t.ID(), "roles": t.Roles}}, tx.PutToken(t)
 	})
 	if err != nil {
 		return "", err
@@ -211,11 +215,25 @@ func (s *Actions) CreateToken(ctx context.Context, actor Actor, name string, rol
 	return secret, nil
 }
 
-// Credential says how a request was signed in.
-const (
-	ViaSession = "session"
-	ViaToken   = "token"
-)
+// RevokeToken deletes the API token with the id (APIToken.ID; admin
+// only): requests with it are refused from then on.
+func (s *Actions) RevokeToken(ctx context.Context, actor Actor, id string) error {
+	if len(id) < 16 {
+		return Errorf(EINVALID, "token id: the 16 characters a token listing shows")
+	}
+	return s.do(ctx, actor, "token.revoke", "token:"+id, []Role{RoleAdmin}, func(tx *actTx) (change, error) {
+		list, err := tx.Tokens()
+		if err != nil {
+			return change{}, err
+		}
+		for _, t := range list {
+			if t.ID() == id {
+				return change{before: map[string]any{"name": t.Name, "roles": t.Roles}}, tx.DeleteToken(t.Hash)
+			}
+		}
+		return change{}, Errorf(ENOTFOUND, "no API token %s", id)
+	})
+}
 
 // Auth signs people in and out and tells who a session or token is. Its
 // writes (sessions, a token's last use, sign-in entries in the audit log)

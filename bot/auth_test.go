@@ -220,4 +220,44 @@ func TestAuth_TokenActor(t *testing.T) {
 	}
 }
 
+func TestActions_RevokeToken(t *testing.T) {
+	h := startEngine(t, "", bot.SendOptions{})
+	acts, ctx := h.engine.Actions(), context.Background()
+	secret, err := acts.CreateToken(ctx, admin, "crm", []bot.Role{bot.RoleViewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep, _ := acts.CreateToken(ctx, admin, "reports", []bot.Role{bot.RoleViewer})
+	id := (&bot.APIToken{Hash: bot.SecretHash(secret)}).ID()
+	if strings.Contains(secret, id) {
+		t.Fatalf("the token id %q is part of the secret", id)
+	}
+	auth, _ := bot.NewAuth(h.db, plainHasher{}, nil, 0)
+	for i, tc := range []struct {
+		actor bot.Actor
+		id    string
+		code  string
+	}{
+		{moderator, id, bot.EFORBIDDEN},
+		{admin, "short", bot.EINVALID},
+		{admin, "0123456789abcdef", bot.ENOTFOUND},
+		{admin, id, ""},
+		{admin, id, bot.ENOTFOUND},
+	} {
+		if err := acts.RevokeToken(ctx, tc.actor, tc.id); bot.ErrorCode(err) != tc.code {
+			t.Errorf("%d: RevokeToken(%s, %q) = %v, want code %q", i, tc.actor.Name, tc.id, err, tc.code)
+		}
+	}
+	if _, err := auth.TokenActor(ctx, secret); bot.ErrorCode(err) != bot.EUNAUTHORIZED {
+		t.Errorf("a revoked token: %v, want unauthorized", err)
+	}
+	if _, err := auth.TokenActor(ctx, keep); err != nil {
+		t.Errorf("another token after the revoke: %v", err)
+	}
+	log := auditLog(t, h)
+	if last := log[len(log)-1]; last.Action != "token.revoke" || last.Target != "token:"+id || !strings.Contains(last.Before, `"name":"crm"`) {
+		t.Errorf("last audit entry %+v", last)
+	}
+}
+
 const TokenUse = bot.TokenUseInterval

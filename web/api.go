@@ -30,6 +30,8 @@ type StaffActions interface {
 	Release(ctx context.Context, actor bot.Actor, k bot.ThreadKey) error
 	Resolve(ctx context.Context, actor bot.Actor, k bot.ThreadKey, note string) error
 	Reply(ctx context.Context, actor bot.Actor, k bot.ThreadKey, text string) (*bot.Outbound, error)
+	AddUser(ctx context.Context, actor bot.Actor, h bot.PasswordHasher, name string, roles []bot.Role, password string) error
+	RevokeToken(ctx context.Context, actor bot.Actor, id string) error
 }
 
 // ThreadID is a thread's id in URLs: base64url, unpadded, of
@@ -64,6 +66,7 @@ func ParseThreadID(id string) (bot.ThreadKey, error) {
 func (s *Server) apiRoutes() []Route {
 	moderate := []bot.Role{bot.RoleModerator}
 	work := []bot.Role{bot.RoleModerator, bot.RoleSafety}
+	admin := []bot.Role{bot.RoleAdmin}
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/me", Roles: anyRole, Handle: s.handleMe, Doc: docMe},
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Roles: anyRole, Handle: s.handleOpenAPI, Doc: docOpenAPI},
@@ -73,7 +76,11 @@ func (s *Server) apiRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/release", Roles: moderate, Handle: s.threadAction(s.release), Doc: docRelease},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/resolve", Roles: work, Handle: s.threadAction(s.resolve), Doc: docResolve},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/reply", Roles: work, Handle: s.handleReply, Doc: docReply},
-		{Method: "GET", Pattern: "/api/v1/audit", Roles: []bot.Role{bot.RoleAdmin}, Handle: s.handleAudit, Doc: docAudit},
+		{Method: "GET", Pattern: "/api/v1/audit", Roles: admin, Handle: s.handleAudit, Doc: docAudit},
+		{Method: "GET", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleUsers, Doc: docUsers},
+		{Method: "POST", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleAddUser, Doc: docAddUser},
+		{Method: "GET", Pattern: "/api/v1/tokens", Roles: admin, Handle: s.handleTokens, Doc: docTokens},
+		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Roles: admin, Handle: s.handleRevokeToken, Doc: docRevokeToken},
 	}
 }
 
@@ -499,4 +506,94 @@ func nonNil[T any](list []T) []T {
 		return []T{}
 	}
 	return list
+}
+
+// userView is a user as admins see it: never the password hash.
+type userView struct {
+	Name      string     `json:"name"`
+	Roles     []bot.Role `json:"roles"`
+	Created   time.Time  `json:"created"`
+	CreatedBy string     `json:"created_by"`
+}
+
+func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request, _ bot.Actor) {
+	var out []userView
+	err := s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
+		list, err := tx.Users()
+		out = nil
+		for _, u := range list {
+			out = append(out, userView{Name: u.Name, Roles: u.Roles, Created: u.Created, CreatedBy: u.CreatedBy})
+		}
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": nonNil(out)})
+}
+
+func (s *Server) handleAddUser(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+	var body struct {
+		Name     string     `json:"name"`
+		Roles    []bot.Role `json:"roles"`
+		Password string     `json:"password"`
+	}
+	if err := readJSON(r, &body, false); err != nil {
+		Error(w, r, err)
+		return
+	}
+	for _, role := range body.Roles {
+		if _, err := bot.ParseRoles(string(role)); err != nil {
+			Error(w, r, err)
+			return
+		}
+	}
+	if s.opts.Passwords == nil {
+		Error(w, r, bot.Errorf(bot.EUNAVAILABLE, "adding users is not set up on this server"))
+		return
+	}
+	if err := s.opts.Actions.AddUser(r.Context(), a, s.opts.Passwords, body.Name, body.Roles, body.Password); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"user": userView{Name: body.Name, Roles: body.Roles, CreatedBy: a.Name, Created: s.opts.Now().UTC()}})
+}
+
+// tokenView is an API token as admins see it: its id, never the secret
+// or the whole hash.
+type tokenView struct {
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Roles     []bot.Role `json:"roles"`
+	Created   time.Time  `json:"created"`
+	CreatedBy string     `json:"created_by"`
+	LastUsed  time.Time  `json:"last_used,omitzero"`
+}
+
+func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request, _ bot.Actor) {
+	var out []tokenView
+	err := s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
+		list, err := tx.Tokens()
+		out = nil
+		for _, t := range list {
+			out = append(out, tokenView{ID: t.ID(), Name: t.Name, Roles: t.Roles, Created: t.Created, CreatedBy: t.CreatedBy, LastUsed: t.LastUsed})
+		}
+		return err
+	})
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	slices.SortFunc(out, func(a, b tokenView) int { return a.Created.Compare(b.Created) })
+	writeJSON(w, http.StatusOK, map[string]any{"tokens": nonNil(out)})
+}
+
+func (s *Server) handleRevokeToken(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+	id := r.PathValue("id")
+	if err := s.opts.Actions.RevokeToken(r.Context(), a, id); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"revoked": id})
 }

@@ -120,6 +120,29 @@ var schemas = map[string]any{
 		"next":    str("pass as after= for the next page"),
 	}, "entries"),
 	"OpenAPI": map[string]any{"type": "object", "description": "this document"},
+	"User": object(map[string]any{
+		"name":       str(""),
+		"roles":      arrayOf(roleSchema),
+		"created":    dateTime(),
+		"created_by": str(""),
+	}, "name", "roles"),
+	"UserList": object(map[string]any{"users": arrayOf(ref("User"))}, "users"),
+	"NewUser": object(map[string]any{
+		"name":     str("1 to 64 letters a-z, digits and . _ - @"),
+		"roles":    arrayOf(roleSchema),
+		"password": map[string]any{"type": "string", "minLength": 12, "format": "password"},
+	}, "name", "roles", "password"),
+	"UserAdded": object(map[string]any{"user": ref("User")}, "user"),
+	"Token": object(map[string]any{
+		"id":         str("the start of the token's hash; never the token"),
+		"name":       str("who the token acts as"),
+		"roles":      arrayOf(roleSchema),
+		"created":    dateTime(),
+		"created_by": str(""),
+		"last_used":  dateTime(),
+	}, "id", "name", "roles"),
+	"TokenList": object(map[string]any{"tokens": arrayOf(ref("Token"))}, "tokens"),
+	"Revoked":   object(map[string]any{"revoked": str("the token id")}, "revoked"),
 }
 
 var roleSchema = enumOf("admin", "pr", "moderator", "safety", "viewer")
@@ -171,6 +194,10 @@ var (
 			"limit": "page size, 1-1000 (default 100)",
 			"after": "continue after this seq",
 		}, Response: "AuditList"}
+	docUsers       = &OpDoc{Summary: "the users who sign in", Response: "UserList"}
+	docAddUser     = &OpDoc{Summary: "add a user", Body: "NewUser", Status: http.StatusCreated, Response: "UserAdded"}
+	docTokens      = &OpDoc{Summary: "the API tokens (created with engagebot token create)", Response: "TokenList"}
+	docRevokeToken = &OpDoc{Summary: "revoke an API token by its id", Response: "Revoked"}
 )
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)

@@ -10,8 +10,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
-
-	"engagebot/web"
 )
 
 // The served document is valid OpenAPI 3, names every API route with the
@@ -65,7 +63,7 @@ func TestOpenAPI_InStepWithRoutes(t *testing.T) {
 		if !served[rt.Key()] {
 			continue
 		}
-		path := strings.ReplaceAll(rt.Pattern, "{id}", web.ThreadID(thread))
+		path := pathOf(rt)
 		for _, token := range []string{"ebt_admin", ""} {
 			body := bodies[rt.Key()]
 			req, _ := http.NewRequest(rt.Method, st.ts.URL+path, strings.NewReader(body))

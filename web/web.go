@@ -49,6 +49,8 @@ type Options struct {
 	Auth    Authenticator
 	Data    Reader
 	Actions StaffActions
+	// Passwords hashes the passwords of users added through the API.
+	Passwords bot.PasswordHasher
 	// PublicURL is server.public_url: when it is https, session cookies
 	// are Secure, and its origin is trusted as the service's own.
 	PublicURL string

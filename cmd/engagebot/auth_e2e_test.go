@@ -233,6 +233,31 @@ func TestStaff_EndToEnd(t *testing.T) {
 		t.Errorf("audit = %d:\n got  %s\n want %s", code, strings.Join(trail, ", "), want)
 	}
 
+	// The admin manages tokens and users through the API; a moderator's
+	// token may not.
+	newUser := `{"name":"reza","roles":["viewer"],"password":"reza's long password"}`
+	if code, _, _ := c.do("POST", "/api/v1/users", newUser, bearer(modToken)); code != http.StatusForbidden {
+		t.Errorf("a moderator adding a user = %d, want 403", code)
+	}
+	if code, _, body := c.do("POST", "/api/v1/users", newUser, adminCookie); code != http.StatusCreated || strings.Contains(body, "password") {
+		t.Errorf("add user = %d %s", code, body)
+	}
+	var tokens struct{ Tokens []struct{ ID, Name string } }
+	code, _, body = c.do("GET", "/api/v1/tokens", "", adminCookie)
+	json.Unmarshal([]byte(body), &tokens)
+	if code != 200 || len(tokens.Tokens) != 2 || tokens.Tokens[0].Name != "crm" {
+		t.Fatalf("tokens = %d %s", code, body)
+	}
+	if code, _, _ := c.do("DELETE", "/api/v1/tokens/"+tokens.Tokens[0].ID, "", bearer(modToken)); code != http.StatusForbidden {
+		t.Errorf("a moderator revoking a token = %d, want 403", code)
+	}
+	if code, _, body := c.do("DELETE", "/api/v1/tokens/"+tokens.Tokens[0].ID, "", adminCookie); code != 200 {
+		t.Errorf("revoke = %d %s", code, body)
+	}
+	if code, _, _ := c.do("GET", "/api/v1/me", "", bearer(viewerToken)); code != http.StatusUnauthorized {
+		t.Errorf("a revoked token = %d, want 401", code)
+	}
+
 	// The sixth sign-in after five failures from one address within 15
 	// minutes is throttled, even with the right password: this address
 	// has Sara's two failures already, so three more make five.
@@ -260,11 +285,11 @@ func TestStaff_EndToEnd(t *testing.T) {
 		return err
 	})
 	db.Close()
-	if len(hashes) != 2 || !strings.HasPrefix(hashes[0], "$argon2id$") {
-		t.Fatalf("stored hashes %q: want two argon2id hashes", hashes)
+	if len(hashes) != 3 || !strings.HasPrefix(hashes[0], "$argon2id$") {
+		t.Fatalf("stored hashes %q: want three argon2id hashes", hashes)
 	}
 	everything := strings.Join(c.answers, "\n") + "\n" + p.Logs()
-	for _, secret := range append([]string{adminPW, saraPW, viewerToken, modToken, cookies[0].Value, "guess 2 of five"}, hashes...) {
+	for _, secret := range append([]string{adminPW, saraPW, "reza's long password", viewerToken, modToken, cookies[0].Value, "guess 2 of five"}, hashes...) {
 		if strings.Contains(everything, secret) {
 			t.Errorf("a secret (%.12s...) appears in an answer or the log", secret)
 		}

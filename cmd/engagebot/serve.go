@@ -131,13 +131,14 @@ func (m *Main) Open() error {
 	} else if d != nil {
 		m.runners = append(m.runners, d)
 	}
-	auth, err := bot.NewAuth(db, password.New(password.Default), nil, 0)
+	hasher := password.New(password.Default)
+	auth, err := bot.NewAuth(db, hasher, nil, 0)
 	if err != nil {
 		return err
 	}
 	m.Web = web.New(web.Options{
 		Engine: m.Engine, Metrics: metrics, Logger: log, MaxBodyBytes: c.Server.MaxBodyBytes, ChatAccount: chat, Version: Version(),
-		Auth: auth, Data: db, Actions: m.Engine.Actions(), PublicURL: c.Server.PublicURL,
+		Auth: auth, Data: db, Actions: m.Engine.Actions(), Passwords: hasher, PublicURL: c.Server.PublicURL,
 	})
 	m.ln, err = net.Listen("tcp", c.Server.Listen)
 	if err != nil {
@@ -231,6 +232,9 @@ func newAnalyzer(c *config.Config) (*analyze.Analyzer, error) {
 	var opts []analyze.Option
 	if c.Analyze.Vocabulary != "" {
 		opts = append(opts, analyze.WithVocabulary(c.Analyze.Vocabulary))
+	}
+	if c.Analyze.Model != "" {
+		opts = append(opts, analyze.WithModelFile(c.Analyze.Model))
 	}
 	a, err := analyze.New(opts...)
 	if err != nil {

@@ -202,3 +202,18 @@ func (t *Tx) Token(hash string) (*bot.APIToken, error) {
 func (t *Tx) Tokens() ([]*bot.APIToken, error) {
 	return listJSON[bot.APIToken](t, bucketTokens, "tokens")
 }
+
+// DeleteToken removes a token; a missing one is not an error.
+func (t *Tx) DeleteToken(hash string) error {
+	if err := t.writable("delete token"); err != nil {
+		return err
+	}
+	b := t.tx.Bucket(bucketTokens)
+	if b == nil {
+		return nil
+	}
+	if err := b.Delete([]byte(hash)); err != nil {
+		return fmt.Errorf("bolt: delete token: %w", err)
+	}
+	return nil
+}

@@ -182,6 +182,19 @@ func testToken(t *testing.T, open func(t *testing.T) bot.Store) {
 			equal(t, "tokens by hash", ids(list, func(t *bot.APIToken) string { return t.Name }), []string{"reports", "crm"})
 			return err
 		})
+		mustUpdate(t, s, func(tx bot.Tx) error {
+			if err := tx.DeleteToken("h1"); err != nil {
+				return err
+			}
+			return tx.DeleteToken("missing")
+		})
+		mustView(t, s, func(tx bot.Tx) error {
+			_, err := tx.Token("h1")
+			wantCode(t, err, bot.ENOTFOUND)
+			list, err := tx.Tokens()
+			equal(t, "tokens after a revoke", ids(list, func(t *bot.APIToken) string { return t.Name }), []string{"crm"})
+			return err
+		})
 	})
 
 	t.Run("Invalid", func(t *testing.T) {
@@ -194,6 +207,9 @@ func testToken(t *testing.T, open func(t *testing.T) bot.Store) {
 		s := open(t)
 		if err := s.View(t.Context(), func(tx bot.Tx) error { return tx.PutToken(&bot.APIToken{Hash: "h", Name: "crm"}) }); err == nil {
 			t.Fatal("PutToken in a read-only transaction succeeded")
+		}
+		if err := s.View(t.Context(), func(tx bot.Tx) error { return tx.DeleteToken("h") }); err == nil {
+			t.Fatal("DeleteToken in a read-only transaction succeeded")
 		}
 	})
 }
