@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"engagebot/bot"
 )
@@ -28,6 +29,11 @@ type Analyzer struct {
 	vocabPaths []string
 	logger     *slog.Logger
 	bufs       sync.Pool // *scratch
+
+	// model is the learned sentiment model, nil for none. It is swapped
+	// whole (SetModel), so an analysis sees one model from start to end.
+	model atomic.Pointer[Model]
+	blend Blend
 }
 
 // Interface guard.
@@ -57,6 +63,47 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
+// WithModel sets the learned sentiment model (see Model and Blend).
+func WithModel(m *Model) Option {
+	return func(a *Analyzer) error {
+		a.model.Store(m)
+		return nil
+	}
+}
+
+// WithModelFile loads a model file (see LoadModel).
+func WithModelFile(path string) Option {
+	return func(a *Analyzer) error {
+		m, err := LoadModel(path)
+		if err != nil {
+			return err
+		}
+		a.model.Store(m)
+		a.logger.Info("analyze: model loaded", "path", path, "labels", m.hdr.Labels, "examples", m.hdr.Info.Examples)
+		return nil
+	}
+}
+
+// WithBlend sets how the model and the lexicon share the sentiment.
+func WithBlend(b Blend) Option {
+	return func(a *Analyzer) error {
+		if b.Confident <= 0 || b.Confident > 1 || b.NoCue < 0 || b.NoCue > 1 {
+			return bot.Errorf(bot.EINVALID, "analyze: blend thresholds must lie in (0, 1], got %v and %v", b.Confident, b.NoCue)
+		}
+		a.blend = b
+		return nil
+	}
+}
+
+// SetModel swaps the learned model atomically and returns the one it
+// replaces (nil for none), so that a caller can roll back by setting that
+// one again. nil turns the model off. Analyses in flight finish with the
+// model they started with.
+func (a *Analyzer) SetModel(m *Model) *Model { return a.model.Swap(m) }
+
+// Model is the learned model in use, nil for none.
+func (a *Analyzer) Model() *Model { return a.model.Load() }
+
 // New builds an Analyzer from the embedded lexicons and vocabulary plus any
 // vocabulary files given by options.
 func New(opts ...Option) (*Analyzer, error) {
@@ -69,6 +116,7 @@ func New(opts ...Option) (*Analyzer, error) {
 		emoticons: map[string]bool{},
 		negVerbs:  buildNegVerbs(),
 		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		blend:     DefaultBlend,
 	}
 	for _, o := range opts {
 		if err := o(a); err != nil {
@@ -191,6 +239,9 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	f.norm = res.Normalized
 	sc.mute = f.muted(toks, sc.mute)
 	res.Sentiment, sc.pieces = a.sentiment(toks, ms, pu, sc.mute, sc.pieces)
+	if m := a.model.Load(); m != nil {
+		res.Sentiment = a.blend.decide(m, res.Normalized, res.Sentiment, len(sc.pieces) > 0)
+	}
 	res.Products = f.products
 	res.Topics = f.topics
 	res.Signals = a.signals(toks, ms, &f)

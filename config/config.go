@@ -82,6 +82,11 @@ type Templates struct {
 type Analyze struct {
 	// Vocabulary is a brand vocabulary file extending the built-in one.
 	Vocabulary string `yaml:"vocabulary"`
+	// Model is a sentiment model file written by `engagebot analyze
+	// train`; empty for none. Validate checks that it can be read; its
+	// format and checksum are checked when the analyzer loads it, which
+	// check-config does too, so a bad file is a config error naming it.
+	Model string `yaml:"model"`
 }
 
 // Enabled values of an account.
@@ -353,6 +358,11 @@ func (c *Config) validate() error {
 			f.Close()
 		}
 	}
+	if c.Analyze.Model != "" {
+		if err := checkModel(c.Analyze.Model); err != nil {
+			errs = append(errs, &KeyError{Key: "analyze.model", Reason: err.Error()})
+		}
+	}
 	return joinErrs(errs)
 }
 
@@ -393,4 +403,23 @@ func joinErrs(errs []error) error {
 		flat = append(flat, e)
 	}
 	return errors.Join(flat...)
+}
+
+// checkModel reports a model file that cannot be read or is empty.
+func checkModel(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("cannot read file: %v", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	switch {
+	case err != nil:
+		return fmt.Errorf("cannot read file: %v", err)
+	case st.IsDir():
+		return fmt.Errorf("%s is a folder, want a model file", path)
+	case st.Size() == 0:
+		return fmt.Errorf("%s is empty, want a model file", path)
+	}
+	return nil
 }

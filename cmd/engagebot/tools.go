@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,7 +30,11 @@ func runCheckConfig(args []string, stdout, stderr io.Writer) error {
 	// template is a config mistake the service would only find at start.
 	an, err := newAnalyzer(cfg)
 	if err != nil {
-		return fmt.Errorf("config %s:\nanalyze.vocabulary: %w", *cfgPath, err)
+		key := "analyze.vocabulary"
+		if errors.Is(err, analyze.ErrModel) {
+			key = "analyze.model"
+		}
+		return fmt.Errorf("config %s:\n%s: %w", *cfgPath, key, err)
 	}
 	if _, err := newRenderer(cfg, an.Products()); err != nil {
 		return fmt.Errorf("config %s:\ntemplates.dir: %w", *cfgPath, err)
@@ -46,10 +51,14 @@ func runCheckConfig(args []string, stdout, stderr io.Writer) error {
 }
 
 func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "train" {
+		return runAnalyzeTrain(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfgPath := fs.String("config", "", "config file (for analyze.vocabulary)")
+	cfgPath := fs.String("config", "", "config file (for analyze.vocabulary and analyze.model)")
 	eval := fs.String("eval", "", "score a text<TAB>label file with a header line")
+	model := fs.String("model", "", "a model file written by `analyze train` (overrides analyze.model)")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -59,6 +68,9 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 		if cfg, err = config.Load(*cfgPath, all.Factories(), config.Getenv); err != nil {
 			return err
 		}
+	}
+	if *model != "" {
+		cfg.Analyze.Model = *model
 	}
 	a, err := newAnalyzer(cfg)
 	if err != nil {
@@ -73,6 +85,38 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	}
 	defer f.Close()
 	_, err = analyze.RunEval(ctx, a, f, stdout)
+	return err
+}
+
+// runAnalyzeTrain is `engagebot analyze train`: it learns a sentiment
+// model from labelled files and prints its cross-validated figures, as JSON
+// on the last line.
+func runAnalyzeTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("analyze train", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", "", "labelled text<TAB>label files with a header, separated by commas")
+	out := fs.String("out", "", "the model file to write")
+	folds := fs.Int("k", 5, "folds of the cross-validation (below 2: none)")
+	limit := fs.Int("limit", 0, "train on this many examples drawn with the seed (0: all), for a learning curve")
+	seed := fs.Uint64("seed", 1, "seed of shuffling and folds; the same seed gives the same model")
+	epochs := fs.Int("epochs", 0, "passes over the examples (0: the default)")
+	if err := fs.Parse(args); err != nil {
+		return errUsage
+	}
+	if *data == "" || *out == "" {
+		fmt.Fprintln(stderr, "usage: engagebot analyze train -data FILE.tsv[,FILE.tsv...] -out MODEL [-k 5] [-limit N] [-seed 1]")
+		return errUsage
+	}
+	var files []string
+	for _, f := range strings.Split(*data, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			files = append(files, f)
+		}
+	}
+	_, err := analyze.RunTrain(ctx, analyze.TrainConfig{
+		Files: files, Out: *out, Folds: *folds, Limit: *limit,
+		Opts: analyze.TrainOptions{Seed: *seed, Epochs: *epochs},
+	}, stdout)
 	return err
 }
 

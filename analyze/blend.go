@@ -1,0 +1,52 @@
+package analyze
+
+import (
+	"engagebot/bot"
+)
+
+// Blend says when the learned model decides the sentiment instead of the
+// lexicon. The model knows the brand's own register (its products, its
+// slang, the comments that carry no word a lexicon knows); the lexicon
+// knows negation, contrast and the health rules. So the model decides where
+// it is confident, and, with a lower bar, where the lexicon found no cue at
+// all. The rules keep the last word on safety whatever the model says: a
+// side effect, a special situation, self-harm or a legal threat is found by
+// the rules alone and keeps the message negative (riskSentiment runs after
+// the blend), and no signal or flag depends on the model.
+type Blend struct {
+	// Confident is the probability above which the model's label wins
+	// over the lexicon's.
+	Confident float64
+	// NoCue is the probability above which the model's label is taken for
+	// a message in which the lexicon found no sentiment word.
+	NoCue float64
+}
+
+// DefaultBlend are the thresholds measured best on the shared sets (see
+// README.md): in domain the model is confident on most messages, out of
+// domain it rarely is, so the lexicon keeps those.
+var DefaultBlend = Blend{Confident: 0.9, NoCue: 0.6}
+
+// decide blends the model's prediction for the normalised text n with the
+// lexicon's sentiment s; cue says the lexicon found a sentiment word.
+func (b Blend) decide(m *Model, n string, s bot.Sentiment, cue bool) bot.Sentiment {
+	var p [maxLabels]float64
+	best := m.predictNorm(n, &p)
+	conf := p[best]
+	if conf < b.Confident && (cue || conf < b.NoCue) {
+		return s
+	}
+	label := m.hdr.Labels[best]
+	if label == s.Label {
+		return s // the lexicon's score says how strongly
+	}
+	switch label {
+	case bot.SentimentPositive:
+		return bot.Sentiment{Label: label, Score: round4(conf)}
+	case bot.SentimentNegative:
+		return bot.Sentiment{Label: label, Score: -round4(conf)}
+	}
+	return bot.Sentiment{Label: label, Score: 0}
+}
+
+func round4(x float64) float64 { return float64(int(x*10000+0.5)) / 10000 }

@@ -1,0 +1,410 @@
+package analyze
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+
+	"engagebot/bot"
+)
+
+// Model is a learned sentiment classifier: a linear softmax over hashed
+// features of the normalised text (word unigrams and bigrams, and the
+// character n-grams of each word, as fastText reads a text), trained with
+// SGD. It learns the register of a brand's own followers from the labels
+// its moderators give; the lexicon and the rules stay beside it (see
+// Analyzer.blend).
+//
+// A Model is read-only once built and safe for concurrent use.
+type Model struct {
+	hdr  modelHeader
+	bias []float32 // per label
+	// w holds len(Labels) weights per bucket; buckets no example touched
+	// stay zero and are not written to the file.
+	w []float32
+}
+
+// ModelInfo describes how a model was trained, for the dashboard and the
+// CLI. It is stored in the model file.
+type ModelInfo struct {
+	Examples int            `json:"examples"`
+	Counts   map[string]int `json:"counts"` // examples per label
+	Epochs   int            `json:"epochs"`
+	Seed     uint64         `json:"seed"`
+	// CV is the k-fold cross-validated report, when the trainer ran one.
+	CV *Report `json:"cv,omitempty"`
+}
+
+type modelHeader struct {
+	Labels  []string  `json:"labels"`
+	Buckets int       `json:"buckets"`
+	MinN    int       `json:"minn"` // character n-grams of each word, from MinN
+	MaxN    int       `json:"maxn"` // to MaxN runes, with < and > at its ends
+	Words   int       `json:"word_ngrams"`
+	Info    ModelInfo `json:"info"`
+	// NonZero is how many buckets the file lists.
+	NonZero int `json:"nonzero"`
+}
+
+// Labels are the labels the model predicts, in its order.
+func (m *Model) Labels() []string { return slices.Clone(m.hdr.Labels) }
+
+// Info says how the model was trained.
+func (m *Model) Info() ModelInfo { return m.hdr.Info }
+
+// maxLabels bounds the labels a model may have, so that prediction keeps
+// its scores on the stack.
+const maxLabels = 8
+
+// Predict gives the probability of each label (in Labels order) for a
+// text, and the index of the most probable.
+func (m *Model) Predict(text string) ([]float64, int) {
+	var p [maxLabels]float64
+	best := m.predictNorm(lowerIfNeeded(normalize(text)), &p)
+	return slices.Clone(p[:len(m.hdr.Labels)]), best
+}
+
+// predictNorm scores a normalised, lower-cased text into p and returns the
+// best label. It allocates nothing.
+func (m *Model) predictNorm(n string, p *[maxLabels]float64) int {
+	c := len(m.hdr.Labels)
+	var sum [maxLabels]float32
+	count := 0
+	m.hdr.features(n, func(h uint32) {
+		row := m.w[int(h)*c : int(h)*c+c]
+		for j := range c {
+			sum[j] += row[j]
+		}
+		count++
+	})
+	inv := float32(1)
+	if count > 0 {
+		inv = 1 / float32(count)
+	}
+	for j := range c {
+		p[j] = float64(m.bias[j] + sum[j]*inv)
+	}
+	return softmax(p[:c])
+}
+
+// softmax turns scores into probabilities in place and returns the argmax.
+func softmax(p []float64) int {
+	best := 0
+	for j := range p {
+		if p[j] > p[best] {
+			best = j
+		}
+	}
+	mx, z := p[best], 0.0
+	for j := range p {
+		p[j] = math.Exp(p[j] - mx)
+		z += p[j]
+	}
+	for j := range p {
+		p[j] /= z
+	}
+	return best
+}
+
+// Feature hashing: FNV-1a over the runes, with a different seed for each
+// kind of feature so that the word "خوب" and the n-gram "خوب" differ.
+const (
+	fnvPrime  = 16777619
+	seedWord  = 2166136261
+	seedBigr  = 0x9e3779b9
+	seedChars = 0x85ebca6b
+)
+
+func mix(h uint32, r rune) uint32 {
+	h ^= uint32(r)
+	h *= fnvPrime
+	return h
+}
+
+// features calls fn with the bucket of every feature of a normalised text.
+func (h *modelHeader) features(n string, fn func(uint32)) {
+	b := uint32(h.Buckets)
+	var prev uint32
+	havePrev := false
+	for i := 0; i < len(n); {
+		r, size := utf8.DecodeRuneInString(n[i:])
+		if !isFeatureRune(r) {
+			i += size
+			if r != '\u200c' && !unicode.IsSpace(r) && !unicode.IsPunct(r) {
+				// A symbol (an emoji) is a word of its own.
+				w := mix(seedWord, r)
+				fn(w % b)
+				if havePrev && h.Words > 1 {
+					fn(mix(prev^seedBigr, rune(w)) % b)
+				}
+				prev, havePrev = w, true
+			}
+			continue
+		}
+		j := i
+		for j < len(n) {
+			r, size := utf8.DecodeRuneInString(n[j:])
+			if !isFeatureRune(r) {
+				break
+			}
+			j += size
+		}
+		word := n[i:j]
+		w := uint32(seedWord)
+		for _, r := range word {
+			w = mix(w, r)
+		}
+		fn(w % b)
+		if havePrev && h.Words > 1 {
+			fn(mix(prev^seedBigr, rune(w)) % b)
+		}
+		prev, havePrev = w, true
+		h.charGrams(word, b, fn)
+		i = j
+	}
+}
+
+// charGrams emits the character n-grams of "<word>" from MinN to MaxN runes.
+func (h *modelHeader) charGrams(word string, b uint32, fn func(uint32)) {
+	if h.MaxN == 0 {
+		return
+	}
+	var buf [64]rune
+	rs := buf[:0]
+	rs = append(rs, '<')
+	for _, r := range word {
+		if len(rs) == len(buf)-1 {
+			break // a very long "word" is a link or noise: its start will do
+		}
+		rs = append(rs, r)
+	}
+	rs = append(rs, '>')
+	for i := range rs {
+		g := uint32(seedChars)
+		for k := 0; k < h.MaxN && i+k < len(rs); k++ {
+			g = mix(g, rs[i+k])
+			if k+1 >= h.MinN && !(k == 0 && (rs[i] == '<' || rs[i] == '>')) {
+				fn(g % b)
+			}
+		}
+	}
+}
+
+func isFeatureRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || unicode.Is(unicode.Mn, r)
+}
+
+// The model file: a magic, a format version, a JSON header, the biases, the
+// non-zero buckets (index and weights, in increasing order), and a SHA-256
+// of everything before it. Numbers are little-endian.
+const (
+	modelMagic   = "EBSM"
+	modelVersion = 1
+	// maxModelFile bounds what LoadModel reads: a model is a few MB.
+	maxModelFile = 64 << 20
+	maxBuckets   = 1 << 24
+)
+
+// ErrModelFormat is wrapped by every error about a model file that is not
+// one this version can read; ErrModel by every error of LoadModel, also a
+// file that cannot be opened.
+var (
+	ErrModelFormat = errors.New("not a valid model file")
+	ErrModel       = errors.New("model")
+)
+
+// WriteTo writes the model in its file format.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	c := len(m.hdr.Labels)
+	hdr := m.hdr
+	hdr.NonZero = 0
+	for b := 0; b < hdr.Buckets; b++ {
+		if !allZero(m.w[b*c : b*c+c]) {
+			hdr.NonZero++
+		}
+	}
+	js, err := json.Marshal(hdr)
+	if err != nil {
+		return 0, fmt.Errorf("model header: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(modelMagic)
+	binary.Write(&buf, binary.LittleEndian, uint16(modelVersion))
+	binary.Write(&buf, binary.LittleEndian, uint32(len(js)))
+	buf.Write(js)
+	binary.Write(&buf, binary.LittleEndian, m.bias)
+	for b := 0; b < hdr.Buckets; b++ {
+		row := m.w[b*c : b*c+c]
+		if allZero(row) {
+			continue
+		}
+		binary.Write(&buf, binary.LittleEndian, uint32(b))
+		binary.Write(&buf, binary.LittleEndian, row)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	buf.Write(sum[:])
+	n, err := w.Write(buf.Bytes())
+	return int64(n), err
+}
+
+func allZero(row []float32) bool {
+	for _, v := range row {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Save writes the model to path, through a temporary file renamed into
+// place, so that a reader never sees half a model.
+func (m *Model) Save(path string) error {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	bw := bufio.NewWriter(f)
+	if _, err := m.WriteTo(bw); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("save model %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	return nil
+}
+
+// LoadModel reads a model file. Every error names the file; a file that is
+// not a model, of another version, cut short or changed after it was
+// written wraps ErrModelFormat.
+func LoadModel(path string) (*Model, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &modelError{path, err}
+	}
+	defer f.Close()
+	m, err := ReadModel(f)
+	if err != nil {
+		return nil, &modelError{path, err}
+	}
+	return m, nil
+}
+
+// modelError names the model file; it is ErrModel and its cause.
+type modelError struct {
+	path string
+	err  error
+}
+
+func (e *modelError) Error() string { return "model " + e.path + ": " + e.err.Error() }
+
+func (e *modelError) Unwrap() []error { return []error{ErrModel, e.err} }
+
+// ReadModel reads a model in its file format.
+func ReadModel(r io.Reader) (*Model, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxModelFile+1))
+	if err != nil {
+		return nil, err
+	}
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrModelFormat, fmt.Sprintf(format, args...))
+	}
+	switch {
+	case len(b) > maxModelFile:
+		return nil, bad("larger than %d MB", maxModelFile>>20)
+	case len(b) < len(modelMagic)+2+4+sha256.Size || string(b[:4]) != modelMagic:
+		return nil, bad("no model header")
+	}
+	if v := binary.LittleEndian.Uint16(b[4:]); v != modelVersion {
+		return nil, bad("format version %d, this build reads version %d", v, modelVersion)
+	}
+	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
+		return nil, bad("checksum mismatch (the file is damaged or cut short)")
+	}
+	hl := int(binary.LittleEndian.Uint32(b[6:]))
+	rest := body[10:]
+	if hl > len(rest) {
+		return nil, bad("header longer than the file")
+	}
+	var hdr modelHeader
+	if err := json.Unmarshal(rest[:hl], &hdr); err != nil {
+		return nil, bad("header: %v", err)
+	}
+	rest = rest[hl:]
+	c := len(hdr.Labels)
+	switch {
+	case c < 2 || c > maxLabels:
+		return nil, bad("%d labels (2 to %d)", c, maxLabels)
+	case hdr.Buckets < 1 || hdr.Buckets > maxBuckets:
+		return nil, bad("%d buckets", hdr.Buckets)
+	case hdr.MinN < 0 || hdr.MaxN < hdr.MinN || hdr.MaxN > 8 || hdr.Words < 1 || hdr.Words > 2:
+		return nil, bad("n-gram sizes %d-%d, word n-grams %d", hdr.MinN, hdr.MaxN, hdr.Words)
+	case hdr.NonZero < 0 || hdr.NonZero > hdr.Buckets:
+		return nil, bad("%d non-zero buckets of %d", hdr.NonZero, hdr.Buckets)
+	}
+	for i, l := range hdr.Labels {
+		if !validLabel(l) || slices.Index(hdr.Labels, l) != i {
+			return nil, bad("label %q", l)
+		}
+	}
+	want := 4*c + hdr.NonZero*(4+4*c)
+	if len(rest) != want {
+		return nil, bad("%d bytes of weights, want %d", len(rest), want)
+	}
+	m := &Model{hdr: hdr, bias: make([]float32, c), w: make([]float32, hdr.Buckets*c)}
+	f32 := func(p []byte) (float32, error) {
+		v := math.Float32frombits(binary.LittleEndian.Uint32(p))
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			return 0, bad("a weight is not a finite number")
+		}
+		return v, nil
+	}
+	for j := range c {
+		if m.bias[j], err = f32(rest[4*j:]); err != nil {
+			return nil, err
+		}
+	}
+	rest = rest[4*c:]
+	last := -1
+	for k := 0; k < hdr.NonZero; k++ {
+		bk := int(binary.LittleEndian.Uint32(rest))
+		if bk <= last || bk >= hdr.Buckets {
+			return nil, bad("bucket %d out of order or range", bk)
+		}
+		last = bk
+		for j := range c {
+			if m.w[bk*c+j], err = f32(rest[4+4*j:]); err != nil {
+				return nil, err
+			}
+		}
+		rest = rest[4+4*c:]
+	}
+	return m, nil
+}
+
+// validLabel reports a sentiment label the analyzer reports.
+func validLabel(l string) bool {
+	return l == bot.SentimentPositive || l == bot.SentimentNegative || l == bot.SentimentNeutral
+}

@@ -1,0 +1,248 @@
+package analyze
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strings"
+
+	"engagebot/bot"
+)
+
+// Example is one labelled text to learn from: a moderator's correction, or
+// a row of an imported file.
+type Example struct {
+	Text  string
+	Label string // pos, neg or neu
+}
+
+// TrainOptions tune Train. The zero value gives the defaults below.
+type TrainOptions struct {
+	Epochs  int     // passes over the examples (default 10)
+	Rate    float64 // starting learning rate, falling linearly to 0 (default 0.5)
+	Buckets int     // hash buckets (default 1<<19); the file holds only those used
+	MinN    int     // shortest character n-gram (default 2)
+	MaxN    int     // longest character n-gram (default 4)
+	NoChars bool    // words only, no character n-grams
+	Seed    uint64  // shuffling; the same seed and examples give the same model
+}
+
+func (o TrainOptions) withDefaults() TrainOptions {
+	if o.Epochs <= 0 {
+		o.Epochs = 10
+	}
+	if o.Rate <= 0 {
+		o.Rate = 0.5
+	}
+	if o.Buckets <= 0 {
+		o.Buckets = 1 << 19
+	}
+	if o.MinN <= 0 {
+		o.MinN = 2
+	}
+	if o.MaxN <= 0 {
+		o.MaxN = 4
+	}
+	if o.NoChars {
+		o.MinN, o.MaxN = 0, 0
+	}
+	return o
+}
+
+// Train learns a model from examples with SGD on the softmax loss. It is
+// deterministic: the same examples, options and seed give the same model,
+// byte for byte. It uses one goroutine.
+func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, error) {
+	opts = opts.withDefaults()
+	if opts.Buckets > maxBuckets {
+		return nil, bot.Errorf(bot.EINVALID, "train: at most %d buckets", maxBuckets)
+	}
+	labels, counts, err := labelSet(examples)
+	if err != nil {
+		return nil, err
+	}
+	c := len(labels)
+	m := &Model{
+		hdr: modelHeader{
+			Labels: labels, Buckets: opts.Buckets, MinN: opts.MinN, MaxN: opts.MaxN, Words: 2,
+			Info: ModelInfo{Examples: len(examples), Counts: counts, Epochs: opts.Epochs, Seed: opts.Seed},
+		},
+		bias: make([]float32, c),
+		w:    make([]float32, opts.Buckets*c),
+	}
+	// Features are hashed once; an epoch only looks them up.
+	feats := make([][]uint32, len(examples))
+	ys := make([]int, len(examples))
+	for i, e := range examples {
+		var fs []uint32
+		m.hdr.features(lowerIfNeeded(normalize(e.Text)), func(h uint32) { fs = append(fs, h) })
+		feats[i] = fs
+		ys[i] = slices.Index(labels, e.Label)
+	}
+	order := make([]int, len(examples))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x656e67616765))
+	total := float64(opts.Epochs * len(examples))
+	step := 0.0
+	var p [maxLabels]float64
+	for ep := 0; ep < opts.Epochs; ep++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			lr := opts.Rate * (1 - step/total)
+			step++
+			fs := feats[i]
+			if len(fs) == 0 {
+				continue
+			}
+			inv := 1 / float32(len(fs))
+			var sum [maxLabels]float32
+			for _, h := range fs {
+				row := m.w[int(h)*c : int(h)*c+c]
+				for j := range c {
+					sum[j] += row[j]
+				}
+			}
+			for j := range c {
+				p[j] = float64(m.bias[j] + sum[j]*inv)
+			}
+			softmax(p[:c])
+			// The gradient of the loss for the score of label j is p_j - y_j;
+			// each feature took 1/n of the score.
+			var g [maxLabels]float32
+			for j := range c {
+				y := 0.0
+				if j == ys[i] {
+					y = 1
+				}
+				g[j] = float32(lr * (p[j] - y))
+				m.bias[j] -= g[j] * inv
+			}
+			for _, h := range fs {
+				row := m.w[int(h)*c : int(h)*c+c]
+				for j := range c {
+					row[j] -= g[j]
+				}
+			}
+		}
+	}
+	return m, nil
+}
+
+// labelSet checks the labels of the examples and returns them in the order
+// pos, neg, neu, with their counts. A model needs two labels at least.
+func labelSet(examples []Example) ([]string, map[string]int, error) {
+	counts := map[string]int{}
+	for i, e := range examples {
+		if !validLabel(e.Label) {
+			return nil, nil, bot.Errorf(bot.EINVALID, "train: example %d: label %q, want pos, neg or neu", i+1, e.Label)
+		}
+		counts[e.Label]++
+	}
+	var labels []string
+	for _, l := range labelOrder {
+		if counts[l] > 0 {
+			labels = append(labels, l)
+		}
+	}
+	if len(labels) < 2 {
+		return nil, nil, bot.Errorf(bot.EINVALID, "train: the examples need two labels at least, got %v", labels)
+	}
+	return labels, counts, nil
+}
+
+// CrossValidate trains k models, each on all examples but one fold, and
+// scores each on its fold: the figures say how the model does on messages
+// it has not seen. Folds are drawn with the seed of opts.
+func CrossValidate(ctx context.Context, examples []Example, k int, opts TrainOptions) (Report, error) {
+	if k < 2 || k > len(examples) {
+		return Report{}, bot.Errorf(bot.EINVALID, "cross-validation: %d folds for %d examples", k, len(examples))
+	}
+	idx := make([]int, len(examples))
+	for i := range idx {
+		idx[i] = i
+	}
+	rand.New(rand.NewPCG(opts.Seed, 0x666f6c6473)).Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
+	r := Report{Confusion: map[string]map[string]int{}}
+	for f := range k {
+		var train, test []Example
+		for n, i := range idx {
+			if n%k == f {
+				test = append(test, examples[i])
+			} else {
+				train = append(train, examples[i])
+			}
+		}
+		m, err := Train(ctx, train, opts)
+		if err != nil {
+			return Report{}, fmt.Errorf("fold %d: %w", f+1, err)
+		}
+		var p [maxLabels]float64
+		for _, e := range test {
+			got := m.hdr.Labels[m.predictNorm(lowerIfNeeded(normalize(e.Text)), &p)]
+			if r.Confusion[e.Label] == nil {
+				r.Confusion[e.Label] = map[string]int{}
+			}
+			r.Confusion[e.Label][got]++
+			r.N++
+		}
+	}
+	r.score()
+	return r, nil
+}
+
+// ReadExamples reads a "text<TAB>label" file with a header line, as
+// RunEval does; name is how errors name the file. Labels take the same
+// spellings as in RunEval.
+func ReadExamples(name string, in io.Reader) ([]Example, error) {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 64*1024), maxLine+2)
+	if !sc.Scan() {
+		if err := sc.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		return nil, bot.Errorf(bot.EINVALID, "%s: empty, want a text<TAB>label header", name)
+	}
+	header := strings.Split(strings.TrimPrefix(strings.TrimRight(sc.Text(), "\r"), "\uFEFF"), "\t")
+	textCol, labelCol := -1, -1
+	for i, h := range header {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "text":
+			textCol = i
+		case "label":
+			labelCol = i
+		}
+	}
+	if textCol < 0 || labelCol < 0 {
+		return nil, bot.Errorf(bot.EINVALID, "%s:1: header must have text and label columns, got %q", name, sc.Text())
+	}
+	var out []Example
+	line := 1
+	for sc.Scan() {
+		line++
+		raw := strings.TrimRight(sc.Text(), "\r")
+		if strings.TrimSpace(raw) == "" {
+			continue
+		}
+		f := strings.Split(raw, "\t")
+		if len(f) <= max(textCol, labelCol) {
+			return nil, bot.Errorf(bot.EINVALID, "%s:%d: want %d TAB-separated fields, got %d", name, line, len(header), len(f))
+		}
+		gold, ok := goldLabels[strings.ToLower(strings.TrimSpace(f[labelCol]))]
+		if !ok {
+			return nil, bot.Errorf(bot.EINVALID, "%s:%d: unknown label %q (want pos/neg/neu)", name, line, f[labelCol])
+		}
+		out = append(out, Example{Text: f[textCol], Label: gold})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %w", name, line+1, err)
+	}
+	return out, nil
+}
