@@ -210,7 +210,8 @@ func (p *pseudonymizer) thread(k ThreadKey, private bool) ThreadKey {
 // follower's identity replaced by a pseudonym, and the result says so.
 // Erasure waits (ECONFLICT) while a case is still open, so a report is
 // not lost before the safety team has assessed it, and while a message of
-// theirs is still being processed. The audit entry names the follower by
+// theirs is still being processed or one to them is being sent. Replies
+// still waiting to be sent are failed, so nothing more reaches them. The audit entry names the follower by
 // the pseudonym and holds counts, never text.
 func (s *Actions) EraseFollower(ctx context.Context, actor Actor, k FollowerKey, note string) (*EraseResult, error) {
 	if k.Platform == "" || k.UserID == "" {
@@ -266,6 +267,13 @@ func eraseFollower(tx Tx, k FollowerKey) (*EraseResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, o := range x.Outbox {
+		if o.State == OutSending {
+			// Its outcome will be written back with the text; after
+			// that it can be scrubbed.
+			return nil, Errorf(ECONFLICT, "a message to follower %s is being sent; try again in a moment", k)
+		}
+	}
 	for _, c := range x.Cases {
 		if c.Status == CaseOpen {
 			return nil, Errorf(ECONFLICT, "safety case %d of follower %s is open: it must be confirmed or dismissed before erasure", c.ID, k)
@@ -295,11 +303,18 @@ func eraseFollower(tx Tx, k FollowerKey) (*EraseResult, error) {
 	for _, o := range x.Outbox {
 		o.Text, o.Buttons, o.MediaURL, o.Extra = "", nil, "", nil
 		o.Recipient = pk.UserID
-		tk := p.thread(ThreadKey{Platform: o.Platform, Account: o.Account, Chat: o.Chat}, private[ThreadKey{Platform: o.Platform, Account: o.Account, Chat: o.Chat}])
-		o.Chat = tk.Chat
-		if o.State == OutPending || o.State == OutUnknown {
-			// Nothing may reach a person who asked to be forgotten.
+		if o.State == OutPending {
+			// Nothing more may reach a person who asked to be forgotten.
+			// The dispatcher holds the item under its chat until it finds
+			// it no longer pending, so the chat stays.
 			o.State, o.LastError = OutFailed, "follower erased"
+		} else {
+			if o.State == OutUnknown {
+				// Not for a person to send again: there is nothing left.
+				o.State, o.LastError = OutFailed, "follower erased"
+			}
+			tk := ThreadKey{Platform: o.Platform, Account: o.Account, Chat: o.Chat}
+			o.Chat = p.thread(tk, private[tk]).Chat
 		}
 		if err := tx.PutOutbound(o); err != nil {
 			return nil, err

@@ -176,3 +176,85 @@ func TestActions_EraseFollower(t *testing.T) {
 		}
 	}
 }
+
+// A dismissed case is no legal record: erasure removes it with the rest,
+// and the follower's text is then nowhere in the file.
+func TestActions_EraseFollower_DismissedCase(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 5, 10, 8, 7, 0, 0, time.UTC)}
+	a := newAdapter("fake")
+	h := startEngineAt(t, clk, a)
+	ctx := context.Background()
+	gone := bot.FollowerKey{Platform: "fake", UserID: "uid-5150"}
+	if err := h.engine.Accept(ctx, []bot.Event{person("m1", "chat-5150", gone.UserID, "Golnar", "a rash from the syrup, yak")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the reply", func() bool { return len(a.delivered()) == 1 })
+	acts := h.engine.Actions()
+	cases, err := acts.Cases(ctx, safety, bot.CaseFilter{Follower: &gone})
+	if err != nil || len(cases) != 1 {
+		t.Fatalf("cases %v, %v", cases, err)
+	}
+	if err := acts.DismissCase(ctx, safety, cases[0].ID, "a joke, no product taken"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := acts.EraseFollower(ctx, admin, gone, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.CasesDeleted != 1 || len(res.CasesKept) != 0 || res.Note != "" {
+		t.Errorf("result %+v: want the dismissed case deleted, nothing kept", res)
+	}
+	h.stop()
+	for _, needle := range []string{"yak", "Golnar", gone.UserID} {
+		if got := occurrences(t, h.path, needle); len(got) != 0 {
+			t.Errorf("%q still in %v", needle, got)
+		}
+	}
+}
+
+// A reply still waiting to be sent (here for a rate limit) is failed and
+// scrubbed by erasure, and never sent afterwards.
+func TestActions_EraseFollower_PendingReply(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 5, 10, 8, 7, 0, 0, time.UTC)}
+	a := newAdapter("fake")
+	a.failNext(&bot.SendError{Kind: bot.SendRateLimited, RetryAfter: time.Hour})
+	h := startEngineAt(t, clk, a)
+	ctx := context.Background()
+	gone := bot.FollowerKey{Platform: "fake", UserID: "uid-6060"}
+	if err := h.engine.Accept(ctx, []bot.Event{person("m1", "chat-6060", gone.UserID, "Shirin", "hello ibex")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the rate-limited attempt", func() bool { return len(a.attempts()) == 1 })
+	var id uint64
+	waitUntil(t, "the reply back to pending", func() bool {
+		var pending []*bot.Outbound
+		h.view(t, func(tx bot.Tx) (err error) {
+			pending, err = tx.Outbox(bot.OutPending, 0, 0)
+			return err
+		})
+		if len(pending) == 1 {
+			id = pending[0].ID
+		}
+		return len(pending) == 1
+	})
+	if _, err := h.engine.Actions().EraseFollower(ctx, admin, gone, ""); err != nil {
+		t.Fatal(err)
+	}
+	h.view(t, func(tx bot.Tx) error {
+		o, err := tx.Outbound(id)
+		if err == nil && (o.State != bot.OutFailed || o.Text != "" || o.Recipient == gone.UserID) {
+			t.Errorf("the pending reply after erasure: %+v", *o)
+		}
+		return err
+	})
+	clk.set(clk.now().Add(2 * time.Hour))
+	if err := h.engine.Accept(ctx, []bot.Event{msg("m2", "c2", "hello")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the other follower's reply", func() bool { return len(a.delivered()) == 1 })
+	for _, s := range a.attempts()[1:] {
+		if s.o.ID == id {
+			t.Errorf("the erased follower's reply was sent: %+v", s.o)
+		}
+	}
+}
