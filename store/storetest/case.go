@@ -122,4 +122,52 @@ func testCase(t *testing.T, open func(t *testing.T) bot.Store) {
 			return err
 		})
 	})
+
+	t.Run("ReadOnlyRefused", func(t *testing.T) {
+		s := open(t)
+		c := safetyCase(a, bot.CaseOpen)
+		al := &bot.Alert{Platform: "telegram", Status: bot.AlertActive}
+		mustUpdate(t, s, func(tx bot.Tx) error {
+			if err := tx.AddCase(c); err != nil {
+				return err
+			}
+			return tx.AddAlert(al)
+		})
+		mustView(t, s, func(tx bot.Tx) error {
+			confirmed := *c
+			confirmed.Status = bot.CaseConfirmed
+			cleared := *al
+			cleared.Status = bot.AlertCleared
+			for name, write := range map[string]func() error{
+				"AddCase":    func() error { return tx.AddCase(safetyCase(b, bot.CaseOpen)) },
+				"PutCase":    func() error { return tx.PutCase(&confirmed) },
+				"DeleteCase": func() error { return tx.DeleteCase(c.ID) },
+				"SetLabel": func() error {
+					return tx.SetLabel(&bot.LabelOverride{Thread: c.Thread, Message: 1, Follower: a, Label: bot.SentimentPositive})
+				},
+				"DeleteFollowerLabels": func() error { _, err := tx.DeleteFollowerLabels(a); return err },
+				"AddAlert":             func() error { return tx.AddAlert(&bot.Alert{Platform: "x"}) },
+				"PutAlert":             func() error { return tx.PutAlert(&cleared) },
+			} {
+				if err := write(); err == nil {
+					t.Errorf("%s in View succeeded", name)
+				}
+			}
+			return nil
+		})
+		mustView(t, s, func(tx bot.Tx) error {
+			got, err := tx.Case(c.ID)
+			if err == nil {
+				equal(t, "case status", got.Status, bot.CaseOpen)
+			}
+			alerts, err2 := tx.Alerts(bot.AlertFilter{Status: bot.AlertActive})
+			if len(alerts) != 1 {
+				t.Errorf("active alerts after refused writes: %d", len(alerts))
+			}
+			if err != nil {
+				return err
+			}
+			return err2
+		})
+	})
 }
