@@ -39,7 +39,9 @@ type Server struct {
 	// Listen is the address to serve on.
 	Listen string `yaml:"listen"`
 	// PublicURL is how platforms reach this server (https://bot.example.com);
-	// used when registering webhooks.
+	// used when registering webhooks, and by the staff sign-in: an https one
+	// makes the session cookie Secure, and its origin is the service's own
+	// for the cross-site refusal.
 	PublicURL string `yaml:"public_url"`
 	// MaxBodyBytes limits every request body.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
