@@ -362,3 +362,17 @@ func (d *CrisisDetector) deliver(ctx context.Context) {
 		}
 	}
 }
+
+// Alerts lists crisis alerts for the dashboard, newest last. Reading
+// changes nothing, so it is not audited.
+func (s *Actions) Alerts(ctx context.Context, actor Actor, filter AlertFilter) ([]*Alert, error) {
+	if err := s.may(actor, "see alerts", RolePR, RoleModerator, RoleViewer); err != nil {
+		return nil, err
+	}
+	var out []*Alert
+	err := s.e.store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.Alerts(filter)
+		return err
+	})
+	return out, err
+}

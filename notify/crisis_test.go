@@ -251,3 +251,29 @@ func TestCrisisDetector_Options(t *testing.T) {
 		}
 	}
 }
+
+// The dashboard reads alerts through Actions, for PR staff, moderators
+// and viewers; safety staff have their own queue.
+func TestActions_Alerts(t *testing.T) {
+	s := newSpike(t, monday9)
+	s.messages(t, "telegram", 12, "awful")
+	if got := s.check(t); len(got) != 1 {
+		t.Fatalf("%d alerts, want 1", len(got))
+	}
+	acts := s.engine.Actions()
+	for i, tc := range []struct {
+		roles []bot.Role
+		n     int
+		code  string
+	}{
+		{[]bot.Role{bot.RolePR}, 1, ""},
+		{[]bot.Role{bot.RoleViewer}, 1, ""},
+		{[]bot.Role{bot.RoleModerator}, 1, ""},
+		{[]bot.Role{bot.RoleSafety}, 0, bot.EFORBIDDEN},
+	} {
+		list, err := acts.Alerts(context.Background(), bot.Actor{Name: "p", Roles: tc.roles}, bot.AlertFilter{Status: bot.AlertActive})
+		if bot.ErrorCode(err) != tc.code && !(tc.code == "" && err == nil) || len(list) != tc.n {
+			t.Errorf("%d: %d alerts, %v; want %d, %q", i, len(list), err, tc.n, tc.code)
+		}
+	}
+}
