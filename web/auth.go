@@ -44,6 +44,22 @@ type Route struct {
 	Handle func(w http.ResponseWriter, r *http.Request, actor bot.Actor)
 	// Doc describes the route for the OpenAPI document (API routes).
 	Doc *OpDoc
+	// Deny answers a refused request: EUNAUTHORIZED (no or unknown
+	// credentials), EFORBIDDEN (a role that may not, a cross-site
+	// request). Default: the JSON error. A page sets its own, e.g. a
+	// redirect to the sign-in form (RedirectToLogin).
+	Deny func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// RedirectToLogin is a page's Deny: a request without a session goes to
+// the sign-in form with the page to come back to, other refusals get
+// the plain error.
+func RedirectToLogin(w http.ResponseWriter, r *http.Request, err error) {
+	if bot.ErrorCode(err) == bot.EUNAUTHORIZED {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	http.Error(w, bot.ErrorMessage(err), ErrorStatus(err))
 }
 
 // Key is "METHOD pattern", as the mux and the OpenAPI document name it.
@@ -74,6 +90,10 @@ type ctxActor struct{}
 // serveRoute wraps a route's handler with what every staff route needs:
 // the cross-origin refusal, the credentials, and the role check.
 func (s *Server) serveRoute(rt Route) http.Handler {
+	deny := rt.Deny
+	if deny == nil {
+		deny = Error
+	}
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor, err := s.authenticate(r)
 		switch {
@@ -83,15 +103,23 @@ func (s *Server) serveRoute(rt Route) http.Handler {
 			} else {
 				s.log.Error("authenticate", "route", rt.Key(), "err", err)
 			}
-			Error(w, r, err)
+			deny(w, r, err)
 			return
 		case !rt.Allows(actor):
-			Error(w, r, bot.Errorf(bot.EFORBIDDEN, "%s may not use %s", actor.Name, rt.Key()))
+			deny(w, r, bot.Errorf(bot.EFORBIDDEN, "%s may not use %s", actor.Name, rt.Key()))
 			return
 		}
 		rt.Handle(w, r, actor)
 	})
-	return s.cop.Handler(h)
+	// A cross-site refusal is the route's too, so a page can show it.
+	cop := s.cop
+	if rt.Deny != nil {
+		cop = newCrossOrigin(s.opts.PublicURL, s.log)
+		cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rt.Deny(w, r, bot.Errorf(bot.EFORBIDDEN, "cross-site request refused"))
+		}))
+	}
+	return cop.Handler(h)
 }
 
 // authenticate finds who a request is: an API token in the Authorization

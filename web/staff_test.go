@@ -465,6 +465,27 @@ func TestRoutes_UndeclaredRolesRefuseEveryone(t *testing.T) {
 	}
 }
 
+// A page is a route too: same role check, its own answer to a refusal.
+func TestRoutes_PageRedirectsToLogin(t *testing.T) {
+	st := newStaff(t, "")
+	st.srv.Handle(web.Route{Method: "GET", Pattern: "/test-page", Roles: []bot.Role{bot.RoleModerator}, Deny: web.RedirectToLogin,
+		Handle: func(w http.ResponseWriter, r *http.Request, a bot.Actor) { io.WriteString(w, "queue of "+a.Name) }})
+	st.srv.Handle(web.Route{Method: "POST", Pattern: "/test-page", Roles: []bot.Role{bot.RoleModerator}, Deny: web.RedirectToLogin,
+		Handle: func(w http.ResponseWriter, r *http.Request, a bot.Actor) { io.WriteString(w, "posted") }})
+	if a := st.do(t, request{method: "GET", path: "/test-page?platform=x"}); a.status != http.StatusSeeOther || a.header.Get("Location") != "/login?next=%2Ftest-page%3Fplatform%3Dx" {
+		t.Errorf("a page without a session = %d to %q, want 303 to the sign-in", a.status, a.header.Get("Location"))
+	}
+	if a := st.do(t, request{method: "GET", path: "/test-page", token: "ebt_viewer"}); a.status != http.StatusForbidden || strings.HasPrefix(a.body, "{") {
+		t.Errorf("a page for a role that may not = %d %q, want 403 as text", a.status, a.body)
+	}
+	if a := st.do(t, request{method: "GET", path: "/test-page", token: "ebt_moderator"}); a.status != 200 || a.body != "queue of token-moderator" {
+		t.Errorf("the page = %d %q", a.status, a.body)
+	}
+	if a := st.do(t, request{method: "POST", path: "/test-page", token: "ebt_moderator", header: map[string]string{"Sec-Fetch-Site": "cross-site"}}); a.status != http.StatusForbidden || a.body == "posted" {
+		t.Errorf("a cross-site POST to a page = %d %q, want 403", a.status, a.body)
+	}
+}
+
 func TestAPI_BadCredentials(t *testing.T) {
 	st := newStaff(t, "")
 	for i, h := range []string{"Bearer ebt_nope", "Basic c2FyYTpwdw==", "Bearer ", "ebt_admin"} {
