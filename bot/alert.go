@@ -283,8 +283,25 @@ func negativeThreads(tx Tx, platform string, from, to time.Time) ([]ThreadKey, e
 	}
 	count := map[ThreadKey]int{}
 	var keys []ThreadKey
+	human := map[ThreadKey]map[string]string{} // a thread's overrides by message id
 	for _, r := range recs {
-		if r.Sentiment.Label != SentimentNegative {
+		labels, ok := human[r.Thread]
+		if !ok {
+			list, err := tx.Labels(r.Thread)
+			if err != nil {
+				return nil, err
+			}
+			labels = map[string]string{}
+			for _, l := range list {
+				labels[l.MessageID] = l.Label
+			}
+			human[r.Thread] = labels
+		}
+		label := r.Sentiment.Label
+		if l, ok := labels[r.MessageID]; ok {
+			label = l // a person's label counts, as in the series
+		}
+		if label != SentimentNegative {
 			continue
 		}
 		if count[r.Thread] == 0 {

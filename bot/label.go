@@ -13,9 +13,11 @@ import (
 // counts the message under the person's label.
 type LabelOverride struct {
 	Thread ThreadKey `json:"thread"`
-	// Message is the message's Seq in its thread.
-	Message  uint64      `json:"message"`
-	Follower FollowerKey `json:"follower"`
+	// Message is the message's Seq in its thread, MessageID its platform
+	// id (which its sentiment record carries).
+	Message   uint64      `json:"message"`
+	MessageID string      `json:"message_id,omitempty"`
+	Follower  FollowerKey `json:"follower"`
 	// Label is the person's: SentimentPositive, SentimentNeutral or
 	// SentimentNegative.
 	Label string `json:"label"`
@@ -74,7 +76,7 @@ func (s *Actions) CorrectSentiment(ctx context.Context, actor Actor, k ThreadKey
 				before = map[string]string{"label": o.Label, "by": o.By}
 			}
 		}
-		o := &LabelOverride{Thread: k, Message: seq, Follower: m.Follower, Label: label,
+		o := &LabelOverride{Thread: k, Message: seq, MessageID: m.PlatformID, Follower: m.Follower, Label: label,
 			Machine: m.Analysis.Sentiment, By: actor.Name, At: s.e.now()}
 		if err := tx.SetLabel(o); err != nil {
 			return change{}, err

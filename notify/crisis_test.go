@@ -277,3 +277,38 @@ func TestActions_Alerts(t *testing.T) {
 		}
 	}
 }
+
+// A person's label counts in the detector as in the figures: a message
+// corrected to positive is neither counted nor listed.
+func TestCrisis_HumanLabels(t *testing.T) {
+	s := newSpike(t, monday9)
+	s.messages(t, "telegram", 12, "awful")
+	k := bot.ThreadKey{Platform: "telegram", Account: "support", Chat: "c5"}
+	var seq uint64
+	err := s.db.View(context.Background(), func(tx bot.Tx) error {
+		msgs, err := tx.Messages(k, 0, 0)
+		if len(msgs) == 1 {
+			seq = msgs[0].Seq
+		}
+		return err
+	})
+	if err != nil || seq == 0 {
+		t.Fatalf("message of %s: %v", k, err)
+	}
+	mod := bot.Actor{Name: "sara", Roles: []bot.Role{bot.RoleModerator}}
+	if err := s.engine.Actions().CorrectSentiment(context.Background(), mod, k, seq, bot.SentimentPositive); err != nil {
+		t.Fatal(err)
+	}
+	got := s.check(t)
+	if len(got) != 1 {
+		t.Fatalf("%d alerts, want 1", len(got))
+	}
+	if got[0].Negative != 11 || len(got[0].Threads) != 11 {
+		t.Errorf("alert counts %d negatives in %d threads, want 11 in 11", got[0].Negative, len(got[0].Threads))
+	}
+	for _, th := range got[0].Threads {
+		if th == k {
+			t.Errorf("the corrected thread %s is listed", k)
+		}
+	}
+}
