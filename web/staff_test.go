@@ -581,6 +581,23 @@ func TestLogin_SessionAndLogout(t *testing.T) {
 	}
 }
 
+// Served over TLS, the cookie is Secure without a public_url.
+func TestLogin_SecureOverTLS(t *testing.T) {
+	srv := web.New(web.Options{Engine: &Core{}, Auth: newAuth(), Data: newData(), Actions: &Actions{}})
+	ts := httptest.NewTLSServer(srv.Handler())
+	defer ts.Close()
+	client := ts.Client()
+	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := client.PostForm(ts.URL+"/login", url.Values{"name": {"sara"}, "password": {"sara's long password"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if c := resp.Cookies(); resp.StatusCode != http.StatusSeeOther || len(c) != 1 || !c[0].Secure {
+		t.Errorf("sign-in over TLS = %d, cookies %v: want a Secure session cookie", resp.StatusCode, c)
+	}
+}
+
 func TestLogin_NextStaysOnTheService(t *testing.T) {
 	st := newStaff(t, "")
 	for _, next := range []string{"https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", ""} {
