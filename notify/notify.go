@@ -23,7 +23,9 @@ func Text(a *bot.Alert, lang string) string {
 	}
 	if lang == bot.LangFa {
 		fmt.Fprintf(&b, "هشدار بحران: %s\n", a.Platform)
-		fmt.Fprintf(&b, "پیام‌های منفی در %s: %d، معمولاً %s%s، آستانه %.0f (میانگین %d هفتهٔ گذشته)\n", window, a.Negative, usual, factor, a.Threshold, a.Weeks)
+		fmt.Fprintf(&b, "پیام‌های منفی در %s: %s، معمولاً %s%s، آستانه %s (میانگین %s هفتهٔ گذشته)\n",
+			faDigits(window), faDigits(fmt.Sprint(a.Negative)), faDigits(usual), faDigits(factor),
+			faDigits(fmt.Sprintf("%.0f", a.Threshold)), faDigits(fmt.Sprint(a.Weeks)))
 		if len(a.Threads) > 0 {
 			b.WriteString("گفتگوها:\n")
 		}
@@ -38,6 +40,21 @@ func Text(a *bot.Alert, lang string) string {
 		fmt.Fprintf(&b, "- %s\n", k)
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// faDigits writes Western digits as Persian ones, and the decimal point
+// as the Persian decimal separator. Thread keys are left alone: they are
+// ids to copy.
+func faDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '0' && r <= '9':
+			return '۰' + (r - '0')
+		case r == '.':
+			return '٫'
+		}
+		return r
+	}, s)
 }
 
 // redact takes the address out of a transport error: a Telegram address

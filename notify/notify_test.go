@@ -31,7 +31,7 @@ func TestText(t *testing.T) {
 		want []string
 	}{
 		{bot.LangEn, []string{"Crisis alert: instagram", "2026-05-11 09:15–10:15 UTC: 42, usually 4.5 (×9.3), threshold 10", "- instagram.brand/1784"}},
-		{bot.LangFa, []string{"هشدار بحران: instagram", ": 42، معمولاً 4.5 (×9.3)، آستانه 10", "- instagram.brand/1784"}},
+		{bot.LangFa, []string{"هشدار بحران: instagram", "۲۰۲۶-۰۵-۱۱ ۰۹:۱۵–۱۰:۱۵ UTC: ۴۲، معمولاً ۴٫۵ (×۹٫۳)، آستانه ۱۰", "- instagram.brand/1784"}},
 	} {
 		got := notify.Text(alert(), tc.lang)
 		for _, w := range tc.want {
