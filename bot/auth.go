@@ -246,7 +246,14 @@ type Auth struct {
 	// dummy is a hash of no one's password, checked when the name is
 	// unknown so that an unknown name takes as long as a wrong password.
 	dummy string
+	// checks bounds the password checks running at once: each takes the
+	// hasher's memory (64 MiB for argon2id), so a flood of sign-ins from
+	// many addresses waits here instead of exhausting memory.
+	checks chan struct{}
 }
+
+// maxPasswordChecks is how many password checks run at once.
+const maxPasswordChecks = 4
 
 // DefaultSessionTTL is how long a sign-in lasts.
 const DefaultSessionTTL = 12 * time.Hour
@@ -264,7 +271,7 @@ func NewAuth(st Store, h PasswordHasher, now func() time.Time, ttl time.Duration
 	if err != nil {
 		return nil, fmt.Errorf("auth: %w", err)
 	}
-	return &Auth{store: st, hasher: h, now: now, ttl: ttl, dummy: dummy}, nil
+	return &Auth{store: st, hasher: h, now: now, ttl: ttl, dummy: dummy, checks: make(chan struct{}, maxPasswordChecks)}, nil
 }
 
 // errBadLogin is the one answer to a wrong name or a wrong password, so
@@ -291,7 +298,13 @@ func (a *Auth) Login(ctx context.Context, name, password string) (string, *Sessi
 	case ErrorCode(err) != ENOTFOUND:
 		return "", nil, fmt.Errorf("login: %w", err)
 	}
+	select {
+	case a.checks <- struct{}{}:
+	case <-ctx.Done():
+		return "", nil, Errorf(EUNAVAILABLE, "sign-in: %v", ctx.Err())
+	}
 	ok, verr := a.hasher.Verify(hash, password)
+	<-a.checks
 	if verr != nil {
 		return "", nil, fmt.Errorf("login %s: %w", name, verr)
 	}

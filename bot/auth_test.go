@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -261,3 +262,56 @@ func TestActions_RevokeToken(t *testing.T) {
 }
 
 const TokenUse = bot.TokenUseInterval
+
+// gateHasher holds every Verify until released, counting those running.
+type gateHasher struct {
+	plainHasher
+	mu          sync.Mutex
+	running, hi int
+	release     chan struct{}
+}
+
+func (g *gateHasher) Verify(hash, pw string) (bool, error) {
+	g.mu.Lock()
+	g.running++
+	g.hi = max(g.hi, g.running)
+	g.mu.Unlock()
+	<-g.release
+	g.mu.Lock()
+	g.running--
+	g.mu.Unlock()
+	return g.plainHasher.Verify(hash, pw)
+}
+
+func (g *gateHasher) count() (running, hi int) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.running, g.hi
+}
+
+// Password checks are memory-hard, so at most a few run at once; the
+// rest wait their turn.
+func TestAuth_BoundsPasswordChecks(t *testing.T) {
+	h := startEngine(t, "", bot.SendOptions{})
+	g := &gateHasher{release: make(chan struct{})}
+	auth, err := bot.NewAuth(h.db, g, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			auth.Login(context.Background(), fmt.Sprint("user", i), "a long enough password")
+		}()
+	}
+	waitUntil(t, "four checks running", func() bool { r, _ := g.count(); return r == 4 })
+	for range 10 {
+		g.release <- struct{}{}
+	}
+	wg.Wait()
+	if _, hi := g.count(); hi != 4 {
+		t.Errorf("%d password checks ran at once, want at most 4", hi)
+	}
+}
