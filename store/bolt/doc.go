@@ -19,9 +19,17 @@
 //
 // # Encoding
 //
-// Values are JSON (encoding/json) of the bot types, except messages, which
-// carry their time in a 12-byte header before the JSON. Keys are built
-// from parts that sort byte-wise in value order (see key.go):
+// Followers, threads, messages, sentiment records, outbox items and the
+// sentiment counts are compact binary records (codec.go, record.go): a
+// version byte, then the fields in a fixed order as varints, length-
+// prefixed strings and times, without field names. Parts of the key are
+// not repeated in the value, strings that usually equal another field take
+// one byte when they do, and message text and names are packed so that
+// Persian letters take one byte each. Analysis.Normalized is not stored
+// (the analyzer derives it from the text). A sent outbox item keeps what
+// it was, where, when and under which key, not its body: the thread's
+// outbound message has the text. Inbox events and flags are JSON.
+// Keys are built from parts that sort byte-wise in value order (key.go):
 //
 //	u64     8 bytes big-endian (sequences and ids, so order = arrival)
 //	time    12 bytes: Unix seconds big-endian with the sign bit flipped,
@@ -29,6 +37,8 @@
 //	str     the bytes, 0x00 escaped as 0x00 0xFF, then 0x00 0x01
 //	fkey    str(platform) str(user id)
 //	tkey    str(platform) str(account) str(chat)
+//	day     u64 of the UTC day number with the sign bit flipped
+//	quarter u64 of the Unix quarter hour (15 min) with the sign bit flipped
 //
 // A tuple of str parts is never a prefix of another tuple, so a key prefix
 // selects exactly one value's range.
@@ -37,34 +47,52 @@
 //
 //	meta                  name -> value; "schema_version" -> decimal
 //	inbox                 u64 seq -> Event JSON (seq from the bucket sequence)
-//	dedupe                Event.DedupeKey() -> time it was first accepted
+//	dedupe_by_day         day -> bucket of Event.DedupeKey() -> empty
 //	cursors               cursor key -> value
 //	followers             fkey -> Follower
+//	followers_by_lang     str(lang) fkey -> empty (known languages only)
+//	followers_by_consent  str(consent) fkey -> empty
 //	threads               tkey -> Thread
 //	threads_by_follower   fkey tkey -> empty
-//	messages              tkey u64 seq -> time + Message JSON
+//	messages              tkey u64 seq -> Message
 //	messages_by_follower  fkey tkey u64 seq -> empty
-//	sentiment             u64 seq -> SentimentRecord
-//	sentiment_by_time     time u64 seq -> empty
-//	sentiment_by_platform str(platform) time u64 seq -> empty
-//	sentiment_by_follower fkey time u64 seq -> empty
-//	flags                 u64 id -> Flag
+//	messages_by_time      time tkey u64 seq -> empty
+//	sentiment             str(platform) time u64 seq -> SentimentRecord
+//	sentiment_by_follower fkey time u64 seq -> platform when not fkey's, else empty
+//	sentiment_series      str(platform or "" for all) quarter -> counts per label,
+//	                      volume, score sum
+//	flags                 u64 id -> Flag JSON
 //	flags_by_status       str(status) u64 id -> empty
 //	flags_by_thread       tkey u64 id -> empty
 //	outbox                u64 id -> Outbound
-//	outbox_by_state       str(state) u64 id -> empty
+//	outbox_by_state       str(state) u64 id -> empty (every state but sent)
 //	outbox_by_key         idempotency key -> u64 id
 //
-// Index entries are written in the same transaction as the record they
-// point to. Listings with a platform (followers, threads, sentiment), a
-// thread (messages, flags), a follower (sentiment, erasure), a flag status
-// or an outbox state are range scans of one index. PurgeMessages reads
-// every message's time header, and PruneDedupe every dedupe entry: both
-// are scans, meant for a daily job.
+// Index entries and counts are written in the same transaction as the
+// record they describe. Every listing is a range scan: followers by
+// platform (the key), language or consent (an index each; both together
+// walk the two indexes side by side, both being in fkey order); threads by
+// platform and account; messages by thread; sentiment by platform and
+// time (all platforms merge the platforms' ranges), by follower, and as a
+// series, which sums at most one counts entry per quarter hour; flags by
+// status or thread; the outbox by state (sent items, the bulk of it, by
+// scanning the outbox). Erasure follows the follower indexes.
+//
+// # Maintenance
+//
+// PurgeMessages walks messages_by_time from the oldest entry and
+// PruneDedupe drops dedupe_by_day's oldest days, in chunks of
+// maintenanceChunk deletes; each chunk is a write of its own through the
+// committer, so it shares commits with webhook writes and never holds
+// them up for long (BenchmarkPurge measures the chunks). Dedupe keys are
+// forgotten a whole UTC day at a time.
 //
 // # Schema
 //
 // The meta bucket holds the schema version. Open refuses a file written by
 // a newer schema, upgrades an older one by running the migrations in one
-// transaction, and stamps a new file with SchemaVersion.
+// transaction, and stamps a new file with SchemaVersion. Schema 2 (binary
+// records, the time indexes, the counts and the follower indexes) is
+// migrated from schema 1 (JSON records) by migrate1to2, which re-encodes
+// every record and builds the new indexes and counts from them.
 package bolt
