@@ -171,7 +171,8 @@ type level struct {
 
 // Check looks at every platform once: it raises an alert for a platform
 // that crossed its threshold and has no episode going on, updates a going
-// one, and clears one whose volume fell back. It returns the alerts it
+// one, and clears one whose volume fell back below halfway between the
+// usual level and the threshold. It returns the alerts it
 // raised, after sending them.
 func (d *CrisisDetector) Check(ctx context.Context) ([]*Alert, error) {
 	now := d.o.Now()
@@ -239,8 +240,12 @@ func (d *CrisisDetector) checkPlatform(tx Tx, platform string, from, to, now tim
 		return nil, err
 	}
 	above := float64(l.negative) >= l.limit
+	// An episode ends when the volume is back nearer the usual level than
+	// the threshold, not as soon as it dips under it: a crisis that
+	// hovers at the threshold is one episode, not one alert per dip.
+	calm := float64(l.negative) < l.mean+(l.limit-l.mean)/2
 	switch {
-	case len(active) > 0 && !above:
+	case len(active) > 0 && calm:
 		for _, a := range active {
 			a.Status, a.Cleared = AlertCleared, now
 			if err := tx.PutAlert(a); err != nil {

@@ -312,3 +312,36 @@ func TestCrisis_HumanLabels(t *testing.T) {
 		}
 	}
 }
+
+// A crisis hovering around the threshold is one episode: a dip just
+// under it neither clears the alert nor, on the next rise, raises another.
+func TestCrisis_Hovering(t *testing.T) {
+	s := newSpike(t, monday9.Add(time.Minute))
+	s.messages(t, "telegram", 12, "awful") // 12 ≥ 10: raised
+	if got := s.check(t); len(got) != 1 {
+		t.Fatalf("%d alerts, want 1", len(got))
+	}
+	// An hour on, the window holds 9 (just under the threshold, above 5).
+	s.clk.set(monday9.Add(61 * time.Minute))
+	s.messages(t, "telegram", 9, "awful")
+	s.clk.set(monday9.Add(76 * time.Minute))
+	if got := s.check(t); len(got) != 0 {
+		t.Fatalf("a dip raised %d alerts", len(got))
+	}
+	if a := s.alerts(t); len(a) != 1 || a[0].Status != bot.AlertActive {
+		t.Fatalf("after a dip: %+v, want the alert still active", a)
+	}
+	s.messages(t, "telegram", 3, "awful") // back at 12
+	if got := s.check(t); len(got) != 0 {
+		t.Fatalf("the rise after a dip raised %d alerts", len(got))
+	}
+	// Two hours of calm end it.
+	s.clk.set(monday9.Add(4 * time.Hour))
+	s.check(t)
+	if a := s.alerts(t); len(a) != 1 || a[0].Status != bot.AlertCleared {
+		t.Fatalf("after calm: %+v, want one alert, cleared", a)
+	}
+	if n := len(s.tg.Sent()); n != 1 {
+		t.Errorf("%d messages to the chat, want 1", n)
+	}
+}
