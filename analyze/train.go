@@ -22,10 +22,10 @@ type Example struct {
 // TrainOptions tune Train. The zero value gives the defaults below.
 type TrainOptions struct {
 	Epochs  int     // passes over the examples (default 10)
-	Rate    float64 // starting learning rate, falling linearly to 0 (default 0.5)
-	Buckets int     // hash buckets (default 1<<19); the file holds only those used
-	MinN    int     // shortest character n-gram (default 2)
-	MaxN    int     // longest character n-gram (default 4)
+	Rate    float64 // starting learning rate, falling linearly to 0 (default 0.2)
+	Buckets int     // hash buckets (default 1<<20); the file holds only those used
+	MinN    int     // shortest character n-gram (default 1)
+	MaxN    int     // longest character n-gram (default 5)
 	NoChars bool    // words only, no character n-grams
 	Seed    uint64  // shuffling; the same seed and examples give the same model
 }
@@ -35,16 +35,16 @@ func (o TrainOptions) withDefaults() TrainOptions {
 		o.Epochs = 10
 	}
 	if o.Rate <= 0 {
-		o.Rate = 0.5
+		o.Rate = 0.2
 	}
 	if o.Buckets <= 0 {
-		o.Buckets = 1 << 19
+		o.Buckets = 1 << 20
 	}
 	if o.MinN <= 0 {
-		o.MinN = 2
+		o.MinN = 1
 	}
 	if o.MaxN <= 0 {
-		o.MaxN = 4
+		o.MaxN = 5
 	}
 	if o.NoChars {
 		o.MinN, o.MaxN = 0, 0

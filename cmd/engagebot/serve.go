@@ -228,8 +228,8 @@ func (m *Main) Close() error {
 	return nil
 }
 
-func newAnalyzer(c *config.Config) (*analyze.Analyzer, error) {
-	var opts []analyze.Option
+func newAnalyzer(c *config.Config, more ...analyze.Option) (*analyze.Analyzer, error) {
+	opts := more
 	if c.Analyze.Vocabulary != "" {
 		opts = append(opts, analyze.WithVocabulary(c.Analyze.Vocabulary))
 	}

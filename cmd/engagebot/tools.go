@@ -59,6 +59,8 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	cfgPath := fs.String("config", "", "config file (for analyze.vocabulary and analyze.model)")
 	eval := fs.String("eval", "", "score a text<TAB>label file with a header line")
 	model := fs.String("model", "", "a model file written by `analyze train` (overrides analyze.model)")
+	confident := fs.Float64("confident", analyze.DefaultBlend.Confident, "with -model: the model's probability above which it decides")
+	noCue := fs.Float64("nocue", analyze.DefaultBlend.NoCue, "with -model: the same where the lexicon finds no sentiment word")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -72,7 +74,7 @@ func runAnalyze(ctx context.Context, args []string, stdin io.Reader, stdout, std
 	if *model != "" {
 		cfg.Analyze.Model = *model
 	}
-	a, err := newAnalyzer(cfg)
+	a, err := newAnalyzer(cfg, analyze.WithBlend(analyze.Blend{Confident: *confident, NoCue: *noCue}))
 	if err != nil {
 		return err
 	}
