@@ -123,6 +123,17 @@ func TestStaff_EndToEnd(t *testing.T) {
 		}
 		return lines[0]
 	}
+	for i, args := range [][]string{
+		{"-name", "crm", "-role", "root"},
+		{"-name", "c r m", "-role", "viewer"},
+		{"-role", "viewer"},
+		{"-name", "crm"},
+	} {
+		code, out, errOut := cli(t, "", append([]string{"token", "create", "-config", p.Config, "-data", p.Data}, args...)...)
+		if code == 0 || out != "" || errOut == "" {
+			t.Errorf("%d: token create %v: exit %d, stdout %q, stderr %q; want a non-zero exit, nothing on stdout, the reason on stderr", i, args, code, out, errOut)
+		}
+	}
 	viewerToken, modToken := token("crm", "viewer"), token("triage-bot", "moderator")
 
 	p.Restart()
