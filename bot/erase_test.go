@@ -88,6 +88,15 @@ func TestActions_EraseFollower(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A crisis alert listed the thread.
+	err = h.db.Update(ctx, func(tx bot.Tx) error {
+		return tx.AddAlert(&bot.Alert{Platform: "fake", Status: bot.AlertActive, Threads: []bot.ThreadKey{k,
+			{Platform: "fake", Account: "test", Chat: "chat-8800"}}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	x, err := acts.ExportFollower(ctx, admin, gone)
 	if err != nil {
 		t.Fatal(err)
@@ -163,6 +172,9 @@ func TestActions_EraseFollower(t *testing.T) {
 		// The other follower's data is all there: the scan sees text.
 		{"narwhal", []string{"flags: value", "messages: value", "messages: value"}},
 		{kept.UserID, nil},
+		// The private chat's id is left only in the audit log, as the
+		// target of the moderator's correction in it.
+		{"chat-4711", []string{"audit: value"}},
 	} {
 		got := occurrences(t, h.path, tc.needle)
 		if tc.needle == kept.UserID {
