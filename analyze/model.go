@@ -133,7 +133,7 @@ func mix(h uint32, r rune) uint32 {
 
 // features calls fn with the bucket of every feature of a normalised text.
 func (h *modelHeader) features(n string, fn func(uint32)) {
-	b := uint32(h.Buckets)
+	b := uint32(h.Buckets - 1) // a power of two: the mask is the modulo
 	var prev uint32
 	havePrev := false
 	for i := 0; i < len(n); {
@@ -143,9 +143,9 @@ func (h *modelHeader) features(n string, fn func(uint32)) {
 			if r != '\u200c' && !unicode.IsSpace(r) && !unicode.IsPunct(r) {
 				// A symbol (an emoji) is a word of its own.
 				w := mix(seedWord, r)
-				fn(w % b)
+				fn(w & b)
 				if havePrev && h.Words > 1 {
-					fn(mix(prev^seedBigr, rune(w)) % b)
+					fn(mix(prev^seedBigr, rune(w)) & b)
 				}
 				prev, havePrev = w, true
 			}
@@ -164,9 +164,9 @@ func (h *modelHeader) features(n string, fn func(uint32)) {
 		for _, r := range word {
 			w = mix(w, r)
 		}
-		fn(w % b)
+		fn(w & b)
 		if havePrev && h.Words > 1 {
-			fn(mix(prev^seedBigr, rune(w)) % b)
+			fn(mix(prev^seedBigr, rune(w)) & b)
 		}
 		prev, havePrev = w, true
 		h.charGrams(word, b, fn)
@@ -174,7 +174,8 @@ func (h *modelHeader) features(n string, fn func(uint32)) {
 	}
 }
 
-// charGrams emits the character n-grams of "<word>" from MinN to MaxN runes.
+// charGrams emits the character n-grams of "<word>" from MinN to MaxN
+// runes; b is the bucket mask.
 func (h *modelHeader) charGrams(word string, b uint32, fn func(uint32)) {
 	if h.MaxN == 0 {
 		return
@@ -194,13 +195,16 @@ func (h *modelHeader) charGrams(word string, b uint32, fn func(uint32)) {
 		for k := 0; k < h.MaxN && i+k < len(rs); k++ {
 			g = mix(g, rs[i+k])
 			if k+1 >= h.MinN && !(k == 0 && (rs[i] == '<' || rs[i] == '>')) {
-				fn(g % b)
+				fn(g & b)
 			}
 		}
 	}
 }
 
 func isFeatureRune(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z' || r == '\''
+	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || unicode.Is(unicode.Mn, r)
 }
 
@@ -357,8 +361,8 @@ func ReadModel(r io.Reader) (*Model, error) {
 	switch {
 	case c < 2 || c > maxLabels:
 		return nil, bad("%d labels (2 to %d)", c, maxLabels)
-	case hdr.Buckets < 1 || hdr.Buckets > maxBuckets:
-		return nil, bad("%d buckets", hdr.Buckets)
+	case hdr.Buckets < 2 || hdr.Buckets > maxBuckets || hdr.Buckets&(hdr.Buckets-1) != 0:
+		return nil, bad("%d buckets, want a power of two up to %d", hdr.Buckets, maxBuckets)
 	case hdr.MinN < 0 || hdr.MaxN < hdr.MinN || hdr.MaxN > 8 || hdr.Words < 1 || hdr.Words > 2:
 		return nil, bad("n-gram sizes %d-%d, word n-grams %d", hdr.MinN, hdr.MaxN, hdr.Words)
 	case hdr.NonZero < 0 || hdr.NonZero > hdr.Buckets:

@@ -23,9 +23,9 @@ type Example struct {
 type TrainOptions struct {
 	Epochs  int     // passes over the examples (default 10)
 	Rate    float64 // starting learning rate, falling linearly to 0 (default 0.2)
-	Buckets int     // hash buckets (default 1<<20); the file holds only those used
-	MinN    int     // shortest character n-gram (default 1)
-	MaxN    int     // longest character n-gram (default 5)
+	Buckets int     // hash buckets, rounded up to a power of two (default 1<<18); the file holds only those used
+	MinN    int     // shortest character n-gram (default 2)
+	MaxN    int     // longest character n-gram (default 4)
 	NoChars bool    // words only, no character n-grams
 	Seed    uint64  // shuffling; the same seed and examples give the same model
 }
@@ -38,13 +38,16 @@ func (o TrainOptions) withDefaults() TrainOptions {
 		o.Rate = 0.2
 	}
 	if o.Buckets <= 0 {
-		o.Buckets = 1 << 20
+		o.Buckets = 1 << 18
+	}
+	for o.Buckets&(o.Buckets-1) != 0 {
+		o.Buckets += o.Buckets & -o.Buckets // up to the next power of two
 	}
 	if o.MinN <= 0 {
-		o.MinN = 1
+		o.MinN = 2
 	}
 	if o.MaxN <= 0 {
-		o.MaxN = 5
+		o.MaxN = 4
 	}
 	if o.NoChars {
 		o.MinN, o.MaxN = 0, 0

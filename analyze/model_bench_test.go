@@ -1,0 +1,122 @@
+package analyze_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"engagebot/analyze"
+)
+
+// trainExamples reads a shared training split. The model trained on it
+// lives in memory only: no model of the Persian sets is written anywhere.
+func trainExamples(b *testing.B, file string, n int) []analyze.Example {
+	b.Helper()
+	path := filepath.Join(sharedEval, "..", "train", file)
+	f, err := os.Open(path)
+	if err != nil {
+		b.Skipf("the shared training split %s is not present beside the checkout: %v", file, err)
+	}
+	defer f.Close()
+	ex, err := analyze.ReadExamples(path, f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if n > 0 && len(ex) > n {
+		ex = ex[:n]
+	}
+	return ex
+}
+
+// BenchmarkTrain trains on 10,000 Instagram comments, on one goroutine, and
+// reports the time beside one analysis pass (without a model) over the same
+// texts measured in the same run, as a yardstick of the machine's speed at
+// that moment; and the size of the model file.
+func BenchmarkTrain(b *testing.B) {
+	ex := trainExamples(b, "fa_instagram_comments.tsv", 10000)
+	if len(ex) < 10000 {
+		b.Fatalf("%d examples, want 10,000", len(ex))
+	}
+	a := mustNew(b)
+	ctx := context.Background()
+	var tTrain, tPass time.Duration
+	var size int
+	for b.Loop() {
+		start := time.Now()
+		m, err := analyze.Train(ctx, ex, analyze.TrainOptions{Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		tTrain += time.Since(start)
+		start = time.Now()
+		for _, e := range ex {
+			if _, err := a.Analyze(ctx, e.Text, ""); err != nil {
+				b.Fatal(err)
+			}
+		}
+		tPass += time.Since(start)
+		var buf bytes.Buffer
+		if _, err := m.WriteTo(&buf); err != nil {
+			b.Fatal(err)
+		}
+		size = buf.Len()
+	}
+	b.ReportMetric(tTrain.Seconds()/float64(b.N), "train-s")
+	b.ReportMetric(tTrain.Seconds()/tPass.Seconds(), "train/analysis-pass")
+	b.ReportMetric(float64(size)/1e6, "model-MB")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkModelOverhead runs the analyzer with and without a model in
+// turns of 1/60 of each set, so that both see the same load, and reports
+// the time with a model as a ratio to the time without (target <= 1.5).
+// The Persian model is trained on the Instagram split, the English one on
+// the reviews and editorials, in memory.
+func BenchmarkModelOverhead(b *testing.B) {
+	ctx := context.Background()
+	plain := mustNew(b)
+	for _, bc := range []struct{ name, eval, train string }{
+		{"fa", "fa_sentipers.tsv", "fa_instagram_comments.tsv"},
+		{"en", "en_vader_tweets.tsv", "en_reviews_editorials.tsv"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			texts := benchTexts(b, bc.eval)
+			m, err := analyze.Train(ctx, trainExamples(b, bc.train, 0), analyze.TrainOptions{Seed: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			withModel, err := analyze.New(analyze.WithModel(m))
+			if err != nil {
+				b.Fatal(err)
+			}
+			run := func(a *analyze.Analyzer, texts []string) time.Duration {
+				start := time.Now()
+				for _, t := range texts {
+					if _, err := a.Analyze(ctx, t, ""); err != nil {
+						b.Fatal(err)
+					}
+				}
+				return time.Since(start)
+			}
+			const turns = 60
+			slice := func(k int) []string { return texts[k*len(texts)/turns : (k+1)*len(texts)/turns] }
+			run(plain, texts)
+			run(withModel, texts)
+			var tPlain, tModel time.Duration
+			for b.Loop() {
+				for k := range turns {
+					tPlain += run(plain, slice(k))
+					tModel += run(withModel, slice(k))
+				}
+			}
+			us := func(d time.Duration) float64 { return d.Seconds() * 1e6 / float64(b.N*len(texts)) }
+			b.ReportMetric(us(tPlain), "plain-µs/msg")
+			b.ReportMetric(us(tModel), "model-µs/msg")
+			b.ReportMetric(us(tModel)/us(tPlain), "model/plain")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
