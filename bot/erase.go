@@ -63,11 +63,15 @@ func followerData(tx Tx, k FollowerKey) (*FollowerExport, error) {
 			return nil, err
 		}
 		te := ThreadExport{Thread: th, Messages: []*Message{}}
+		theirs := map[string]bool{} // platform ids of their messages
 		for _, m := range msgs {
 			if !whole && m.Follower != k {
 				continue
 			}
 			te.Messages = append(te.Messages, m)
+			if m.Direction == DirIn && m.PlatformID != "" {
+				theirs[m.PlatformID] = true
+			}
 			if m.Outbound != 0 {
 				o, err := tx.Outbound(m.Outbound)
 				if err == nil {
@@ -92,7 +96,9 @@ func followerData(tx Tx, k FollowerKey) (*FollowerExport, error) {
 			return nil, err
 		}
 		for _, fl := range flags {
-			if whole || fl.Follower == k {
+			// A delivery flag names no follower: it is theirs when it is
+			// about the reply to one of their messages.
+			if whole || fl.Follower == k || (fl.Follower == FollowerKey{} && theirs[fl.MessageID]) {
 				x.Flags = append(x.Flags, fl)
 			}
 		}

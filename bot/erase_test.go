@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -267,6 +268,63 @@ func TestActions_EraseFollower_PendingReply(t *testing.T) {
 	for _, s := range a.attempts()[1:] {
 		if s.o.ID == id {
 			t.Errorf("the erased follower's reply was sent: %+v", s.o)
+		}
+	}
+}
+
+// In a group, erasure takes the follower's messages, the replies to them
+// and the flags about them (a failed delivery's flag names no follower,
+// only the message it answered), and leaves the others' part.
+func TestActions_EraseFollower_Group(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 5, 10, 8, 7, 0, 0, time.UTC)}
+	a := newAdapter("fake")
+	h := startEngineAt(t, clk, a)
+	ctx := context.Background()
+	gone := bot.FollowerKey{Platform: "fake", UserID: "uid-7070"}
+	in := func(id, userID, name, text string) bot.Event {
+		ev := person(id, "group-1", userID, name, text)
+		ev.ChatType = bot.ChatGroup
+		return ev
+	}
+	if err := h.engine.Accept(ctx, []bot.Event{in("m1", "uid-9090", "Bahram", "this is bad heron")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the first reply", func() bool { return len(a.attempts()) == 1 })
+	a.failNext(&bot.SendError{Kind: bot.SendPermanent, Err: errors.New("blocked")})
+	if err := h.engine.Accept(ctx, []bot.Event{in("m2", gone.UserID, "Roya", "this is bad okapi")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	k := bot.ThreadKey{Platform: "fake", Account: "test", Chat: "group-1"}
+	waitUntil(t, "the failed delivery's flag", func() bool {
+		var n int
+		h.view(t, func(tx bot.Tx) error {
+			flags, err := tx.Flags(bot.FlagFilter{Thread: &k})
+			for _, f := range flags {
+				if f.Reason == "delivery_failed" {
+					n++
+				}
+			}
+			return err
+		})
+		return n == 1
+	})
+	res, err := h.engine.Actions().EraseFollower(ctx, admin, gone, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Threads != 1 || res.Messages != 2 || res.Flags != 2 {
+		t.Errorf("result %+v: want the group, their message and its reply, their complaint flag and the delivery flag", res)
+	}
+	h.stop()
+	for _, tc := range []struct {
+		needle string
+		want   int
+	}{
+		{"okapi", 0}, {"Roya", 0}, {gone.UserID, 0},
+		{"heron", 3}, // the other's message, the reply to it, their flag
+	} {
+		if got := occurrences(t, h.path, tc.needle); len(got) != tc.want {
+			t.Errorf("%q found in %v, want %d places", tc.needle, got, tc.want)
 		}
 	}
 }
