@@ -242,12 +242,19 @@ var textRunes = func() []rune {
 	return rs
 }()
 
-var textIndex = func() map[rune]byte {
-	m := make(map[rune]byte, len(textRunes))
+// textIndex maps a rune below textIndexLen to its packed byte, 0 when it
+// has none: an array, since text is packed inside the transaction.
+const textIndexLen = 0x2030
+
+var textIndex = func() *[textIndexLen]byte {
+	var m [textIndexLen]byte
 	for i, r := range textRunes {
+		if r >= textIndexLen {
+			panic("bolt: textRunes beyond textIndexLen")
+		}
 		m[r] = byte(0x80 + i)
 	}
-	return m
+	return &m
 }()
 
 // text writes s packed, after its packed length.
@@ -272,10 +279,14 @@ func (e *enc) text(s string) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		switch b, ok := textIndex[r]; {
+		var b byte
+		if r < textIndexLen {
+			b = textIndex[r]
+		}
+		switch {
 		case r == utf8.RuneError && size == 1:
 			packed = append(packed, textRaw, c)
-		case ok:
+		case b != 0:
 			packed = append(packed, b)
 		default:
 			packed = append(append(packed, textRune), s[i:i+size]...)
