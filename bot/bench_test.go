@@ -2,8 +2,8 @@ package bot_test
 
 import (
 	"context"
-	"flag"
 	"encoding/binary"
+	"flag"
 	"fmt"
 	"path/filepath"
 	"strings"
