@@ -25,6 +25,17 @@ type User struct {
 	PasswordHash string    `json:"password_hash"`
 	Created      time.Time `json:"created"`
 	CreatedBy    string    `json:"created_by"`
+	// Lang is the language the workspace speaks to the user: LangFa (the
+	// default, also when empty) or LangEn.
+	Lang string `json:"lang,omitempty"`
+}
+
+// UILang is the user's workspace language, Persian unless chosen.
+func (u *User) UILang() string {
+	if u.Lang == LangEn {
+		return LangEn
+	}
+	return LangFa
 }
 
 // UserStore is the users' part of a transaction.
@@ -213,6 +224,25 @@ func (s *Actions) CreateToken(ctx context.Context, actor Actor, name string, rol
 		return "", err
 	}
 	return secret, nil
+}
+
+// SetUserLang sets the workspace language of the actor, who must be a
+// user (a token has no pages to read).
+func (s *Actions) SetUserLang(ctx context.Context, actor Actor, lang string) error {
+	if lang != LangFa && lang != LangEn {
+		return Errorf(EINVALID, "lang: fa or en, not %q", lang)
+	}
+	return s.do(ctx, actor, "user.lang", "user:"+actor.Name, Roles, func(tx *actTx) (change, error) {
+		u, err := tx.User(actor.Name)
+		if ErrorCode(err) == ENOTFOUND {
+			return change{}, Errorf(EINVALID, "%s is not a user who signs in, so has no workspace language", actor.Name)
+		} else if err != nil {
+			return change{}, err
+		}
+		before := u.UILang()
+		u.Lang = lang
+		return change{before: map[string]string{"lang": before}, after: map[string]string{"lang": lang}}, tx.PutUser(u)
+	})
 }
 
 // RevokeToken deletes the API token with the id (APIToken.ID; admin

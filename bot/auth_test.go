@@ -315,3 +315,41 @@ func TestAuth_BoundsPasswordChecks(t *testing.T) {
 		t.Errorf("%d password checks ran at once, want at most 4", hi)
 	}
 }
+
+func TestActions_SetUserLang(t *testing.T) {
+	h := startEngine(t, "", bot.SendOptions{})
+	acts, ctx := h.engine.Actions(), context.Background()
+	if err := acts.AddUser(ctx, admin, plainHasher{}, "vida", []bot.Role{bot.RoleViewer}, "a long enough password"); err != nil {
+		t.Fatal(err)
+	}
+	lang := func() string {
+		var u *bot.User
+		h.view(t, func(tx bot.Tx) (err error) { u, err = tx.User("vida"); return err })
+		return u.UILang()
+	}
+	if got := lang(); got != bot.LangFa {
+		t.Fatalf("a new user's language = %q, want Persian", got)
+	}
+	for i, tc := range []struct {
+		actor bot.Actor
+		lang  string
+		code  string
+		want  string
+	}{
+		{viewer, "de", bot.EINVALID, bot.LangFa},
+		{bot.Actor{Name: "crm", Roles: []bot.Role{bot.RoleViewer}}, "en", bot.EINVALID, bot.LangFa},
+		{bot.Actor{Name: "vida", Roles: []bot.Role{bot.RoleViewer}}, "en", "", bot.LangEn},
+		{bot.Actor{Name: "vida", Roles: []bot.Role{bot.RoleViewer}}, "fa", "", bot.LangFa},
+	} {
+		if err := acts.SetUserLang(ctx, tc.actor, tc.lang); bot.ErrorCode(err) != tc.code {
+			t.Errorf("%d: SetUserLang(%s, %q) = %v, want code %q", i, tc.actor.Name, tc.lang, err, tc.code)
+		}
+		if got := lang(); got != tc.want {
+			t.Errorf("%d: language %q, want %q", i, got, tc.want)
+		}
+	}
+	log := auditLog(t, h)
+	if last := log[len(log)-1]; last.Action != "user.lang" || last.Actor != "vida" || last.Before != `{"lang":"en"}` || last.After != `{"lang":"fa"}` {
+		t.Errorf("last audit entry %+v", last)
+	}
+}

@@ -32,6 +32,7 @@ type StaffActions interface {
 	Reply(ctx context.Context, actor bot.Actor, k bot.ThreadKey, text string) (*bot.Outbound, error)
 	AddUser(ctx context.Context, actor bot.Actor, h bot.PasswordHasher, name string, roles []bot.Role, password string) error
 	RevokeToken(ctx context.Context, actor bot.Actor, id string) error
+	SetUserLang(ctx context.Context, actor bot.Actor, lang string) error
 }
 
 // ThreadID is a thread's id in URLs: base64url, unpadded, of
@@ -69,6 +70,7 @@ func (s *Server) apiRoutes() []Route {
 	admin := []bot.Role{bot.RoleAdmin}
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/me", Roles: anyRole, Handle: s.handleMe, Doc: docMe},
+		{Method: "POST", Pattern: "/api/v1/me/lang", Roles: anyRole, Handle: s.handleSetLang, Doc: docSetLang},
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Roles: anyRole, Handle: s.handleOpenAPI, Doc: docOpenAPI},
 		{Method: "GET", Pattern: "/api/v1/flags", Roles: anyRole, Handle: s.handleFlags, Doc: docFlags},
 		{Method: "GET", Pattern: "/api/v1/threads/{id}", Roles: anyRole, Handle: s.handleThread, Doc: docThread},
@@ -84,14 +86,52 @@ func (s *Server) apiRoutes() []Route {
 	}
 }
 
-// meView is who the request is.
+// meView is who the request is, and the language the workspace speaks
+// to them (Persian for a token, which is not a user).
 type meView struct {
 	Name  string     `json:"name"`
 	Roles []bot.Role `json:"roles"`
+	Lang  string     `json:"lang"`
+	User  bool       `json:"user"`
 }
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	writeJSON(w, http.StatusOK, meView{Name: a.Name, Roles: a.Roles})
+	v, err := s.me(r.Context(), a)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) me(ctx context.Context, a bot.Actor) (meView, error) {
+	v := meView{Name: a.Name, Roles: a.Roles, Lang: bot.LangFa}
+	err := s.opts.Data.View(ctx, func(tx bot.Tx) error {
+		u, err := tx.User(a.Name)
+		if bot.ErrorCode(err) == bot.ENOTFOUND {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		v.Lang, v.User = u.UILang(), true
+		return nil
+	})
+	return v, err
+}
+
+func (s *Server) handleSetLang(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+	var body struct {
+		Lang string `json:"lang"`
+	}
+	if err := readJSON(r, &body, false); err != nil {
+		Error(w, r, err)
+		return
+	}
+	if err := s.opts.Actions.SetUserLang(r.Context(), a, body.Lang); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	s.handleMe(w, r, a)
 }
 
 // threadRef is a thread as a flag names it.

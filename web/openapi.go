@@ -34,7 +34,10 @@ var schemas = map[string]any{
 	"Me": object(map[string]any{
 		"name":  str("the user's or token's name, as the audit log shows it"),
 		"roles": arrayOf(roleSchema),
-	}, "name", "roles"),
+		"lang":  enumOf("fa", "en"),
+		"user":  map[string]any{"type": "boolean", "description": "a user who signs in (false for an API token)"},
+	}, "name", "roles", "lang", "user"),
+	"SetLang": object(map[string]any{"lang": enumOf("fa", "en")}, "lang"),
 	"ThreadRef": object(map[string]any{
 		"id":        str("URL-safe thread id: base64url, unpadded, of <platform>.<account>/<chat>"),
 		"platform":  str(""),
@@ -170,7 +173,8 @@ func ref(name string) map[string]any         { return map[string]any{"$ref": "#/
 
 // Route documents.
 var (
-	docMe      = &OpDoc{Summary: "who the request is signed in as", Response: "Me"}
+	docMe      = &OpDoc{Summary: "who the request is signed in as, and the workspace language", Response: "Me"}
+	docSetLang = &OpDoc{Summary: "choose the workspace language (users only)", Body: "SetLang", Response: "Me"}
 	docOpenAPI = &OpDoc{Summary: "this document", Response: "OpenAPI"}
 	docFlags   = &OpDoc{Summary: "flags in queue order: severity (side-effect reports and self-harm first), then age",
 		Query: map[string]string{

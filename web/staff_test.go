@@ -143,6 +143,13 @@ func (t dataTx) Labels(k bot.ThreadKey) ([]*bot.LabelOverride, error) {
 	return out, nil
 }
 
+func (t dataTx) User(name string) (*bot.User, error) {
+	if name != "sara" {
+		return nil, bot.Errorf(bot.ENOTFOUND, "user %q not found", name)
+	}
+	return &bot.User{Name: "sara", Roles: []bot.Role{bot.RoleModerator}, PasswordHash: "$fake$hash-of-sara", Lang: bot.LangEn}, nil
+}
+
 func (t dataTx) Users() ([]*bot.User, error) {
 	return []*bot.User{{Name: "sara", Roles: []bot.Role{bot.RoleModerator}, PasswordHash: "$fake$hash-of-sara", Created: t0, CreatedBy: "cli"}}, nil
 }
@@ -207,6 +214,11 @@ func (a *Actions) AddUser(_ context.Context, actor bot.Actor, h bot.PasswordHash
 
 func (a *Actions) RevokeToken(_ context.Context, actor bot.Actor, id string) error {
 	a.record(actor, "revoke("+id+")", bot.ThreadKey{})
+	return nil
+}
+
+func (a *Actions) SetUserLang(_ context.Context, actor bot.Actor, lang string) error {
+	a.record(actor, "lang("+lang+")", bot.ThreadKey{})
 	return nil
 }
 
@@ -360,6 +372,7 @@ var who = []string{"admin", "pr", "moderator", "safety", "viewer", "none"}
 var matrix = map[string][]string{
 	"POST /login":                        {"public"},
 	"POST /logout":                       {"public"},
+	"POST /api/v1/me/lang":               {"admin", "pr", "moderator", "safety", "viewer"},
 	"GET /api/v1/me":                     {"admin", "pr", "moderator", "safety", "viewer"},
 	"GET /api/v1/openapi.json":           {"admin", "pr", "moderator", "safety", "viewer"},
 	"GET /api/v1/flags":                  {"admin", "pr", "moderator", "safety", "viewer"},
@@ -377,6 +390,7 @@ var matrix = map[string][]string{
 
 // bodies are valid bodies of the routes that take one.
 var bodies = map[string]string{
+	"POST /api/v1/me/lang":              `{"lang":"en"}`,
 	"POST /api/v1/threads/{id}/reply":   `{"text":"hello"}`,
 	"POST /api/v1/threads/{id}/resolve": `{"note":"done"}`,
 	"POST /api/v1/users":                `{"name":"reza","roles":["viewer"],"password":"reza's long password"}`,
@@ -445,9 +459,10 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 			t.Errorf("the role matrix has a row for %s, which is not served", key)
 		}
 	}
-	// A viewer changes nothing: every POST it tried was refused.
+	// A viewer changes nothing but its own workspace language: every
+	// other POST it tried was refused.
 	for _, c := range st.actions.took() {
-		if strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ") {
+		if (strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ")) && !strings.Contains(c, " lang(") {
 			t.Errorf("action done by a role that may not: %s", c)
 		}
 	}
@@ -568,7 +583,7 @@ func TestLogin_SessionAndLogout(t *testing.T) {
 				tc.publicURL, c.HttpOnly, c.SameSite, c.Secure, c.Path, tc.secure)
 		}
 		me := st.do(t, request{method: "GET", path: "/api/v1/me", cookie: c})
-		if me.status != 200 || !strings.Contains(me.body, `"name":"sara"`) {
+		if me.status != 200 || !strings.Contains(me.body, `"name":"sara"`) || !strings.Contains(me.body, `"lang":"en"`) {
 			t.Errorf("/me with the cookie = %d %s", me.status, me.body)
 		}
 		out := st.do(t, request{method: "POST", path: "/logout", cookie: c})

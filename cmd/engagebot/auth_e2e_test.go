@@ -193,6 +193,12 @@ func TestStaff_EndToEnd(t *testing.T) {
 		t.Fatalf("sign-in = %d, cookies %v", code, cookies)
 	}
 	cookie := map[string]string{"Cookie": cookies[0].Name + "=" + cookies[0].Value}
+	if code, _, body := c.do("GET", "/api/v1/me", "", cookie); code != 200 || !strings.Contains(body, `"lang":"fa"`) {
+		t.Errorf("/me = %d %s, want Persian by default", code, body)
+	}
+	if code, _, body := c.do("POST", "/api/v1/me/lang", `{"lang":"en"}`, cookie); code != 200 || !strings.Contains(body, `"lang":"en"`) {
+		t.Errorf("choosing English = %d %s", code, body)
+	}
 	crossSite := map[string]string{"Cookie": cookie["Cookie"], "Sec-Fetch-Site": "cross-site"}
 	if code, _, _ := c.do("POST", thread+"/takeover", "", crossSite); code != http.StatusForbidden {
 		t.Errorf("a cross-site takeover with Sara's cookie = %d, want 403", code)
@@ -239,7 +245,7 @@ func TestStaff_EndToEnd(t *testing.T) {
 	for _, e := range audit.Entries {
 		trail = append(trail, e.Actor+" "+e.Action)
 	}
-	want := "cli user.add, cli user.add, cli token.create, cli token.create, sara user.login, sara thread.takeover, sara thread.reply, sara thread.resolve, sara user.logout, ali user.login"
+	want := "cli user.add, cli user.add, cli token.create, cli token.create, sara user.login, sara user.lang, sara thread.takeover, sara thread.reply, sara thread.resolve, sara user.logout, ali user.login"
 	if code != 200 || strings.Join(trail, ", ") != want {
 		t.Errorf("audit = %d:\n got  %s\n want %s", code, strings.Join(trail, ", "), want)
 	}
