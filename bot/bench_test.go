@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -75,12 +76,20 @@ func BenchmarkAccept(b *testing.B) {
 			e, _ := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}})
 			raw := openRaw(b)
 			var n atomic.Int64
+			lat := make([]time.Duration, b.N) // each call's own slot: no lock
 			b.ResetTimer()
 			engine := callersRate(b, callers, b.N, func() error {
-				return e.Accept(context.Background(), []bot.Event{benchEvent(n.Add(1))}, nil)
+				i := n.Add(1)
+				t0 := time.Now()
+				err := e.Accept(context.Background(), []bot.Event{benchEvent(i)}, nil)
+				lat[i-1] = time.Since(t0)
+				return err
 			})
 			ref := callersRate(b, callers, b.N, raw.put)
 			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ms-p50")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ms-p99")
 			b.ReportMetric(engine, "msgs/s")
 			b.ReportMetric(ref, "raw-writes/s")
 			b.ReportMetric(engine/ref, "ratio")
