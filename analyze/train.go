@@ -21,7 +21,7 @@ type Example struct {
 
 // TrainOptions tune Train. The zero value gives the defaults below.
 type TrainOptions struct {
-	Epochs  int     // passes over the examples (default 10)
+	Epochs  int     // passes over the examples (default 20000/examples, from 5 to 25)
 	Rate    float64 // starting learning rate, falling linearly to 0 (default 0.2)
 	Buckets int     // hash buckets, rounded up to a power of two (default 1<<18); the file holds only those used
 	MinN    int     // shortest character n-gram (default 2)
@@ -30,9 +30,12 @@ type TrainOptions struct {
 	Seed    uint64  // shuffling; the same seed and examples give the same model
 }
 
-func (o TrainOptions) withDefaults() TrainOptions {
+func (o TrainOptions) withDefaults(n int) TrainOptions {
 	if o.Epochs <= 0 {
-		o.Epochs = 10
+		// A small set needs more passes to learn from, a large one fewer:
+		// 20 for 1,000 examples, 5 from 4,000 on (measured on the Instagram
+		// split, README.md).
+		o.Epochs = min(max(20000/max(n, 1), 5), 25)
 	}
 	if o.Rate <= 0 {
 		o.Rate = 0.2
@@ -59,7 +62,7 @@ func (o TrainOptions) withDefaults() TrainOptions {
 // deterministic: the same examples, options and seed give the same model,
 // byte for byte. It uses one goroutine.
 func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, error) {
-	opts = opts.withDefaults()
+	opts = opts.withDefaults(len(examples))
 	if opts.Buckets > maxBuckets {
 		return nil, bot.Errorf(bot.EINVALID, "train: at most %d buckets", maxBuckets)
 	}
