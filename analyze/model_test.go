@@ -371,3 +371,26 @@ func safetyFlags(a bot.Analysis) []bot.Flag {
 	}
 	return out
 }
+
+// TestLearn: learning from examples in memory cross-validates, puts the
+// model in use and hands back the one it replaced; a bad set changes
+// nothing.
+func TestLearn(t *testing.T) {
+	a, err := analyze.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	old := train(t, slang(), 5)
+	a.SetModel(old)
+	m, prev, err := a.Learn(ctx, slang(), 3, analyze.TrainOptions{Seed: 2, Buckets: 1 << 16})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prev != old || a.Model() != m || m.Info().CV == nil || m.Info().CV.N != len(slang()) || m.Info().CV.Accuracy < 0.9 {
+		t.Errorf("prev %p (want %p), in use %p (want %p), cv %+v", prev, old, a.Model(), m, m.Info().CV)
+	}
+	if _, _, err := a.Learn(ctx, []analyze.Example{{Text: "x", Label: "pos"}}, 0, analyze.TrainOptions{}); err == nil || a.Model() != m {
+		t.Errorf("a set of one label: err %v, model in use changed: %v", err, a.Model() != m)
+	}
+}

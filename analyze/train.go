@@ -252,3 +252,26 @@ func ReadExamples(name string, in io.Reader) ([]Example, error) {
 	}
 	return out, nil
 }
+
+// Learn trains a model from labelled examples in memory (a moderator's
+// corrections, an imported file), cross-validated with folds folds when
+// folds is 2 or more (the figures go into Info().CV), and puts it in use at
+// once. It returns the new model and the one it replaced, so that the
+// caller can keep both and roll back with SetModel. On an error the model in
+// use does not change.
+func (a *Analyzer) Learn(ctx context.Context, examples []Example, folds int, opts TrainOptions) (learned, previous *Model, err error) {
+	var cv *Report
+	if folds >= 2 {
+		r, err := CrossValidate(ctx, examples, folds, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		cv = &r
+	}
+	m, err := Train(ctx, examples, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.hdr.Info.CV = cv
+	return m, a.SetModel(m), nil
+}
