@@ -111,6 +111,55 @@ func testFollower(t *testing.T, open func(t *testing.T) bot.Store) {
 				{bot.FollowerFilter{After: bot.FollowerKey{Platform: "telegram", UserID: "15"}}, []string{"telegram:2", "x:9"}},
 				{bot.FollowerFilter{Platform: "telegram", After: bot.FollowerKey{Platform: "tele", UserID: "1"}}, []string{"telegram:1", "telegram:10", "telegram:2"}},
 				{bot.FollowerFilter{Platform: "telegram", After: bot.FollowerKey{Platform: "telegram", UserID: "2"}}, []string{}},
+				{bot.FollowerFilter{Lang: bot.LangFa, After: bot.FollowerKey{Platform: "tele", UserID: "1"}}, []string{"telegram:1", "telegram:10"}},
+				{bot.FollowerFilter{Lang: bot.LangFa, Consent: &given}, []string{"telegram:1"}},
+				{bot.FollowerFilter{Lang: bot.LangEn, Consent: &unknown}, []string{"x:9"}},
+				{bot.FollowerFilter{Platform: "telegram", Consent: &revoked}, []string{"telegram:10"}},
+				{bot.FollowerFilter{Platform: "x", Lang: bot.LangFa}, []string{}},
+				{bot.FollowerFilter{Consent: &unknown, After: bot.FollowerKey{Platform: "tele", UserID: "1"}, Limit: 1}, []string{"x:9"}},
+			} {
+				got, err := tx.Followers(tc.filter)
+				if err != nil {
+					return err
+				}
+				equal(t, fmt.Sprintf("case %d: Followers(%+v)", i, tc.filter), followerKeys(got), tc.want)
+			}
+			return nil
+		})
+	})
+
+	// A profile that changes language or consent, or is erased, is found
+	// by its new values only.
+	t.Run("FilterAfterChange", func(t *testing.T) {
+		s := open(t)
+		given, revoked := bot.ConsentGiven, bot.ConsentRevoked
+		a, b := follower("telegram", "1"), follower("telegram", "2")
+		mustUpdate(t, s, func(tx bot.Tx) error {
+			a.SetConsent(bot.ConsentGiven, base)
+			if err := tx.PutFollower(a); err != nil {
+				return err
+			}
+			b.SetConsent(bot.ConsentGiven, base)
+			return tx.PutFollower(b)
+		})
+		mustUpdate(t, s, func(tx bot.Tx) error {
+			a.Lang = bot.LangEn
+			a.SetConsent(bot.ConsentRevoked, base.Add(time.Hour))
+			if err := tx.PutFollower(a); err != nil {
+				return err
+			}
+			return tx.DeleteFollower(b.Key)
+		})
+		mustView(t, s, func(tx bot.Tx) error {
+			for i, tc := range []struct {
+				filter bot.FollowerFilter
+				want   []string
+			}{
+				{bot.FollowerFilter{Lang: bot.LangFa}, []string{}},
+				{bot.FollowerFilter{Lang: bot.LangEn}, []string{"telegram:1"}},
+				{bot.FollowerFilter{Consent: &given}, []string{}},
+				{bot.FollowerFilter{Consent: &revoked}, []string{"telegram:1"}},
+				{bot.FollowerFilter{}, []string{"telegram:1"}},
 			} {
 				got, err := tx.Followers(tc.filter)
 				if err != nil {
