@@ -32,9 +32,10 @@ type IdempotentSender interface {
 // is due one chat interval after its previous request left, and the
 // account's pacer spaces the items it starts. A margin on both intervals
 // absorbs the varying latency of the claim between the start and the
-// request. Right before the request, after the claim, the Limiter checks
-// the platform's own count and waits in the rare case that bunched
-// requests would break it.
+// request. The Limiter keeps the platform's own count: a send takes its
+// place in it and waits for it while still pending, then claims the item
+// and sends at once; a second count, of the moments requests leave,
+// holds back the rare request that a slow claim bunched with others.
 type dispatcher struct {
 	e    *Engine
 	opts SendOptions
@@ -523,6 +524,16 @@ func (s *loop) result(r sendResult, stopping bool) {
 
 var errSkipped = errors.New("outbox item no longer pending")
 
+// onWire are the limits counted by when requests leave, beside the same
+// limits counted before the claim.
+func onWire(limits []Limit) []Limit {
+	out := make([]Limit, len(limits))
+	for i, lm := range limits {
+		out[i] = Limit{Key: lm.Key + "@wire", Rate: lm.Rate}
+	}
+	return out
+}
+
 func cmpU64(a, b uint64) int {
 	switch {
 	case a < b:
@@ -537,12 +548,17 @@ func cmpU64(a, b uint64) int {
 // records the outcome; it returns when the request left (zero when it did
 // not). It leaves o in its new state for the loop to read.
 //
-// The loop started it when its slots were free, so the claim comes first
-// and the request right after it: an item is "sending" only for as long as
-// its request may be on its way, and a crash while it waited for its slot
-// leaves it pending.
+// A crash while it waits for its slot leaves it pending.
 func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []Limit) (time.Time, error) {
 	e := d.e
+	// Take the request's place in the platform's count, and wait for it,
+	// while the item is still pending: after the claim nothing but the
+	// request itself comes, so that an item is "sending" only while its
+	// request may be on its way.
+	at := d.wire.Take(e.now(), limits...)
+	if wait := at.Sub(e.now()); wait > 0 {
+		time.Sleep(wait)
+	}
 	claimed := false
 	err := e.store.Update(ctx, func(tx Tx) error {
 		cur, err := tx.Outbound(o.ID)
@@ -569,8 +585,10 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []
 	if !claimed {
 		return time.Time{}, errSkipped // a person resolved it, or a duplicate in a lane
 	}
-	at := d.wire.Take(e.now(), limits...)
-	if wait := at.Sub(e.now()); wait > 0 {
+	// The claim's latency varies; when a slow one bunched requests beyond
+	// what the margins absorb, the count of requests as they leave holds
+	// this one back. That is rare, and the only wait while "sending".
+	if wait := d.wire.Take(e.now(), onWire(limits)...).Sub(e.now()); wait > 0 {
 		time.Sleep(wait)
 	}
 	sctx, cancel := context.WithTimeout(ctx, d.opts.Timeout)

@@ -410,21 +410,30 @@ func TestEngine_OrderPerChat(t *testing.T) {
 	}
 }
 
+// A chat's replies keep its limit as the platform counts it: never more
+// than Count within any Per. The limiter may be late, never early.
 func TestEngine_RateLimits(t *testing.T) {
+	rate := bot.Rate{Count: 2, Per: 200 * time.Millisecond}
 	a := newAdapter("fake")
-	a.limits = bot.Limits{Chat: map[bot.ChatType]bot.Rate{bot.ChatPrivate: {Count: 20, Per: time.Second}}}
+	a.limits = bot.Limits{Chat: map[bot.ChatType]bot.Rate{bot.ChatPrivate: rate}, Burst: 2}
 	h := startEngine(t, "", bot.SendOptions{}, a)
 	ctx := context.Background()
-	for i := range 10 {
+	for i := range 12 {
 		h.engine.Accept(ctx, []bot.Event{msg(fmt.Sprintf("m%02d", i), "c1", "hi")}, nil)
 	}
-	waitUntil(t, "replies", func() bool { return len(a.delivered()) == 10 })
+	waitUntil(t, "replies", func() bool { return len(a.delivered()) == 12 })
 	d := a.delivered()
-	// Lower bounds only: the limiter may be late, never early.
-	for i := 1; i < len(d); i++ {
-		if gap := d[i].at.Sub(d[i-1].at); gap < 45*time.Millisecond {
-			t.Errorf("send %d came %v after the previous, want >= 50ms (20/s per chat)", i, gap)
+	for i := range d {
+		n := 0
+		for j := i; j >= 0 && d[j].at.After(d[i].at.Add(-rate.Per)); j-- {
+			n++
 		}
+		if n > rate.Count {
+			t.Errorf("send %d is the %dth within %v, over the chat's %v", i, n, rate.Per, rate)
+		}
+	}
+	if took := d[len(d)-1].at.Sub(d[0].at); took < 5*rate.Per {
+		t.Errorf("12 sends took %v, want at least %v at %v", took, 5*rate.Per, rate)
 	}
 }
 
@@ -433,8 +442,8 @@ func TestEngine_RateLimits(t *testing.T) {
 // platform asks for pauses; and every reply is delivered exactly once.
 func TestEngine_LimitsHoldUnderFailures(t *testing.T) {
 	const chats, perChat = 40, 3
-	chatRate := bot.Rate{Count: 10, Per: time.Second}  // 100ms apart
-	acctRate := bot.Rate{Count: 200, Per: time.Second} // 5ms apart
+	chatRate := bot.Rate{Count: 1, Per: 200 * time.Millisecond} // one in any 200ms
+	acctRate := bot.Rate{Count: 50, Per: time.Second}           // 50 in any second
 	a := newAdapter("fake")
 	a.limits = bot.Limits{Account: acctRate, Chat: map[bot.ChatType]bot.Rate{bot.ChatPrivate: chatRate}, Burst: 1}
 	a.failEach = func(n int) error {

@@ -12,10 +12,11 @@ type Limit struct {
 	Rate Rate
 }
 
-// Limiter keeps the platform's count of requests, checked right before
-// each request leaves. The dispatcher plans its sends to stay inside the
-// limits, so Take rarely waits; it is what holds when the store's latency
-// bunches requests that were planned apart. The default keeps its state in
+// Limiter keeps the platform's count of requests: each send takes its
+// place in it, and waits for it, just before the item is claimed and the
+// request leaves. The dispatcher plans its sends to stay inside the
+// limits, so Take rarely waits; it is what holds when requests planned
+// apart bunch up. The default keeps its state in
 // memory for one process; replicas that share an account share a Limiter
 // (queue/nats).
 type Limiter interface {
@@ -42,19 +43,7 @@ type memLimiter struct {
 func (l *memLimiter) Take(now time.Time, limits ...Limit) time.Time {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	at := now
-	for _, lm := range limits {
-		if u := l.until[lm.Key]; u.After(at) {
-			at = u
-		}
-		if n, per := lm.Rate.Count, windowOf(lm.Rate); n > 0 {
-			if h := l.log[lm.Key]; len(h) >= n {
-				if free := h[len(h)-n].Add(per); free.After(at) {
-					at = free
-				}
-			}
-		}
-	}
+	at := l.next(now, limits)
 	for _, lm := range limits {
 		n, per := lm.Rate.Count, windowOf(lm.Rate)
 		if n <= 0 {
@@ -68,6 +57,23 @@ func (l *memLimiter) Take(now time.Time, limits ...Limit) time.Time {
 	}
 	if l.takes++; l.takes%4096 == 0 {
 		l.sweep(at)
+	}
+	return at
+}
+
+func (l *memLimiter) next(now time.Time, limits []Limit) time.Time {
+	at := now
+	for _, lm := range limits {
+		if u := l.until[lm.Key]; u.After(at) {
+			at = u
+		}
+		if n, per := lm.Rate.Count, windowOf(lm.Rate); n > 0 {
+			if h := l.log[lm.Key]; len(h) >= n {
+				if free := h[len(h)-n].Add(per); free.After(at) {
+					at = free
+				}
+			}
+		}
 	}
 	return at
 }
@@ -135,14 +141,17 @@ func newPacer(start time.Time) *pacer {
 	return &pacer{start: start, tat: map[string]time.Time{}, until: map[string]time.Time{}}
 }
 
-// paced is the pace for r under key, its interval lengthened by a small
-// margin: requests leave a little later than planned, by varying amounts
-// (the claim's commit, goroutine scheduling), and spacing them exactly at
-// the limit would now and then bring two too close.
+// paced is the pace for r under key, its interval lengthened by a
+// margin: requests leave later than they were counted, by the varying
+// latency of the claim's commit, and spacing them exactly at the limit
+// would now and then bring too many into one of the platform's periods. A
+// tenth keeps the count of any period a few requests short of the limit:
+// room for commits up to about 100 ms apart in latency at Telegram's 30/s
+// and 1/s per chat.
 func paced(key string, r Rate, burst int) pace {
 	iv := r.Interval()
 	if iv > 0 {
-		iv += min(max(iv/20, 2*time.Millisecond), 100*time.Millisecond)
+		iv += min(max(iv/10, 2*time.Millisecond), 100*time.Millisecond)
 	}
 	return pace{key: key, interval: iv, burst: max(burst, 1)}
 }

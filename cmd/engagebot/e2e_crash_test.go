@@ -20,7 +20,8 @@ import (
 // delivered again, as Telegram redelivers what it is unsure of. Telegram's
 // sendMessage is not idempotent, so this is the case the web chat's crash
 // test cannot show: replies that were only waiting for a rate-limit slot
-// must be sent after the restart, not left for a person as "unknown".
+// must be sent after the restart, not left for a person as "unknown". It
+// runs the production build (productionBinary).
 func TestTelegram_CrashAnswersEveryAcknowledgedMessageOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end crash test: skipped with -short")
@@ -30,7 +31,7 @@ func TestTelegram_CrashAnswersEveryAcknowledgedMessageOnce(t *testing.T) {
 		chats = 200
 	)
 	fake := telegramtest.NewServer(t, telegramtest.WithSpec(tgSpec))
-	p := startTelegram(t, fake, "webhook", "")
+	p := startTelegramBinary(t, fake, "webhook", "", productionBinary(t))
 
 	users := make([]telegramtest.User, chats)
 	for i := range users {

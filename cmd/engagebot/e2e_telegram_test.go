@@ -30,6 +30,12 @@ var tgModes = []string{"webhook", "polling"}
 // as an operator would.
 func startTelegram(t *testing.T, fake *telegramtest.Server, mode, extra string) *Proc {
 	t.Helper()
+	return startTelegramBinary(t, fake, mode, extra, "")
+}
+
+// startTelegramBinary is startTelegram with another build of engagebot.
+func startTelegramBinary(t *testing.T, fake *telegramtest.Server, mode, extra, bin string) *Proc {
+	t.Helper()
 	cfg := fmt.Sprintf(`
 accounts:
   telegram.support:
@@ -40,7 +46,7 @@ accounts:
     poll_timeout: 2s
 %s`, fake.URL, mode, extra)
 	env := []string{"TG_TOKEN=" + fake.Token, "TG_WEBHOOK_SECRET=" + tgSecret}
-	p := StartProc(t, ProcOptions{Config: cfg, Env: env})
+	p := StartProc(t, ProcOptions{Config: cfg, Env: env, Binary: bin})
 	if mode == "webhook" {
 		registerWebhook(t, p, "telegram.support")
 		if h := fake.Webhook(); h.SecretToken != tgSecret || !strings.HasPrefix(h.URL, p.URL+"/webhooks/telegram/support") {

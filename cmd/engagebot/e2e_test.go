@@ -50,6 +50,7 @@ type Proc struct {
 	Config string
 	Data   string
 	Env    []string
+	bin    string
 	logs   *syncBuffer
 	done   chan error
 }
@@ -62,6 +63,34 @@ type ProcOptions struct {
 	Data string
 	// Env adds environment variables (secrets).
 	Env []string
+	// Binary runs another build than the race-detector one (see
+	// productionBinary).
+	Binary string
+}
+
+var (
+	prodOnce   sync.Once
+	prodBinary string
+	prodErr    error
+)
+
+// productionBinary builds engagebot as it runs in production, without the
+// race detector, once. The crash tests use it: the detector slows every
+// step several times, and with it the moments a crash test is about
+// (between a commit and the request it allows) grow out of proportion.
+func productionBinary(t testing.TB) string {
+	t.Helper()
+	prodOnce.Do(func() {
+		prodBinary = filepath.Join(filepath.Dir(binary), "engagebot-production")
+		out, err := exec.Command("go", "build", "-o", prodBinary, ".").CombinedOutput()
+		if err != nil {
+			prodErr = fmt.Errorf("build engagebot: %v\n%s", err, out)
+		}
+	})
+	if prodErr != nil {
+		t.Fatal(prodErr)
+	}
+	return prodBinary
 }
 
 // minimalConfig runs the web chat only, quietly.
@@ -85,7 +114,10 @@ func StartProc(t testing.TB, o ProcOptions) *Proc {
 	if err := os.WriteFile(cfg, []byte(o.Config), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	p := &Proc{t: t, Config: cfg, Data: o.Data, Env: o.Env}
+	if o.Binary == "" {
+		o.Binary = binary
+	}
+	p := &Proc{t: t, Config: cfg, Data: o.Data, Env: o.Env, bin: o.Binary}
 	p.start()
 	t.Cleanup(func() { p.Kill() })
 	return p
@@ -96,7 +128,7 @@ var addrRe = regexp.MustCompile(`addr=(127\.0\.0\.1:\d+)`)
 func (p *Proc) start() {
 	p.t.Helper()
 	p.logs = &syncBuffer{}
-	p.cmd = exec.Command(binary, "serve", "-config", p.Config, "-listen", "127.0.0.1:0", "-data", p.Data)
+	p.cmd = exec.Command(p.bin, "serve", "-config", p.Config, "-listen", "127.0.0.1:0", "-data", p.Data)
 	p.cmd.Env = append(os.Environ(), p.Env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {
