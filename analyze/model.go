@@ -75,21 +75,38 @@ func (m *Model) Predict(text string) ([]float64, int) {
 }
 
 // predictNorm scores a normalised, lower-cased text into p and returns the
-// best label. It allocates nothing.
+// best label. It allocates nothing for a message of usual length.
 func (m *Model) predictNorm(n string, p *[maxLabels]float64) int {
 	c := len(m.hdr.Labels)
+	var buf [1024]uint32
+	fs := m.hdr.appendFeatures(buf[:0], n)
 	var sum [maxLabels]float32
-	count := 0
-	m.hdr.features(n, func(h uint32) {
-		row := m.w[int(h)*c : int(h)*c+c]
-		for j := range c {
-			sum[j] += row[j]
+	w := m.w
+	switch c {
+	case 2:
+		for _, h := range fs {
+			i := int(h) * 2
+			sum[0] += w[i]
+			sum[1] += w[i+1]
 		}
-		count++
-	})
+	case 3:
+		for _, h := range fs {
+			i := int(h) * 3
+			sum[0] += w[i]
+			sum[1] += w[i+1]
+			sum[2] += w[i+2]
+		}
+	default:
+		for _, h := range fs {
+			row := w[int(h)*c : int(h)*c+c]
+			for j := range c {
+				sum[j] += row[j]
+			}
+		}
+	}
 	inv := float32(1)
-	if count > 0 {
-		inv = 1 / float32(count)
+	if len(fs) > 0 {
+		inv = 1 / float32(len(fs))
 	}
 	for j := range c {
 		p[j] = float64(m.bias[j] + sum[j]*inv)
@@ -131,74 +148,68 @@ func mix(h uint32, r rune) uint32 {
 	return h
 }
 
-// features calls fn with the bucket of every feature of a normalised text.
-func (h *modelHeader) features(n string, fn func(uint32)) {
+// appendFeatures appends the bucket of every feature of a normalised text
+// to buf: each word, each pair of words, and the character n-grams of each
+// word. A symbol (an emoji) is a word of its own.
+func (h *modelHeader) appendFeatures(buf []uint32, n string) []uint32 {
 	b := uint32(h.Buckets - 1) // a power of two: the mask is the modulo
 	var prev uint32
 	havePrev := false
+	word := func(w uint32) {
+		buf = append(buf, w&b)
+		if havePrev && h.Words > 1 {
+			buf = append(buf, mix(prev^seedBigr, rune(w))&b)
+		}
+		prev, havePrev = w, true
+	}
+	var rs [64]rune // "<word>", for the character n-grams
 	for i := 0; i < len(n); {
-		r, size := utf8.DecodeRuneInString(n[i:])
+		r, size := rune(n[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(n[i:])
+		}
 		if !isFeatureRune(r) {
 			i += size
-			if r != '\u200c' && !unicode.IsSpace(r) && !unicode.IsPunct(r) {
-				// A symbol (an emoji) is a word of its own.
-				w := mix(seedWord, r)
-				fn(w & b)
-				if havePrev && h.Words > 1 {
-					fn(mix(prev^seedBigr, rune(w)) & b)
-				}
-				prev, havePrev = w, true
+			if r != '\u200c' && r != ' ' && !unicode.IsSpace(r) && !unicode.IsPunct(r) {
+				word(mix(seedWord, r))
 			}
 			continue
 		}
-		j := i
-		for j < len(n) {
-			r, size := utf8.DecodeRuneInString(n[j:])
+		w := uint32(seedWord)
+		k := 0
+		rs[k] = '<'
+		k++
+		for i < len(n) {
+			r, size := rune(n[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRuneInString(n[i:])
+			}
 			if !isFeatureRune(r) {
 				break
 			}
-			j += size
-		}
-		word := n[i:j]
-		w := uint32(seedWord)
-		for _, r := range word {
 			w = mix(w, r)
+			if k < len(rs)-1 { // a very long "word" is a link or noise: its start will do
+				rs[k] = r
+				k++
+			}
+			i += size
 		}
-		fn(w & b)
-		if havePrev && h.Words > 1 {
-			fn(mix(prev^seedBigr, rune(w)) & b)
-		}
-		prev, havePrev = w, true
-		h.charGrams(word, b, fn)
-		i = j
-	}
-}
-
-// charGrams emits the character n-grams of "<word>" from MinN to MaxN
-// runes; b is the bucket mask.
-func (h *modelHeader) charGrams(word string, b uint32, fn func(uint32)) {
-	if h.MaxN == 0 {
-		return
-	}
-	var buf [64]rune
-	rs := buf[:0]
-	rs = append(rs, '<')
-	for _, r := range word {
-		if len(rs) == len(buf)-1 {
-			break // a very long "word" is a link or noise: its start will do
-		}
-		rs = append(rs, r)
-	}
-	rs = append(rs, '>')
-	for i := range rs {
-		g := uint32(seedChars)
-		for k := 0; k < h.MaxN && i+k < len(rs); k++ {
-			g = mix(g, rs[i+k])
-			if k+1 >= h.MinN && !(k == 0 && (rs[i] == '<' || rs[i] == '>')) {
-				fn(g & b)
+		rs[k] = '>'
+		k++
+		word(w)
+		if h.MaxN > 0 {
+			for s := 0; s < k; s++ {
+				g := uint32(seedChars)
+				for j := 0; j < h.MaxN && s+j < k; j++ {
+					g = mix(g, rs[s+j])
+					if j+1 >= h.MinN && !(j == 0 && (rs[s] == '<' || rs[s] == '>')) {
+						buf = append(buf, g&b)
+					}
+				}
 			}
 		}
 	}
+	return buf
 }
 
 func isFeatureRune(r rune) bool {

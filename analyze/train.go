@@ -83,9 +83,7 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 	feats := make([][]uint32, len(examples))
 	ys := make([]int, len(examples))
 	for i, e := range examples {
-		var fs []uint32
-		m.hdr.features(lowerIfNeeded(normalize(e.Text)), func(h uint32) { fs = append(fs, h) })
-		feats[i] = fs
+		feats[i] = m.hdr.appendFeatures(nil, lowerIfNeeded(normalize(e.Text)))
 		ys[i] = slices.Index(labels, e.Label)
 	}
 	order := make([]int, len(examples))
