@@ -217,8 +217,10 @@ func (p *pseudonymizer) thread(k ThreadKey, private bool) ThreadKey {
 // Erasure waits (ECONFLICT) while a case is still open, so a report is
 // not lost before the safety team has assessed it, and while a message of
 // theirs is still being processed or one to them is being sent. Replies
-// still waiting to be sent are failed, so nothing more reaches them. The audit entry names the follower by
-// the pseudonym and holds counts, never text.
+// still waiting to be sent are failed, so nothing more reaches them. The
+// audit entry names the follower by the pseudonym and holds counts, never
+// text; note is the admin's own (a ticket number), so it should not
+// repeat the follower's data.
 func (s *Actions) EraseFollower(ctx context.Context, actor Actor, k FollowerKey, note string) (*EraseResult, error) {
 	if k.Platform == "" || k.UserID == "" {
 		return nil, Errorf(EINVALID, "follower: platform and user id required")
