@@ -1,5 +1,7 @@
 // Package analyze understands follower messages in informal Persian and in
-// English, offline and without a model: it implements bot.Analyzer.
+// English, offline: it implements bot.Analyzer with a lexicon and rules,
+// and can learn the brand's own register from labelled messages (a model
+// beside the lexicon, see Model).
 //
 // # Pipeline
 //
@@ -16,7 +18,9 @@
 //     word (خوب نیست), the negative verb prefix (نداشتم, نمی‌ارزه), بی/نا
 //     antonyms, intensifiers, contrast (ولی, اما, but) and comparatives;
 //   - risk signals (signals.go): adverse events, legal threats, abuse,
-//     self-harm and spam;
+//     self-harm and spam, and the special situations of drug safety
+//     (special.go): overdose, medication errors, misuse, off-label use,
+//     lack of efficacy, exposure in pregnancy, quality complaints;
 //   - intent (intent.go), in an order that puts safety first.
 //
 // # Data files
@@ -31,8 +35,16 @@
 // once when the package loads (lists.go); a term listed twice, in a list or
 // in a lexicon, is an error naming the file and the line.
 //
+// # Learned model
+//
+// Train learns a linear softmax classifier over hashed word and character
+// n-grams from labelled examples (model.go, train.go); Blend decides where
+// it overrides the lexicon's sentiment, never the signals (blend.go).
+// SetModel swaps it atomically, so the service can retrain from moderators'
+// corrections and roll back.
+//
 // # CLI
 //
-// RunLines and RunEval are `engagebot analyze` and `engagebot analyze
-// --eval`; cmd/engagebot wires them.
+// RunLines, RunEval and RunTrain are `engagebot analyze`, `engagebot
+// analyze --eval` and `engagebot analyze train`; cmd/engagebot wires them.
 package analyze
