@@ -195,4 +195,27 @@ type FlagFilter struct {
 	Thread *ThreadKey
 	After  uint64
 	Limit  int
+	// Queue lists open flags in the moderators' queue order: most severe
+	// first, then oldest, then by id; a range scan of the queue index.
+	// QueueAfter continues a listing after that flag's place (only its
+	// Severity, Created and ID are read); After is not used. Status must
+	// be FlagOpen or empty, and Thread nil.
+	Queue      bool
+	QueueAfter *Flag
+}
+
+// QueueLess orders flags as the moderators' queue does: most severe
+// first, then oldest, then by id.
+func QueueLess(a, b *Flag) int {
+	switch {
+	case a.Severity != b.Severity:
+		return int(b.Severity) - int(a.Severity)
+	case !a.Created.Equal(b.Created):
+		return a.Created.Compare(b.Created)
+	case a.ID < b.ID:
+		return -1
+	case a.ID > b.ID:
+		return 1
+	}
+	return 0
 }

@@ -172,17 +172,47 @@ const (
 	maxFlagPage     = 1000
 )
 
-// queueLess orders flags as the queue: the most severe first (side-effect
-// reports and self-harm are the critical ones), then the oldest, then by
-// id so the order is total and a cursor can continue it.
-func queueLess(a, b *bot.Flag) int {
-	if c := cmp.Compare(b.Severity, a.Severity); c != 0 {
-		return c
+// queueChunk is how many flags a queue page reads from the store at a
+// time while filters drop some.
+const queueChunk = 256
+
+// eachQueued calls fn with the flags of a status in queue order (most
+// severe first, side-effect reports and self-harm among them, then the
+// oldest), after the given place, until fn returns false. Open flags are
+// read from the store's queue index a chunk at a time, so a first page
+// costs the page, not the queue; closed ones are few enough to sort.
+func eachQueued(tx bot.Tx, status string, after *bot.Flag, fn func(*bot.Flag) (bool, error)) error {
+	if status != bot.FlagOpen {
+		flags, err := tx.Flags(bot.FlagFilter{Status: status})
+		if err != nil {
+			return err
+		}
+		slices.SortFunc(flags, bot.QueueLess)
+		for _, f := range flags {
+			if after != nil && bot.QueueLess(f, after) <= 0 {
+				continue
+			}
+			if more, err := fn(f); err != nil || !more {
+				return err
+			}
+		}
+		return nil
 	}
-	if c := a.Created.Compare(b.Created); c != 0 {
-		return c
+	for {
+		flags, err := tx.Flags(bot.FlagFilter{Queue: true, QueueAfter: after, Limit: queueChunk})
+		if err != nil {
+			return err
+		}
+		for _, f := range flags {
+			if more, err := fn(f); err != nil || !more {
+				return err
+			}
+			after = f
+		}
+		if len(flags) < queueChunk {
+			return nil
+		}
 	}
-	return cmp.Compare(a.ID, b.ID)
 }
 
 // flagCursor is the position after a flag in queue order, as
@@ -245,47 +275,42 @@ func (s *Server) handleFlags(w http.ResponseWriter, r *http.Request, _ bot.Actor
 	next := ""
 	err = s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
 		out, next = nil, ""
-		flags, err := tx.Flags(bot.FlagFilter{Status: status})
-		if err != nil {
-			return err
-		}
-		flags = slices.DeleteFunc(flags, func(f *bot.Flag) bool {
-			return platform != "" && f.Thread.Platform != platform ||
-				account != "" && f.Thread.Account != account ||
-				reason != "" && f.Reason != reason ||
-				after != nil && queueLess(f, after) <= 0
-		})
-		slices.SortFunc(flags, queueLess)
 		threads := map[bot.ThreadKey]*bot.Thread{}
 		langs := map[bot.FollowerKey]string{}
 		var last *bot.Flag
-		for _, f := range flags {
-			if len(out) == limit {
-				// More remain: the next page starts after the last one here.
-				next = flagCursor(last)
-				break
+		return eachQueued(tx, status, after, func(f *bot.Flag) (bool, error) {
+			if platform != "" && f.Thread.Platform != platform ||
+				account != "" && f.Thread.Account != account ||
+				reason != "" && f.Reason != reason {
+				return true, nil
 			}
 			th, ok := threads[f.Thread]
 			if !ok {
+				var err error
 				if th, err = tx.Thread(f.Thread); err != nil && bot.ErrorCode(err) != bot.ENOTFOUND {
-					return err
+					return false, err
 				}
 				threads[f.Thread] = th
 			}
 			if assignee != "" && (th == nil || th.Moderator != assignee) {
-				continue
+				return true, nil
 			}
 			fl, ok := langs[f.Follower]
 			if !ok && f.Follower.UserID != "" {
 				if fw, err := tx.Follower(f.Follower); err == nil {
 					fl = fw.Lang
 				} else if bot.ErrorCode(err) != bot.ENOTFOUND {
-					return err
+					return false, err
 				}
 				langs[f.Follower] = fl
 			}
 			if lang != "" && fl != lang {
-				continue
+				return true, nil
+			}
+			if len(out) == limit {
+				// More remain: the next page starts after the last one here.
+				next = flagCursor(last)
+				return false, nil
 			}
 			out = append(out, flagView{
 				ID: f.ID, Severity: f.Severity, Reason: f.Reason, Detail: f.Detail, Text: f.Text,
@@ -293,8 +318,8 @@ func (s *Server) handleFlags(w http.ResponseWriter, r *http.Request, _ bot.Actor
 				Lang: fl, Thread: refOf(f.Thread, th),
 			})
 			last = f
-		}
-		return nil
+			return true, nil
+		})
 	})
 	if err != nil {
 		s.apiError(w, r, err)

@@ -117,9 +117,23 @@ func (t dataTx) Messages(k bot.ThreadKey, after uint64, limit int) ([]*bot.Messa
 func (t dataTx) Flags(f bot.FlagFilter) ([]*bot.Flag, error) {
 	var out []*bot.Flag
 	for _, fl := range t.d.flags {
-		if (f.Status == "" || fl.Status == f.Status) && (f.Thread == nil || *f.Thread == fl.Thread) {
+		status := f.Status
+		if f.Queue {
+			status = bot.FlagOpen // the queue holds open flags only
+		}
+		if (status == "" || fl.Status == status) && (f.Thread == nil || *f.Thread == fl.Thread) {
 			c := *fl
 			out = append(out, &c)
+		}
+	}
+	if f.Queue {
+		// As a store's queue index reads them.
+		slices.SortFunc(out, bot.QueueLess)
+		if f.QueueAfter != nil {
+			out = slices.DeleteFunc(out, func(x *bot.Flag) bool { return bot.QueueLess(x, f.QueueAfter) <= 0 })
+		}
+		if f.Limit > 0 && len(out) > f.Limit {
+			out = out[:f.Limit]
 		}
 	}
 	return out, nil

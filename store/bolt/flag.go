@@ -74,12 +74,18 @@ func (t *Tx) putFlag(f, old *bot.Flag) error {
 	if err := t.bucket(bucketFlagsThread).Put(byThread, nil); err != nil {
 		return err
 	}
-	return putJSON(t.bucket(bucketFlags), u64(f.ID), f)
+	if err := putJSON(t.bucket(bucketFlags), u64(f.ID), f); err != nil {
+		return err
+	}
+	return t.indexQueue(f, old)
 }
 
 // Flags lists flags by id. A thread or status filter is a range scan of
 // that index; with both, the thread index is scanned and status checked.
 func (t *Tx) Flags(filter bot.FlagFilter) ([]*bot.Flag, error) {
+	if filter.Queue {
+		return t.flagQueue(filter)
+	}
 	flags := t.bucket(bucketFlags)
 	var list []*bot.Flag
 	add := func(v []byte) (bool, error) {

@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Sentiment", testSentiment},
 		{"SentimentSeries", testSentimentSeries},
 		{"Flag", testFlag},
+		{"FlagQueue", testFlagQueue},
 		{"Outbox", testOutbox},
 		{"Meta", testMeta},
 		{"Audit", testAudit},
