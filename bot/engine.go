@@ -93,6 +93,7 @@ type Engine struct {
 	queue      InboxQueue
 	inboxDepth atomic.Int64
 	disp       *dispatcher
+	posts      PostPolicy // SetPostPolicy
 	running    atomic.Bool
 }
 

@@ -70,6 +70,8 @@ type Tx interface {
 	UserStore
 	SessionStore
 	TokenStore
+	PostStore
+	SlotStore
 }
 
 // InboxStore is the inbox's part of a transaction: stored inbound events
