@@ -142,11 +142,13 @@ func TestActions_SafetyCase(t *testing.T) {
 			t.Errorf("%d: %s: code %q, want %q", i, tc.actor.Name, got, tc.code)
 		}
 	}
-	var got *bot.Case
-	h.view(t, func(tx bot.Tx) (err error) {
-		got, err = tx.Case(c.ID)
-		return err
-	})
+	got, err := acts.Case(ctx, safety, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := acts.Case(ctx, viewer, c.ID); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a viewer reads a case: %v, want forbidden", err)
+	}
 	if got.Status != bot.CaseConfirmed || got.Serious != bot.SeriousYes || got.DecidedBy != "ali" || got.Reason != "entered as 2026-0042" {
 		t.Errorf("case after the decisions: %+v", *got)
 	}

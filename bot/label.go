@@ -84,3 +84,20 @@ func (s *Actions) CorrectSentiment(ctx context.Context, actor Actor, k ThreadKey
 		return change{before: before, after: map[string]string{"label": label, "by": actor.Name}}, nil
 	})
 }
+
+// Labels returns a thread's sentiment overrides by message seq, for
+// showing a person's label beside the machine's on each message.
+func (s *Actions) Labels(ctx context.Context, actor Actor, k ThreadKey) (map[uint64]*LabelOverride, error) {
+	if err := s.may(actor, "see labels", RoleModerator, RoleSafety, RolePR, RoleViewer); err != nil {
+		return nil, err
+	}
+	out := map[uint64]*LabelOverride{}
+	err := s.e.store.View(ctx, func(tx Tx) error {
+		list, err := tx.Labels(k)
+		for _, o := range list {
+			out[o.Message] = o
+		}
+		return err
+	})
+	return out, err
+}

@@ -80,6 +80,13 @@ func TestActions_CorrectSentiment(t *testing.T) {
 		}
 		return err
 	})
+	byMsg, err := acts.Labels(ctx, viewer, k)
+	if err != nil || len(byMsg) != 1 || byMsg[in] == nil || byMsg[in].Label != bot.SentimentPositive {
+		t.Errorf("Labels for a viewer: %v, %v; want the override of message %d", byMsg, err, in)
+	}
+	if _, err := acts.Labels(ctx, bot.Actor{Name: "x"}, k); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("Labels without a role: %v, want forbidden", err)
+	}
 	log := auditLog(t, h)
 	if len(log) != 1 || log[0].Action != "sentiment.correct" || log[0].Before != `{"by":"machine","label":"neg"}` || log[0].After != `{"by":"sara","label":"pos"}` {
 		t.Errorf("audit log: %+v", log)
