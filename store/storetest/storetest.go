@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"User", testUser},
 		{"Session", testSession},
 		{"Token", testToken},
+		{"Post", testPost},
+		{"Slot", testSlot},
 	} {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
 	}
