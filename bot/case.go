@@ -261,8 +261,8 @@ func (s *Actions) may(actor Actor, what string, roles ...Role) error {
 	return nil
 }
 
-// Case returns one case, with its thread's messages for the safety view
-// read separately (Messages of c.Thread). Not audited: it changes nothing.
+// Case returns one case for the safety view, which shows the messages of
+// c.Thread beside it. Reading changes nothing, so it is not audited.
 func (s *Actions) Case(ctx context.Context, actor Actor, id uint64) (*Case, error) {
 	if err := s.may(actor, "see cases", RoleSafety); err != nil {
 		return nil, err
