@@ -95,8 +95,8 @@ type OutboxStore interface {
 	Enqueue(o *Outbound) (created bool, err error)
 	Outbound(id uint64) (*Outbound, error)
 	// PutOutbound stores a changed item (state transitions). Once an item
-	// is sent, a store may drop its body (Text, Buttons, MediaURL, Extra,
-	// LastError): the thread's outbound message keeps the text.
+	// is sent, a store may drop its body (Text, Buttons, MediaURL,
+	// Extra): the thread's outbound message keeps the text.
 	PutOutbound(o *Outbound) error
 	// Outbox lists items by state with ID > after, oldest first; a scan of
 	// that state only.

@@ -217,6 +217,6 @@ func TestMigrate1to2(t *testing.T) {
 
 func withoutBodyOf(o *bot.Outbound) *bot.Outbound {
 	cp := *o
-	cp.Text, cp.Buttons, cp.MediaURL, cp.Extra, cp.LastError = "", nil, "", nil, ""
+	cp.Text, cp.Buttons, cp.MediaURL, cp.Extra = "", nil, "", nil
 	return &cp
 }

@@ -429,6 +429,6 @@ func trimSent(o *bot.Outbound) *bot.Outbound {
 		return o
 	}
 	t := *o
-	t.Text, t.Buttons, t.MediaURL, t.Extra, t.LastError = "", nil, "", nil, ""
+	t.Text, t.Buttons, t.MediaURL, t.Extra = "", nil, "", nil
 	return &t
 }
