@@ -271,12 +271,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ bot.Actor
 	if d := s.logins.wait(byName, byAddr); d > 0 {
 		secs := int((d + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		if s.loginPage(w, r, http.StatusTooManyRequests, "too_many") {
+			return
+		}
 		writeJSON(w, http.StatusTooManyRequests, map[string]string{
 			"error": "too many failed sign-ins; try again in " + strconv.Itoa(secs) + " seconds", "code": "too_many_requests"})
 		return
 	}
 	if name == "" || password == "" {
 		s.logins.fail(byName, byAddr)
+		if s.loginPage(w, r, http.StatusUnauthorized, "wrong_password") {
+			return
+		}
 		Error(w, r, bot.Errorf(bot.EUNAUTHORIZED, "wrong name or password"))
 		return
 	}
@@ -288,6 +294,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ bot.Actor
 		} else {
 			s.log.Error("sign-in", "err", err)
 		}
+		if bot.ErrorCode(err) == bot.EUNAUTHORIZED && s.loginPage(w, r, http.StatusUnauthorized, "wrong_password") {
+			return
+		}
 		Error(w, r, err)
 		return
 	}
@@ -298,6 +307,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request, _ bot.Actor
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.secureCookies(r),
 	})
 	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+// loginPage answers a refused sign-in from a browser's form (it accepts
+// HTML) with the form again, saying why, under the same status; other
+// clients keep the JSON answer. It reports whether it answered.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request, status int, why string) bool {
+	if s.pages == nil || !wantsPage(r) {
+		return false
+	}
+	s.loginForm(w, r, status, tr(langOf(r), why))
+	return true
 }
 
 // localPath is next when it is a path on this service, else "/": a

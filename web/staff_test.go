@@ -400,6 +400,45 @@ var matrix = map[string][]string{
 	"POST /api/v1/users":                 {"admin"},
 	"GET /api/v1/tokens":                 {"admin"},
 	"DELETE /api/v1/tokens/{id}":         {"admin"},
+
+	// The dashboard's pages.
+	"GET /login":                     {"public"},
+	"GET /dashboard":                 {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /lang":                     {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /queue":                     {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /queue/stamp":               {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /threads/{id}":              {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /threads/{id}/takeover":    {"admin", "moderator"},
+	"POST /threads/{id}/release":     {"admin", "moderator"},
+	"POST /threads/{id}/resolve":     {"admin", "moderator", "safety"},
+	"POST /threads/{id}/reply":       {"admin", "moderator", "safety"},
+	"POST /threads/{id}/label":       {"admin", "moderator"},
+	"GET /safety":                    {"admin", "safety"},
+	"POST /safety/cases/{id}":        {"admin", "safety"},
+	"GET /safety/export":             {"admin", "safety"},
+	"GET /charts":                    {"admin", "pr", "moderator", "viewer"},
+	"GET /charts/export":             {"admin", "pr", "moderator", "viewer"},
+	"GET /alerts":                    {"admin", "pr", "moderator", "viewer"},
+	"GET /admin/users":               {"admin"},
+	"POST /admin/users":              {"admin"},
+	"GET /admin/tokens":              {"admin"},
+	"POST /admin/tokens/{id}/revoke": {"admin"},
+	"GET /admin/followers":           {"admin"},
+	"POST /admin/followers/export":   {"admin"},
+	"POST /admin/followers/erase":    {"admin"},
+	"GET /admin/audit":               {"admin"},
+}
+
+// forms are valid forms of the pages' POSTs.
+var forms = map[string]url.Values{
+	"POST /lang":                   {"lang": {"en"}, "back": {"/queue"}},
+	"POST /threads/{id}/resolve":   {"note": {"done"}},
+	"POST /threads/{id}/reply":     {"text": {"hello"}},
+	"POST /threads/{id}/label":     {"seq": {"1"}, "label": {"pos"}},
+	"POST /safety/cases/{id}":      {"do": {"confirm"}, "note": {"a case"}},
+	"POST /admin/users":            {"name": {"reza"}, "role": {"viewer"}, "password": {"reza's long password"}},
+	"POST /admin/followers/export": {"platform": {"telegram"}, "user": {"u1"}},
+	"POST /admin/followers/erase":  {"platform": {"telegram"}, "user": {"u1"}, "confirm": {"u1"}},
 }
 
 // bodies are valid bodies of the routes that take one.
@@ -412,8 +451,13 @@ var bodies = map[string]string{
 
 // pathOf fills a route's pattern with ids the fakes know.
 func pathOf(rt web.Route) string {
-	if strings.HasPrefix(rt.Pattern, "/api/v1/tokens/") {
+	switch {
+	case strings.Contains(rt.Pattern, "/tokens/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "0123456789abcdef")
+	case strings.Contains(rt.Pattern, "/cases/"):
+		return strings.ReplaceAll(rt.Pattern, "{id}", "1")
+	case rt.Pattern == "/charts/export":
+		return rt.Pattern + "?from=2026-03-01&to=2026-03-02"
 	}
 	return strings.ReplaceAll(rt.Pattern, "{id}", web.ThreadID(thread))
 }
@@ -437,14 +481,27 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 			continue // sign-in and sign-out have their own test
 		}
 		for _, w := range who {
-			rq := request{method: rt.Method, path: path, body: bodies[key]}
+			rq := request{method: rt.Method, path: path, body: bodies[key], form: forms[key]}
 			if w != "none" {
 				rq.token = "ebt_" + w
 			}
 			before := len(st.actions.took())
 			a := st.do(t, rq)
 			changed := len(st.actions.took()) > before
+			// A page refuses with a page: to the sign-in form without
+			// credentials, an HTML page saying why for a role that may not.
+			page := rt.Deny != nil
 			switch {
+			case page && w == "none":
+				if a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/login?next=") {
+					t.Errorf("%s without credentials = %d to %q, want 303 to the sign-in form", key, a.status, a.header.Get("Location"))
+				}
+			case page && !slices.Contains(allowed, w):
+				if a.status != http.StatusForbidden || !strings.Contains(a.header.Get("Content-Type"), "text/html") {
+					t.Errorf("%s as %s = %d %s, want a 403 page", key, w, a.status, a.header.Get("Content-Type"))
+				}
+			case page && a.status == http.StatusSeeOther && strings.Contains(a.header.Get("Location"), "problem="):
+				t.Errorf("%s as %s was refused: %s", key, w, a.header.Get("Location"))
 			case w == "none":
 				if a.status != http.StatusUnauthorized {
 					t.Errorf("%s without credentials = %d, want 401", key, a.status)

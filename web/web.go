@@ -54,8 +54,12 @@ type Options struct {
 	// PublicURL is server.public_url: when it is https, session cookies
 	// are Secure, and its origin is trusted as the service's own.
 	PublicURL string
-	// Now is the clock of sign-in throttling (default time.Now).
+	// Now is the clock of sign-in throttling and of the dashboard's
+	// clocks (default time.Now).
 	Now func() time.Time
+	// Location is the time zone the dashboard shows dates and days in
+	// (default time.Local).
+	Location *time.Location
 }
 
 // Server is the HTTP side of the service.
@@ -68,6 +72,10 @@ type Server struct {
 
 	routes []Route
 	cop    *http.CrossOriginProtection
+	// pages are the dashboard's templates, nil when it is not served;
+	// loc is the time zone its dates are shown in.
+	pages  *pages
+	loc    *time.Location
 	logins *throttle
 	apiDoc openAPIDoc
 }
@@ -117,6 +125,7 @@ func New(o Options) *Server {
 		for _, rt := range s.apiRoutes() {
 			s.Handle(rt)
 		}
+		s.mountPages()
 		s.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 			Error(w, r, bot.Errorf(bot.ENOTFOUND, "no API route %s %s", r.Method, r.URL.Path))
 		})

@@ -1,0 +1,4 @@
+package web
+
+// Words gives the tests the dashboard's texts of a language.
+func Words(lang string) map[string]string { return words[lang] }

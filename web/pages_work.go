@@ -1,0 +1,348 @@
+package web
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"engagebot/bot"
+)
+
+// The safety queue, the charts and the alerts.
+
+type caseRow struct {
+	*bot.Case
+	ThreadID string
+	DaysLeft int
+	Clock    bool
+}
+
+type safetyPage struct {
+	Open, Decided []caseRow
+}
+
+func (s *Server) pageSafety(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	cases, err := s.pageActions().Cases(r.Context(), actor, bot.CaseFilter{})
+	if err != nil {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	now := s.opts.Now().In(s.loc)
+	var d safetyPage
+	for _, c := range cases {
+		row := caseRow{Case: c, ThreadID: ThreadID(c.Thread)}
+		row.DaysLeft, row.Clock = c.DaysLeft(now)
+		if c.Status == bot.CaseOpen {
+			d.Open = append(d.Open, row)
+		} else {
+			d.Decided = append(d.Decided, row)
+		}
+	}
+	// The nearest deadline first: a serious case cannot wait.
+	slices.SortStableFunc(d.Open, func(a, b caseRow) int {
+		if a.Clock != b.Clock {
+			if a.Clock {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Compare(a.DaysLeft, b.DaysLeft)
+	})
+	slices.Reverse(d.Decided)
+	s.render(w, r, actor, http.StatusOK, "safety", "safety", d)
+}
+
+// postCase decides a case: confirm, dismiss (with a reason), serious.
+func (s *Server) postCase(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	id, err := strconv.ParseUint(r.PathValue("id"), 10, 64)
+	if err != nil {
+		back(w, r, "/safety", "", bot.Errorf(bot.EINVALID, "case: a case number"))
+		return
+	}
+	pa, ctx, note := s.pageActions(), r.Context(), strings.TrimSpace(r.FormValue("note"))
+	what := r.FormValue("do")
+	switch what {
+	case "confirm":
+		err = pa.ConfirmCase(ctx, actor, id, note)
+	case "dismiss":
+		err = pa.DismissCase(ctx, actor, id, note)
+	case "serious", "not_serious":
+		err = pa.MarkSerious(ctx, actor, id, what == "serious", note)
+	default:
+		err = bot.Errorf(bot.EINVALID, "do: confirm, dismiss, serious or not_serious")
+	}
+	back(w, r, "/safety", "done_case_"+what, err)
+}
+
+// exportCases answers the chosen cases' reports as JSON or CSV, as a
+// file to save.
+func (s *Server) exportCases(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	var ids []uint64
+	for _, v := range r.URL.Query()["id"] {
+		id, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			s.pageError(w, r, actor, bot.Errorf(bot.EINVALID, "id: a case number, not %q", v))
+			return
+		}
+		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		cases, err := s.pageActions().Cases(r.Context(), actor, bot.CaseFilter{Status: bot.CaseStatus(r.URL.Query().Get("status"))})
+		if err != nil {
+			s.pageError(w, r, actor, err)
+			return
+		}
+		for _, c := range cases {
+			ids = append(ids, c.ID)
+		}
+	}
+	if len(ids) == 0 {
+		s.pageError(w, r, actor, bot.Errorf(bot.ENOTFOUND, "no cases to export"))
+		return
+	}
+	reports, err := s.pageActions().ExportCases(r.Context(), actor, ids...)
+	if err != nil {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	name := "cases-" + s.opts.Now().UTC().Format("20060102-150405")
+	var b bytes.Buffer
+	if r.URL.Query().Get("format") == "csv" {
+		if err := bot.WriteCaseCSV(&b, reports); err != nil {
+			s.pageError(w, r, actor, err)
+			return
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		name += ".csv"
+	} else {
+		enc := json.NewEncoder(&b)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(map[string]any{"reports": reports}); err != nil {
+			s.pageError(w, r, actor, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		name += ".json"
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Write(b.Bytes())
+}
+
+// chartDays and chartHours are the charts' spans.
+const (
+	chartDays  = 30
+	chartHours = 48
+	// chartRecords bounds the records read for the tables beside the
+	// charts (accounts, topics); the charts themselves come from counts.
+	chartRecords = 50_000
+)
+
+type chartsPage struct {
+	Platform  string
+	Platforms []string
+	Daily     chart
+	Hourly    chart
+	Totals    bot.SentimentBucket
+	Accounts  []countRow
+	Topics    []countRow
+	Signals   []countRow
+	From, To  string
+	Truncated bool
+}
+
+type countRow struct {
+	Name  string
+	Count int
+}
+
+func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	platform := r.URL.Query().Get("platform")
+	now := s.opts.Now().In(s.loc)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.loc)
+	dayFrom, dayTo := today.AddDate(0, 0, -chartDays+1), today.AddDate(0, 0, 1)
+	hourTo := now.Truncate(time.Hour).Add(time.Hour)
+	hourFrom := hourTo.Add(-chartHours * time.Hour)
+	d := chartsPage{Platform: platform, Platforms: platforms,
+		From: today.AddDate(0, 0, -6).Format(time.DateOnly), To: today.Format(time.DateOnly)}
+	err := s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
+		days, err := tx.SentimentSeries(platform, dayFrom, dayTo, bot.StepDay)
+		if err != nil {
+			return err
+		}
+		hours, err := tx.SentimentSeries(platform, hourFrom, hourTo, bot.StepHour)
+		if err != nil {
+			return err
+		}
+		d.Totals = bot.SentimentBucket{}
+		for _, b := range days {
+			d.Totals.Positive += b.Positive
+			d.Totals.Neutral += b.Neutral
+			d.Totals.Negative += b.Negative
+			d.Totals.Volume += b.Volume
+		}
+		d.Daily = drawChart(days, func(t time.Time) string { return t.In(s.loc).Format("01-02") }, 5)
+		d.Hourly = drawChart(hours, func(t time.Time) string { return t.In(s.loc).Format("15h") }, 6)
+		recs, err := tx.SentimentByDay(platform, dayFrom, dayTo, chartRecords)
+		if err != nil {
+			return err
+		}
+		d.Truncated = len(recs) == chartRecords
+		accounts, topics, signals := map[string]int{}, map[string]int{}, map[string]int{}
+		for _, rec := range recs {
+			accounts[bot.AccountKey(rec.Platform, rec.Account)]++
+			if rec.Intent != "" {
+				topics[rec.Intent]++
+			}
+			for _, sg := range rec.Signals {
+				signals[sg]++
+			}
+		}
+		d.Accounts, d.Topics, d.Signals = top(accounts, 10), top(topics, 10), top(signals, 10)
+		return nil
+	})
+	if err != nil {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	d.Daily.Lang, d.Hourly.Lang = "", ""
+	s.render(w, r, actor, http.StatusOK, "charts", "charts", d)
+}
+
+func top(m map[string]int, n int) []countRow {
+	var out []countRow
+	for k, v := range m {
+		out = append(out, countRow{k, v})
+	}
+	slices.SortFunc(out, func(a, b countRow) int { return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Name, b.Name)) })
+	return out[:min(n, len(out))]
+}
+
+// chart is a stacked bar chart drawn as SVG on the server: no script and
+// nothing to vendor, and the same picture in every browser.
+type chart struct {
+	Width, Height int
+	Bars          []bar
+	Ticks         []tick
+	Max           int
+	Lang          string
+}
+
+type bar struct {
+	X, W                        float64
+	Pos, Neu, Neg               rect
+	Label                       string
+	Positive, Neutral, Negative int
+	Volume                      int
+}
+
+type rect struct{ Y, H float64 }
+
+type tick struct {
+	X     float64
+	Label string
+}
+
+// Chart geometry, in SVG user units.
+const (
+	chartW, chartH = 720.0, 220.0
+	chartTop       = 10.0
+	chartBottom    = 24.0
+)
+
+func drawChart(buckets []bot.SentimentBucket, label func(time.Time) string, every int) chart {
+	c := chart{Width: int(chartW), Height: int(chartH)}
+	for _, b := range buckets {
+		c.Max = max(c.Max, b.Positive+b.Neutral+b.Negative)
+	}
+	scale := 0.0
+	if c.Max > 0 {
+		scale = (chartH - chartTop - chartBottom) / float64(c.Max)
+	}
+	step := chartW / float64(max(len(buckets), 1))
+	base := chartH - chartBottom
+	for i, b := range buckets {
+		x := float64(i) * step
+		neg := float64(b.Negative) * scale
+		neu := float64(b.Neutral) * scale
+		pos := float64(b.Positive) * scale
+		br := bar{X: x + step*0.1, W: step * 0.8, Label: label(b.Start),
+			Positive: b.Positive, Neutral: b.Neutral, Negative: b.Negative, Volume: b.Volume,
+			Neg: rect{base - neg, neg}, Neu: rect{base - neg - neu, neu}, Pos: rect{base - neg - neu - pos, pos}}
+		c.Bars = append(c.Bars, br)
+		if i%every == 0 {
+			c.Ticks = append(c.Ticks, tick{X: x + step/2, Label: br.Label})
+		}
+	}
+	return c
+}
+
+// exportSentiment answers a period's daily series as CSV.
+func (s *Server) exportSentiment(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	q := r.URL.Query()
+	from, err1 := time.ParseInLocation(time.DateOnly, q.Get("from"), s.loc)
+	to, err2 := time.ParseInLocation(time.DateOnly, q.Get("to"), s.loc)
+	if err1 != nil || err2 != nil || to.Before(from) {
+		s.pageError(w, r, actor, bot.Errorf(bot.EINVALID, "from and to: dates as 2026-03-01, from not after to"))
+		return
+	}
+	step, stepName := bot.StepDay, "day"
+	if q.Get("step") == "hour" {
+		step, stepName = bot.StepHour, "hour"
+	}
+	platform := q.Get("platform")
+	var series []bot.SentimentBucket
+	err := s.opts.Data.View(r.Context(), func(tx bot.Tx) (err error) {
+		series, err = tx.SentimentSeries(platform, from, to.AddDate(0, 0, 1), step)
+		return err
+	})
+	if err != nil {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	var b bytes.Buffer
+	cw := csv.NewWriter(&b)
+	cw.Write([]string{stepName, "platform", "positive", "neutral", "negative", "volume", "mean_score"})
+	for _, x := range series {
+		mean := ""
+		if x.Volume > 0 {
+			mean = strconv.FormatFloat(x.ScoreSum/float64(x.Volume), 'f', 3, 64)
+		}
+		cw.Write([]string{x.Start.In(s.loc).Format(time.RFC3339), cmp.Or(platform, "all"), strconv.Itoa(x.Positive),
+			strconv.Itoa(x.Neutral), strconv.Itoa(x.Negative), strconv.Itoa(x.Volume), mean})
+	}
+	cw.Flush()
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="sentiment-%s-%s.csv"`, from.Format("20060102"), to.Format("20060102")))
+	w.Write(b.Bytes())
+}
+
+type alertRow struct {
+	*bot.Alert
+	Links []threadLink
+}
+
+type threadLink struct{ ID, Name string }
+
+func (s *Server) pageAlerts(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	alerts, err := s.pageActions().Alerts(r.Context(), actor, bot.AlertFilter{})
+	if err != nil {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	var rows []alertRow
+	for _, a := range slices.Backward(alerts) {
+		row := alertRow{Alert: a}
+		for _, k := range a.Threads {
+			row.Links = append(row.Links, threadLink{ID: ThreadID(k), Name: k.String()})
+		}
+		rows = append(rows, row)
+	}
+	s.render(w, r, actor, http.StatusOK, "alerts", "alerts", rows)
+}
