@@ -197,7 +197,6 @@ func (s *Server) pageRoutes() []Route {
 		page("GET", "/dashboard", anyRole, s.pageHome),
 		page("POST", "/lang", anyRole, s.postLang),
 		page("GET", "/queue", anyRole, s.pageQueue),
-		page("GET", "/queue/stamp", anyRole, s.queueStamp),
 		page("GET", "/threads/{id}", anyRole, s.pageThread),
 		page("POST", "/threads/{id}/takeover", moderate, s.postThread("takeover")),
 		page("POST", "/threads/{id}/release", moderate, s.postThread("release")),
@@ -310,11 +309,14 @@ var queueFilters = []string{"platform", "account", "reason", "lang", "assignee"}
 type queuePage struct {
 	Flags     []flagView
 	Platforms []string
-	Stamp     string
-	Filter    map[string]string
-	Next      string
-	Query     string
-	Reasons   []string
+	// API is the API's URL of this page's flags: the page polls it and
+	// reloads itself when the flags it shows change (a new flag, one
+	// resolved elsewhere).
+	API     string
+	Filter  map[string]string
+	Next    string
+	Query   string
+	Reasons []string
 }
 
 func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
@@ -337,46 +339,12 @@ func (s *Server) pageQueue(w http.ResponseWriter, r *http.Request, actor bot.Act
 	}
 	d := queuePage{Filter: filter, Query: query, Platforms: platforms,
 		Reasons: []string{bot.SignalAdverseEvent, "self_harm", "legal_threat", "complaint", "abuse", "delivery_unknown"}}
-	// The stamp is read first: a flag that comes between the two reads
-	// makes the page reload once more, rather than be missed.
-	stamp, err := s.queueStampOf(r.Context())
-	if err != nil {
-		s.pageError(w, r, actor, err)
-		return
-	}
-	d.Stamp = stamp
 	if err := s.callAPI(r, actor, s.handleFlags, "/api/v1/flags?"+q.Encode(), nil, &list); err != nil {
 		s.pageError(w, r, actor, err)
 		return
 	}
-	d.Flags, d.Next = list.Flags, list.Next
+	d.Flags, d.Next, d.API = list.Flags, list.Next, "/api/v1/flags?"+q.Encode()
 	s.render(w, r, actor, http.StatusOK, "queue", "queue", d)
-}
-
-// queueStamp is what the queue page polls to know a new flag came: the
-// newest open flag's id and the number of open flags. It is small on
-// purpose; the page reloads itself when it changes.
-func (s *Server) queueStamp(w http.ResponseWriter, r *http.Request, _ bot.Actor) {
-	stamp, err := s.queueStampOf(r.Context())
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"stamp": stamp})
-}
-
-func (s *Server) queueStampOf(ctx context.Context) (string, error) {
-	var newest uint64
-	n := 0
-	err := s.opts.Data.View(ctx, func(tx bot.Tx) error {
-		flags, err := tx.Flags(bot.FlagFilter{Status: bot.FlagOpen})
-		newest, n = 0, len(flags)
-		for _, f := range flags {
-			newest = max(newest, f.ID)
-		}
-		return err
-	})
-	return fmt.Sprintf("%d.%d", newest, n), err
 }
 
 // platforms are the platforms the filters offer.

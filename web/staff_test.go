@@ -406,7 +406,6 @@ var matrix = map[string][]string{
 	"GET /dashboard":                 {"admin", "pr", "moderator", "safety", "viewer"},
 	"POST /lang":                     {"admin", "pr", "moderator", "safety", "viewer"},
 	"GET /queue":                     {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /queue/stamp":               {"admin", "pr", "moderator", "safety", "viewer"},
 	"GET /threads/{id}":              {"admin", "pr", "moderator", "safety", "viewer"},
 	"POST /threads/{id}/takeover":    {"admin", "moderator"},
 	"POST /threads/{id}/release":     {"admin", "moderator"},

@@ -1,16 +1,21 @@
-// The queue updates itself: every few seconds it asks /queue/stamp for
-// the newest open flag and the number of open flags, and reloads when
-// they change. A failed poll is retried at the next tick.
+// The queue updates itself: every few seconds it asks the JSON API for
+// the flags this page shows (same filters, same page) and reloads when
+// they are not the ones on the page: a new flag came, or one was
+// resolved elsewhere. A failed poll is tried again at the next tick.
 (function () {
   "use strict";
   var live = document.getElementById("live");
   if (!live) { return; }
-  var stamp = live.getAttribute("data-stamp");
+  var api = live.getAttribute("data-api");
+  var shown = [];
+  document.querySelectorAll("tr[data-flag]").forEach(function (tr) { shown.push(tr.getAttribute("data-flag")); });
   function poll() {
-    fetch("/queue/stamp", { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    fetch(api, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (b) {
-        if (b && b.stamp && b.stamp !== stamp) {
+        if (!b || !b.flags) { return; }
+        var now = b.flags.map(function (f) { return String(f.id); });
+        if (now.join(",") !== shown.join(",")) {
           live.textContent = live.getAttribute("data-new");
           live.className = "notice";
           window.location.reload();
