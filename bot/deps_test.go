@@ -90,6 +90,9 @@ var importRules = []rule{
 	{pkg: "adapters/*/*", why: "a platform fake imports only bot, the conformance suite, the shared fake plumbing and the test helpers",
 		code: allow{pkgs: fakeImports}},
 
+	{pkg: "schedule", why: "the scheduler imports only bot and the cron parser; its tests run it on the real store and read Solar Hijri dates",
+		code:  allow{pkgs: []string{"bot"}, modules: []string{"github.com/robfig/cron/v3"}},
+		tests: allow{pkgs: []string{"store/bolt", "jalali"}}},
 	{pkg: "web/...", why: "the web imports only bot, jalali and the metrics library: never the store or an adapter",
 		code: allow{pkgs: []string{"bot", "jalali"}, modules: []string{"github.com/prometheus/client_golang"}},
 		// Its tests check the OpenAPI document it serves.

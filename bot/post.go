@@ -858,6 +858,9 @@ func (e *Engine) SettleSlot(ctx context.Context, id uint64, at time.Time) (*Slot
 				t.State, t.Error = SlotFailed, o.LastError
 			case OutUnknown:
 				i := slices.IndexFunc(checks, func(c *unknownCheck) bool { return c.i == i })
+				if _, ok := a.(PostFinder); ok && i < 0 {
+					continue // it became unknown after the look: the next pass checks
+				}
 				switch {
 				case i >= 0 && checks[i].err == nil && checks[i].found != "":
 					t.State, t.PlatformID = SlotPublished, checks[i].found
