@@ -1,6 +1,10 @@
 package bot
 
-import "time"
+import (
+	"cmp"
+	"slices"
+	"time"
+)
 
 // FollowerKey identifies a follower on one platform.
 type FollowerKey struct {
@@ -30,6 +34,85 @@ type Follower struct {
 	// Consent is whether the follower may receive campaigns and surveys.
 	Consent   Consent   `json:"consent"`
 	ConsentAt time.Time `json:"consent_at,omitzero"`
+	// ConsentVia is the channel consent was given or withdrawn through:
+	// an account ("telegram.support") for words the follower wrote, or
+	// "staff:<name>" for a change a person recorded.
+	ConsentVia string `json:"consent_via,omitempty"`
+	// MoodSlow is a slower average of the same sentiment (moodSlowWeight):
+	// Mood against it gives the trend, so one bad message after many good
+	// ones reads as falling before the average itself turns negative.
+	MoodSlow float64 `json:"mood_slow,omitempty"`
+	// InterestSeen is when each interest was last written about.
+	InterestSeen map[string]time.Time `json:"interest_seen,omitempty"`
+	// TZ is the follower's time zone (an IANA name); "" is DefaultTZ.
+	TZ string `json:"tz,omitempty"`
+}
+
+// DefaultTZ is the time zone of a follower who has not told theirs.
+const DefaultTZ = "Asia/Tehran"
+
+// Trend directions of a follower's mood.
+const (
+	TrendRising  = "rising"
+	TrendFalling = "falling"
+	TrendSteady  = "steady"
+)
+
+// trendBand is how far the fast mood must move from the slow one to count
+// as a change: sentiment scores jitter by about 0.1 between neutral
+// messages.
+const trendBand = 0.15
+
+// Trend is the direction of the follower's mood: the fast average against
+// the slow one. A follower with fewer than two messages is steady.
+func (f *Follower) Trend() string {
+	switch d := f.Mood - f.MoodSlow; {
+	case f.Messages < 2:
+		return TrendSteady
+	case d >= trendBand:
+		return TrendRising
+	case d <= -trendBand:
+		return TrendFalling
+	}
+	return TrendSteady
+}
+
+// TurnedNegative reports a follower whose recent messages are negative:
+// the mood is below zero and falling, or clearly negative.
+func (f *Follower) TurnedNegative() bool {
+	return f.Messages > 1 && (f.Mood <= -0.25 || (f.Mood < 0 && f.Trend() == TrendFalling))
+}
+
+// Location is the follower's time zone, DefaultTZ when unset or unknown.
+func (f *Follower) Location() *time.Location {
+	for _, name := range []string{f.TZ, DefaultTZ} {
+		if name == "" {
+			continue
+		}
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.FixedZone("+0330", 3*3600+1800) // Tehran without a zone database
+}
+
+// TopInterests lists the follower's interests, most written about first,
+// the more recent first among equal counts, then by name.
+func (f *Follower) TopInterests() []string {
+	out := make([]string, 0, len(f.Interests))
+	for k := range f.Interests {
+		out = append(out, k)
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if c := cmp.Compare(f.Interests[b], f.Interests[a]); c != 0 {
+			return c
+		}
+		if c := f.InterestSeen[b].Compare(f.InterestSeen[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return out
 }
 
 // Consent states.
@@ -41,8 +124,12 @@ const (
 	ConsentRevoked Consent = "revoked"
 )
 
-// moodWeight is the weight of the newest message in Mood.
-const moodWeight = 0.3
+// moodWeight is the weight of the newest message in Mood, and
+// moodSlowWeight in MoodSlow.
+const (
+	moodWeight     = 0.3
+	moodSlowWeight = 0.1
+)
 
 // Observe folds one analysed inbound message into the profile.
 func (f *Follower) Observe(e *Event, a Analysis, at time.Time) {
@@ -64,15 +151,25 @@ func (f *Follower) Observe(e *Event, a Analysis, at time.Time) {
 		f.Lang = a.Lang
 	}
 	if f.Messages == 1 {
-		f.Mood = a.Sentiment.Score
+		f.Mood, f.MoodSlow = a.Sentiment.Score, a.Sentiment.Score
 	} else {
 		f.Mood = (1-moodWeight)*f.Mood + moodWeight*a.Sentiment.Score
+		f.MoodSlow = (1-moodSlowWeight)*f.MoodSlow + moodSlowWeight*a.Sentiment.Score
 	}
+	seen := map[string]bool{}
 	for _, t := range append(append([]string(nil), a.Products...), a.Topics...) {
+		if seen[t] {
+			continue // once per message, however often it names it
+		}
+		seen[t] = true
 		if f.Interests == nil {
 			f.Interests = map[string]int{}
 		}
+		if f.InterestSeen == nil {
+			f.InterestSeen = map[string]time.Time{}
+		}
 		f.Interests[t]++
+		f.InterestSeen[t] = at
 	}
 }
 
@@ -80,6 +177,16 @@ func (f *Follower) Observe(e *Event, a Analysis, at time.Time) {
 func (f *Follower) SetConsent(c Consent, at time.Time) {
 	f.Consent, f.ConsentAt = c, at
 }
+
+// SetConsentVia records a consent change with the channel it came through.
+func (f *Follower) SetConsentVia(c Consent, at time.Time, via string) {
+	f.Consent, f.ConsentAt, f.ConsentVia = c, at, via
+}
+
+// Reachable reports whether campaigns and surveys may go to the follower:
+// only to those who opted in. Campaigns, surveys and segments that send
+// all ask this one question.
+func (f *Follower) Reachable() bool { return f.Consent == ConsentGiven }
 
 // FollowerStore is the followers' part of a transaction.
 type FollowerStore interface {

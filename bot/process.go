@@ -31,6 +31,9 @@ var flagRules = []flagRule{
 	{SignalLegalThreat, SeverityHigh, func(a Analysis) bool { return a.Has(SignalLegalThreat) }},
 	{IntentComplaint, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentComplaint }},
 	{IntentHuman, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentHuman }},
+	// A question about doses gets the safe answer, never advice; a person
+	// sees the thread in case it hides more than it says.
+	{IntentMedicalAdvice, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentMedicalAdvice }},
 	{SignalAbuse, SeverityLow, func(a Analysis) bool { return a.Has(SignalAbuse) }},
 }
 
@@ -142,11 +145,12 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*
 	logged := ev.Kind != EventStart && ev.Kind != EventStop && strings.TrimSpace(text) != ""
 	if ev.From.ID != "" {
 		f.Observe(&ev, a, now)
+		via := ev.Platform + "." + ev.Account
 		switch {
 		case ev.Kind == EventStart || a.Intent == IntentOptIn:
-			f.SetConsent(ConsentGiven, now)
+			f.SetConsentVia(ConsentGiven, now, via)
 		case ev.Kind == EventStop || a.Intent == IntentOptOut:
-			f.SetConsent(ConsentRevoked, now)
+			f.SetConsentVia(ConsentRevoked, now, via)
 		}
 		if err := tx.PutFollower(f); err != nil {
 			return nil, err
@@ -188,7 +192,13 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*
 			th.Flagged = max(th.Flagged, fl.Severity)
 		}
 	}
-	o, err := e.reply(ctx, &ev, a, f, th, now)
+	var openCase bool
+	if ev.From.ID != "" {
+		if openCase, err = HasOpenCase(tx, f.Key); err != nil {
+			return nil, err
+		}
+	}
+	o, err := e.reply(ctx, &ev, a, f, th, openCase, now)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +227,7 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*
 }
 
 // reply decides whether and how the bot answers, and renders the answer.
-func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, th *Thread, now time.Time) (*Outbound, error) {
+func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, th *Thread, openCase bool, now time.Time) (*Outbound, error) {
 	switch {
 	case ev.From.IsBot:
 		return nil, nil // never answer bots, our own echoes included
@@ -244,6 +254,7 @@ func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, 
 	}
 	r, err := e.renderer.Render(ctx, RenderRequest{
 		Purpose: PurposeReply, Lang: lang, Event: ev, Analysis: a, Follower: f, Thread: th, Now: now,
+		OpenCase: openCase,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)

@@ -29,6 +29,13 @@ type RenderRequest struct {
 	// Data is extra values a campaign or post passes to its template.
 	Data map[string]any
 	Now  time.Time
+	// OpenCase is true when the follower has an open side-effect case:
+	// the renderer then offers nothing, no product, article or offer.
+	OpenCase bool
+	// Segments are the segments (by name) the follower belongs to, for
+	// templates written for one ("reply.greeting.<segment>"); a campaign
+	// sets its own.
+	Segments []string
 }
 
 // Reply is a rendered answer.

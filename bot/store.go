@@ -72,6 +72,8 @@ type Tx interface {
 	TokenStore
 	PostStore
 	SlotStore
+	CatalogueStore
+	SegmentStore
 }
 
 // InboxStore is the inbox's part of a transaction: stored inbound events

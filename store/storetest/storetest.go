@@ -56,6 +56,8 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Token", testToken},
 		{"Post", testPost},
 		{"Slot", testSlot},
+		{"Catalogue", testCatalogue},
+		{"Segment", testSegment},
 	} {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
 	}
