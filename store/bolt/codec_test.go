@@ -64,6 +64,7 @@ func FuzzDecodeMessage(f *testing.F) {
 	f.Fuzz(func(t *testing.T, v []byte) {
 		k := appendUint64(threadKey(threadKeyFor("c")), 1)
 		_, _ = decodeMessage(k, v)
+		_, _, _ = messageFollowerAt(k, v)
 		_, _ = decodeOutbound(1, v)
 		_, _ = decodeSentiment(sentimentKey("telegram", time.Unix(0, 0), 1), v)
 		_, _ = decodeFollower(followerKey(followerKeyFor("u")), v)

@@ -180,14 +180,23 @@ func decodeMessage(k, v []byte) (*bot.Message, error) {
 	return m, d.done("message")
 }
 
-// messageFollowerAt reads only what deleting a message needs: its
-// follower and time.
+// messageFollowerAt reads only what deleting a message needs, its
+// follower and time, from the fields before its text.
 func messageFollowerAt(k, v []byte) (bot.FollowerKey, []byte, error) {
-	m, err := decodeMessage(k, v)
-	if err != nil {
+	tk, _, ok := readThreadKey(k)
+	if !ok {
+		return bot.FollowerKey{}, nil, fmt.Errorf("decode message: bad key %x", k)
+	}
+	d := newDec(v)
+	at := d.time()
+	directions.get(d)
+	d.str() // platform id
+	eventKinds.get(d)
+	f := bot.FollowerKey{Platform: d.rel(tk.Platform), UserID: d.str()}
+	if err := d.done("message"); err != nil {
 		return bot.FollowerKey{}, nil, err
 	}
-	return m.Follower, appendTime(nil, m.At), nil
+	return f, appendTime(nil, at), nil
 }
 
 // SentimentRecord: key str(platform) time u64 seq. The thread and
