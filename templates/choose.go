@@ -39,7 +39,7 @@ var replyTemplates = []string{
 	"reply." + bot.IntentOptOut, "reply." + bot.IntentOptIn,
 	"reply." + bot.SignalOverdose, "reply." + bot.SignalPregnancy, "reply." + bot.SignalMedicationError,
 	"reply." + bot.SignalMisuse, "reply." + bot.SignalQualityComplaint, "reply." + bot.SignalLackOfEfficacy,
-	"reply." + bot.SignalOffLabel,
+	"reply." + bot.SignalOffLabel, upsetReply,
 }
 
 // private are replies that must not be discussed in public: the core turns

@@ -72,7 +72,7 @@ func funcMap(lang string, st *render) template.FuncMap {
 			return jalali.FromTime(t).LongLatin(), nil
 		},
 		"product": func(key string) string {
-			p := st.cfg.products[key]
+			p := st.products[key]
 			if n := p.Name[lang]; n != "" {
 				return n
 			}

@@ -51,6 +51,20 @@ type View struct {
 	// Daypart is "morning" (05-12), "afternoon" (12-17), "evening" (17-21),
 	// "night", or "" when the request has no time.
 	Daypart string
+
+	// Earlier is what the follower asked about in earlier messages (a
+	// product or topic, in the rendered language), or "".
+	Earlier string
+	// Offer is the catalogue item matching the follower's interests, for
+	// their language and platform now; zero when none or NoPromotion.
+	Offer ItemView
+	// Upset is true when the follower's recent messages turned negative.
+	Upset bool
+	// NoPromotion is true when nothing may be offered: the follower has an
+	// open side-effect case, is upset, or this message is negative.
+	NoPromotion bool
+	// Segments are the segments the request says the follower is in.
+	Segments []string
 }
 
 // BrandView is bot.Brand with the name in the rendered language.
@@ -68,13 +82,15 @@ type ProductView struct {
 // render is the state of one rendering: what the template functions
 // collect besides text.
 type render struct {
-	cfg   *config
-	view  *View
-	seed  string
-	picks int
-	rows  [][]bot.Button
-	row   []bot.Button
-	skip  bool
+	cfg *config
+	// products is the catalogue's products at the start of the rendering.
+	products map[string]Product
+	view     *View
+	seed     string
+	picks    int
+	rows     [][]bot.Button
+	row      []bot.Button
+	skip     bool
 }
 
 // Render renders req.Template, or for a reply without one the template
@@ -93,14 +109,15 @@ func (r *Renderer) Render(ctx context.Context, req bot.RenderRequest) (bot.Reply
 		}
 		name = choose(req)
 	}
-	lang := req.Lang
-	if r.sets[lang] == nil || r.sets[lang].Lookup(name) == nil {
-		lang = r.cfg.defaultLang
-		if r.sets[lang].Lookup(name) == nil {
-			return bot.Reply{}, bot.Errorf(bot.ENOTFOUND, "templates: no template %q", name)
-		}
+	names := []string{name}
+	if req.Template == "" {
+		names = variants(req, name)
 	}
-	st := &render{cfg: &r.cfg, view: r.view(req, lang, name), seed: seed(req, name)}
+	name, lang, ok := r.lookup(names, req.Lang)
+	if !ok {
+		return bot.Reply{}, bot.Errorf(bot.ENOTFOUND, "templates: no template %q", names[len(names)-1])
+	}
+	st := &render{cfg: &r.cfg, products: r.cat().products, view: r.view(req, lang, name), seed: seed(req, name)}
 	t, err := r.sets[lang].Clone()
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("templates: %s: %w", name, err)
@@ -180,7 +197,7 @@ func (r *Renderer) view(req bot.RenderRequest, lang, name string) *View {
 	}
 	var best string
 	for k, n := range v.Follower.Interests {
-		if _, ok := r.cfg.products[k]; !ok || seen[k] {
+		if _, ok := r.cat().products[k]; !ok || seen[k] {
 			continue
 		}
 		if best == "" || n > v.Follower.Interests[best] || (n == v.Follower.Interests[best] && k < best) {
@@ -190,6 +207,7 @@ func (r *Renderer) view(req bot.RenderRequest, lang, name string) *View {
 	if best != "" {
 		v.Interest = r.product(best, lang)
 	}
+	r.personalize(v, req, lang)
 
 	if !req.Now.IsZero() {
 		v.Now = req.Now.In(r.cfg.loc)
@@ -209,7 +227,7 @@ func (r *Renderer) view(req bot.RenderRequest, lang, name string) *View {
 
 // product looks a canonical product name up in the catalogue.
 func (r *Renderer) product(key, lang string) ProductView {
-	p := r.cfg.products[key]
+	p := r.cat().products[key]
 	return ProductView{Key: key, Name: cmp.Or(r.localName(p.Name, lang), key), URL: p.URL}
 }
 

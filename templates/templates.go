@@ -18,6 +18,24 @@
 // and finally the intent itself ("reply.<intent>", "reply.other" when
 // unknown). See choose.
 //
+// A chosen reply then falls back from the most specific variant that
+// exists, in the requested language and then the default one: for a
+// follower whose mood turned negative, a plain reply (greeting, product
+// question, price ...) becomes "reply.<intent>.upset" or else
+// "reply.upset", apologetic and never selling; otherwise
+// "reply.<intent>.<segment>" for each segment of the request; each of
+// these first with the platform ("reply.greeting.x"), then without. See
+// variants.
+//
+// # Personalization
+//
+// SetCatalogue hands the renderer the content catalogue. A reply recalls
+// what the follower asked about before (.Earlier) and offers the item that
+// matches their interests (.Offer, partial "offer"), except when the
+// follower has an open side-effect case, is upset, or writes negatively
+// (.NoPromotion). Golden files of the rendered text are in
+// testdata/golden.
+//
 // # Writing templates
 //
 // Templates are text/template (replies are plain text, not HTML). The dot
@@ -96,6 +114,8 @@ type Renderer struct {
 	sets map[string]*template.Template
 	// files names the file each template came from, for error messages.
 	files map[string]map[string]string
+	// live is the content catalogue (SetCatalogue).
+	live catalogueRef
 }
 
 var _ bot.Renderer = (*Renderer)(nil)

@@ -257,14 +257,15 @@ func TestPersonalisation(t *testing.T) {
 		{"en", func(q *bot.RenderRequest) {
 			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"Calcifort D": 3, "Zinkofer": 3}
 		}, []string{"again", "Calcifort D"}, []string{"Welcome"}},
-		// ...but not the product this message is about, nor when they are unhappy.
+		// ...recalled as asked before when this message asks again, and
+		// not at all when they are unhappy: they get the apology instead.
 		{"en", func(q *bot.RenderRequest) {
 			q.Follower.Messages, q.Follower.Interests = 6, map[string]int{"Calcifort D": 3}
 			q.Analysis.Products = []string{"Calcifort D"}
-		}, []string{"again"}, []string{"Calcifort D"}},
+		}, []string{"again", "You asked us about Calcifort D before"}, []string{"more questions about Calcifort D"}},
 		{"fa", func(q *bot.RenderRequest) {
 			q.Follower.Messages, q.Follower.Mood, q.Follower.Interests = 6, -0.6, map[string]int{"Calcifort D": 3}
-		}, []string{"دوباره"}, []string{"کلسیفورت"}},
+		}, []string{"متأسفیم", "با کارشناس صحبت کنید"}, []string{"کلسیفورت", "خوش آمدید"}},
 		// Time of day in Tehran, whatever the zone of Now.
 		{"fa", func(q *bot.RenderRequest) { q.Now = tehranAt(14).UTC() }, []string{"روزتان به\u200cخیر"}, []string{"صبح"}},
 		{"fa", func(q *bot.RenderRequest) { q.Now = tehranAt(18) }, []string{"عصرتان به\u200cخیر"}, nil},
