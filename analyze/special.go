@@ -68,6 +68,13 @@ func (a *Analyzer) special(toks []token, f *facts) []bot.Signal {
 	// Overdose: said outright, or an amount taken in place of a smaller one
 	// ("two tablets instead of one", "دو تا به جای یکی"), which is also a
 	// wrong dose.
+	// Self-poisoning: a message of self-harm that tells a medicine taken or
+	// swallowed ("خوردم که بمیرم") is an intentional overdose, whatever the
+	// amount it names.
+	if f.has(cSelfHarm) && (happened || f.has(cSwallow)) {
+		m := f.cues[cSelfHarm][0]
+		add(bot.SignalOverdose, "self-poisoning", m)
+	}
 	if m, ok := told(cOverdose); ok {
 		add(bot.SignalOverdose, "overdose", m)
 	}

@@ -105,6 +105,11 @@ func TestSpecialSituations_Signal(t *testing.T) {
 		{"I give Nikavit to my dog every day", bot.SignalOffLabel, bot.SeverityMedium, "Nikavit", "off-label"},
 		{"I swallowed some Dermaclean gel by mistake", bot.SignalMedicationError, bot.SeverityHigh, "Dermaclean Gel", "wrong route"},
 		{"I took too many pills", bot.SignalOverdose, bot.SeverityCritical, "pill", "overdose"},
+		// Self-poisoning: self-harm with a medicine taken is an overdose too.
+		{"کل بسته قرص سدیفن رو خوردم که بمیرم", bot.SignalOverdose, bot.SeverityCritical, "Sedifen", "self-poisoning"},
+		{"کل بسته قرص سدیفن رو خوردم که بمیرم", bot.SignalSelfHarm, bot.SeverityCritical, "", ""},
+		{"I swallowed all my Sedifen pills to end my life", bot.SignalOverdose, bot.SeverityCritical, "Sedifen", "self-poisoning"},
+		{"I swallowed all my Sedifen pills to end my life", bot.SignalSelfHarm, bot.SeverityCritical, "", ""},
 	} {
 		res, err := a.Analyze(context.Background(), tc.text, "")
 		if err != nil {
