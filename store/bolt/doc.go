@@ -16,6 +16,9 @@
 // more than once, as bot.Store allows. A write whose context ends while it
 // is queued is dropped unrun; Close lets the queued writes commit first.
 // View uses a read-only bbolt transaction; write methods of its Tx fail.
+// The free-page list is not written at each commit (bbolt's
+// NoFreelistSync) but rebuilt when the file is opened: after a purge it
+// is thousands of pages long, and every webhook's commit would carry it.
 //
 // # Encoding
 //
