@@ -25,6 +25,9 @@ type Analyzer struct {
 	words     map[string]*wordInfo // see words.go
 
 	products []Product // the catalogue, sorted by Canonical
+	// live is the vocabulary with the content catalogue's products
+	// (SetCatalogue); ix and products stay as built.
+	live liveRef
 
 	vocabPaths []string
 	logger     *slog.Logger
@@ -229,7 +232,7 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	for i := range toks {
 		toks[i].info = a.tokInfo(toks[i].s)
 	}
-	ms := a.ix.scan(toks, sc.ms[:0])
+	ms := a.index().scan(toks, sc.ms[:0])
 	sc.ms = ms
 
 	var res bot.Analysis

@@ -159,8 +159,12 @@ type Product struct {
 // and of any vocabulary files, sorted by Canonical. The result is the
 // caller's to keep or change.
 func (a *Analyzer) Products() []Product {
-	out := make([]Product, 0, len(a.products))
-	for _, p := range a.products {
+	products := a.products
+	if l := a.live.p.Load(); l != nil {
+		products = l.products
+	}
+	out := make([]Product, 0, len(products))
+	for _, p := range products {
 		names := make(map[string]string, len(p.Names))
 		for k, v := range p.Names {
 			names[k] = v
