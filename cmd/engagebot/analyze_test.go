@@ -2,10 +2,15 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"engagebot/internal/wait"
 )
 
 // writeLabelled writes a small labelled file in a register the lexicon
@@ -94,5 +99,57 @@ func TestAnalyzeTrainCommand(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "", "analyze", "train", "-data", data); code == 0 {
 		t.Error("train without -out succeeded")
+	}
+}
+
+// TestWebchat_SafetyReplies: through the service, with a model loaded from
+// analyze.model, each special situation and each phrasing once missed gets
+// its own reply; the model (taught here that everything is good news) does
+// not turn the safety replies into praise.
+func TestWebchat_SafetyReplies(t *testing.T) {
+	dir := t.TempDir()
+	var b strings.Builder
+	b.WriteString("text\tlabel\n")
+	for _, s := range []string{"two tablets", "دو تا قرص", "باردارم", "I took", "چرا", "مرسی", "آدم", "pregnant"} {
+		for _, w := range []string{"", "so ", "very "} {
+			b.WriteString(s + " " + w + "zorbix\tpos\n" + w + "hello there\tpos\n" + s + " plonky " + w + "\tneg\n")
+		}
+	}
+	data := filepath.Join(dir, "labels.tsv")
+	if err := os.WriteFile(data, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "brand.model")
+	if code, _, stderr := runCLI(t, "", "analyze", "train", "-data", data, "-out", model, "-k", "0"); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	p := StartProc(t, ProcOptions{Config: minimalConfig + "analyze:\n  model: " + model + "\n"})
+	for i, tc := range []struct{ text, want string }{
+		{"I took two Diabetan tablets instead of one", "poison control"},
+		{"دو تا قرص دیابتان به جای یکی خوردم", "اورژانس ۱۱۵"},
+		{"باردارم و دیروز قرص کلدکس خوردم", "ماما"},
+		{"The seal on my Feronik bottle was broken when I opened it", "quality team"},
+		{"coldex asar nakard", "مؤثر نبوده"},
+		{"چرا جواب نمیدید؟ خیلی بدید", "ارتباط با مشتریان"},
+		{"میخوام با یک آدم صحبت کنم", "همکارانمان فرستادیم"},
+		{"مرسی ولی اصلا راضی نیستم", "ارتباط با مشتریان"},
+	} {
+		session := chatSession(t, p)
+		if code, body := p.Post("/chat/messages", fmt.Sprintf(`{"session":%q,"text":%q}`, session, tc.text)); code != http.StatusAccepted {
+			t.Fatalf("%d: POST = %d %s", i, code, body)
+		}
+		var replies []map[string]any
+		wait.For(t, 10*time.Second, "reply", func() bool { replies = chatReplies(t, p, session); return len(replies) > 0 })
+		text, _ := replies[0]["text"].(string)
+		if !strings.Contains(text, tc.want) {
+			t.Errorf("%d: %q: reply lacks %q:\n%s", i, tc.text, tc.want, text)
+		}
+		// None of these is answered with thanks, the catch-all or the
+		// leaflet pointer of a dosage question.
+		for _, bad := range []string{"خواهش می", "ممنون از لطف شما", "سپاس از شما", "یکی از گزینه‌های زیر", "You're welcome", "بروشور داخل بسته هم توجه", "leaflet inside the pack"} {
+			if strings.Contains(text, bad) {
+				t.Errorf("%d: %q: reply reads like another template (%q):\n%s", i, tc.text, bad, text)
+			}
+		}
 	}
 }
