@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -178,6 +179,50 @@ type hasher struct{}
 func (hasher) Hash(pw string) (string, error)    { return "$fake$" + pw, nil }
 func (hasher) Verify(h, pw string) (bool, error) { return h == "$fake$"+pw, nil }
 
+// post is the one post the fake store knows: published on Telegram,
+// failed on X.
+var (
+	postAt = time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	post   = &bot.Post{ID: 1, Text: "flu season: wash your hands", State: bot.PostFailed, Version: 2, Author: "sara", TZ: "Asia/Tehran",
+		Targets: []bot.PostTarget{{Account: "telegram.support", Chat: "@brand"}, {Account: "x.brand"}}, At: postAt,
+		Approvals: []bot.Approval{{By: "reza", At: t0, Version: 2, Note: "medical: ok"}}, Created: t0, Updated: t0}
+	slot = &bot.Slot{Post: 1, At: postAt, Version: 2, Fired: postAt, Updated: postAt, Targets: []bot.SlotTarget{
+		{Account: "telegram.support", Chat: "@brand", State: bot.SlotPublished, Outbound: 8, PlatformID: "77", URL: "https://t.me/brand/77"},
+		{Account: "x.brand", State: bot.SlotFailed, Outbound: 9, Error: "send permanent (403)"},
+	}}
+)
+
+func (t dataTx) Post(id uint64) (*bot.Post, error) {
+	if id != post.ID {
+		return nil, bot.Errorf(bot.ENOTFOUND, "post %d not found", id)
+	}
+	c := *post
+	return &c, nil
+}
+
+func (t dataTx) Slots(id uint64) ([]*bot.Slot, error) {
+	if id != post.ID {
+		return nil, nil
+	}
+	c := *slot
+	return []*bot.Slot{&c}, nil
+}
+
+func (t dataTx) Posts(f bot.PostFilter) ([]*bot.Post, error) {
+	if f.After >= post.ID || f.State != "" && f.State != post.State {
+		return nil, nil
+	}
+	p, _ := t.Post(post.ID)
+	return []*bot.Post{p}, nil
+}
+
+func (t dataTx) SlotsBetween(f bot.SlotFilter) ([]*bot.Slot, error) {
+	if slot.At.Before(f.From) || !f.To.IsZero() && !slot.At.Before(f.To) {
+		return nil, nil
+	}
+	return t.Slots(post.ID)
+}
+
 func (t dataTx) AuditLog(f bot.AuditFilter) ([]*bot.AuditEntry, error) { return t.d.audit, nil }
 
 // Actions is a fake of the people's actions: it records each call.
@@ -234,6 +279,39 @@ func (a *Actions) RevokeToken(_ context.Context, actor bot.Actor, id string) err
 func (a *Actions) SetUserLang(_ context.Context, actor bot.Actor, lang string) error {
 	a.record(actor, "lang("+lang+")", bot.ThreadKey{})
 	return nil
+}
+
+func (a *Actions) CreatePost(_ context.Context, actor bot.Actor, in bot.PostInput) (*bot.Post, error) {
+	if strings.TrimSpace(in.Text) == "" {
+		return nil, bot.Errorf(bot.EINVALID, "text: a post needs text")
+	}
+	a.record(actor, "post.create("+in.Text+" at "+in.At.UTC().Format(time.RFC3339)+")", bot.ThreadKey{})
+	return &bot.Post{ID: 2, State: bot.PostDraft, Text: in.Text, Targets: in.Targets, At: in.At, Version: 1, Author: actor.Name, Created: t0, Updated: t0}, nil
+}
+
+func (a *Actions) EditPost(_ context.Context, actor bot.Actor, id uint64, in bot.PostInput) (*bot.Post, error) {
+	a.record(actor, fmt.Sprintf("post.edit(%d at %s)", id, in.At.UTC().Format(time.RFC3339)), bot.ThreadKey{})
+	return &bot.Post{ID: id}, nil
+}
+
+func (a *Actions) SubmitPost(_ context.Context, actor bot.Actor, id uint64) (*bot.Post, error) {
+	a.record(actor, fmt.Sprintf("post.submit(%d)", id), bot.ThreadKey{})
+	return &bot.Post{ID: id}, nil
+}
+
+func (a *Actions) ApprovePost(_ context.Context, actor bot.Actor, id uint64, note string) (*bot.Post, error) {
+	a.record(actor, fmt.Sprintf("post.approve(%d %s)", id, note), bot.ThreadKey{})
+	return &bot.Post{ID: id}, nil
+}
+
+func (a *Actions) CancelPost(_ context.Context, actor bot.Actor, id uint64, note string) (*bot.Post, error) {
+	a.record(actor, fmt.Sprintf("post.cancel(%d %s)", id, note), bot.ThreadKey{})
+	return &bot.Post{ID: id}, nil
+}
+
+func (a *Actions) RetrySlot(_ context.Context, actor bot.Actor, id uint64, at time.Time, account string) (*bot.Slot, error) {
+	a.record(actor, fmt.Sprintf("post.retry(%d %s %s)", id, at.UTC().Format(time.RFC3339), account), bot.ThreadKey{})
+	return &bot.Slot{Post: id, At: at}, nil
 }
 
 func (a *Actions) took() []string {
@@ -400,6 +478,15 @@ var matrix = map[string][]string{
 	"POST /api/v1/users":                 {"admin"},
 	"GET /api/v1/tokens":                 {"admin"},
 	"DELETE /api/v1/tokens/{id}":         {"admin"},
+	"GET /api/v1/posts":                  {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/posts":                 {"admin", "pr"},
+	"GET /api/v1/posts/{id}":             {"admin", "pr", "moderator", "safety", "viewer"},
+	"PUT /api/v1/posts/{id}":             {"admin", "pr"},
+	"POST /api/v1/posts/{id}/submit":     {"admin", "pr"},
+	"POST /api/v1/posts/{id}/approve":    {"admin", "pr"},
+	"POST /api/v1/posts/{id}/cancel":     {"admin", "pr"},
+	"POST /api/v1/posts/{id}/retry":      {"admin", "pr"},
+	"GET /api/v1/schedule/hours":         {"admin", "pr", "moderator", "safety", "viewer"},
 
 	// The dashboard's pages.
 	"GET /login":                     {"public"},
@@ -446,6 +533,11 @@ var bodies = map[string]string{
 	"POST /api/v1/threads/{id}/reply":   `{"text":"hello"}`,
 	"POST /api/v1/threads/{id}/resolve": `{"note":"done"}`,
 	"POST /api/v1/users":                `{"name":"reza","roles":["viewer"],"password":"reza's long password"}`,
+	"POST /api/v1/posts":                `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"2026-12-02T09:30:00+03:30"}`,
+	"PUT /api/v1/posts/{id}":            `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"1405-09-11 09:30"}`,
+	"POST /api/v1/posts/{id}/approve":   `{"note":"medical: ok"}`,
+	"POST /api/v1/posts/{id}/cancel":    `{"note":"withdrawn"}`,
+	"POST /api/v1/posts/{id}/retry":     `{"at":"2026-12-02T06:00:00Z","account":"telegram.support"}`,
 }
 
 // pathOf fills a route's pattern with ids the fakes know.
@@ -453,8 +545,10 @@ func pathOf(rt web.Route) string {
 	switch {
 	case strings.Contains(rt.Pattern, "/tokens/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "0123456789abcdef")
-	case strings.Contains(rt.Pattern, "/cases/"):
+	case strings.Contains(rt.Pattern, "/cases/"), strings.HasPrefix(rt.Pattern, "/api/v1/posts/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "1")
+	case rt.Pattern == "/api/v1/schedule/hours":
+		return rt.Pattern + "?platform=telegram"
 	case rt.Pattern == "/charts/export":
 		return rt.Pattern + "?from=2026-03-01&to=2026-03-02"
 	}
@@ -529,10 +623,10 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 			t.Errorf("the role matrix has a row for %s, which is not served", key)
 		}
 	}
-	// A viewer changes nothing but its own workspace language: every
-	// other POST it tried was refused.
+	// A viewer changes nothing but its own workspace language, and PR
+	// staff only that and posts: every other POST they tried was refused.
 	for _, c := range st.actions.took() {
-		if (strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ")) && !strings.Contains(c, " lang(") {
+		if (strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ") && !strings.Contains(c, " post.")) && !strings.Contains(c, " lang(") {
 			t.Errorf("action done by a role that may not: %s", c)
 		}
 	}
