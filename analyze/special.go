@@ -35,136 +35,184 @@ func (a *Analyzer) special(toks []token, f *facts) []bot.Signal {
 	if len(f.products) == 0 && len(f.medicines) == 0 {
 		return nil
 	}
-	taken := intakeApart(f)
-	var out []bot.Signal
-	add := func(name, kind string, m match) {
-		for _, s := range out {
-			if s.Name == name {
-				return
-			}
-		}
-		s := bot.Signal{
-			Name: name, Severity: specialSeverity[name], Effect: kind,
-			Evidence: span(toks, max(m.start-4, 0), min(m.end+3, len(toks))),
-		}
-		switch {
-		case len(f.products) > 0:
-			s.Product = f.products[0]
-		case len(f.medicines) > 0:
-			s.Product = f.medicines[0]
-		}
-		out = append(out, s)
+	sc := specialScan{toks: toks, f: f}
+	sc.happened = intakeApart(f) || f.anyExpPast()
+	sc.overdose()
+	sc.childIngestion()
+	sc.medicationError()
+	if m, ok := sc.told(cMisuse); ok {
+		sc.add(bot.SignalMisuse, "misuse", m)
 	}
-	told := func(c cue) (match, bool) {
-		for _, m := range f.cues[c] {
-			if !f.asks(toks, m) && !f.hypoBefore(m) && !within(m, f.cues[cNoIntake]) && !subjunctive(toks, m) {
-				return m, true
-			}
-		}
-		return match{}, false
+	sc.pregnancy()
+	sc.quality()
+	sc.efficacy()
+	// "to my dog" needs no verb of taking: it says who got the medicine.
+	if m, ok := sc.told(cOffLabel); ok {
+		sc.add(bot.SignalOffLabel, "off-label", m)
 	}
-	happened := taken || f.anyExpPast()
+	return sc.out
+}
 
-	// Overdose: said outright, or an amount taken in place of a smaller one
-	// ("two tablets instead of one", "دو تا به جای یکی"), which is also a
-	// wrong dose.
-	// Self-poisoning: a message of self-harm that tells a medicine taken or
-	// swallowed ("خوردم که بمیرم") is an intentional overdose, whatever the
-	// amount it names.
-	if f.has(cSelfHarm) && (happened || f.has(cSwallow)) {
-		m := f.cues[cSelfHarm][0]
-		add(bot.SignalOverdose, "self-poisoning", m)
+// specialScan holds what the special situations of one message share.
+type specialScan struct {
+	toks []token
+	f    *facts
+	// happened: a medicine was taken (an intake word not denied, or a past
+	// experience), as a medication error needs.
+	happened bool
+	out      []bot.Signal
+}
+
+// add records a situation once, with the product and the kind.
+func (sc *specialScan) add(name, kind string, m match) {
+	for _, s := range sc.out {
+		if s.Name == name {
+			return
+		}
 	}
-	if m, ok := told(cOverdose); ok {
-		add(bot.SignalOverdose, "overdose", m)
+	s := bot.Signal{
+		Name: name, Severity: specialSeverity[name], Effect: kind,
+		Evidence: span(sc.toks, max(m.start-4, 0), min(m.end+3, len(sc.toks))),
+	}
+	switch f := sc.f; {
+	case len(f.products) > 0:
+		s.Product = f.products[0]
+	case len(f.medicines) > 0:
+		s.Product = f.medicines[0]
+	}
+	sc.out = append(sc.out, s)
+}
+
+// told finds the first cue c that tells rather than asks, supposes,
+// denies taking or wishes.
+func (sc *specialScan) told(c cue) (match, bool) {
+	f := sc.f
+	for _, m := range f.cues[c] {
+		if !f.asks(sc.toks, m) && !f.hypoBefore(m) && !within(m, f.cues[cNoIntake]) && !subjunctive(sc.toks, m) {
+			return m, true
+		}
+	}
+	return match{}, false
+}
+
+// overdose: self-poisoning, an overdose said outright, too much taken, or
+// an amount taken in place of a smaller one ("two tablets instead of one",
+// "دو تا به جای یکی"), which is also a wrong dose.
+func (sc *specialScan) overdose() {
+	f := sc.f
+	// A message of self-harm that tells a medicine taken or swallowed
+	// ("خوردم که بمیرم") is an intentional overdose, whatever the amount.
+	if f.has(cSelfHarm) && (sc.happened || f.has(cSwallow)) {
+		sc.add(bot.SignalOverdose, "self-poisoning", f.cues[cSelfHarm][0])
+	}
+	if m, ok := sc.told(cOverdose); ok {
+		sc.add(bot.SignalOverdose, "overdose", m)
 	}
 	// "زیادی قرص خوردم", "took too many pills": too much with a past intake
 	// in its clause.
-	if m, ok := told(cTooMuch); ok && f.pastIntakeIn(f.clause[m.start]) {
-		add(bot.SignalOverdose, "overdose", m)
+	if m, ok := sc.told(cTooMuch); ok && f.pastIntakeIn(f.clause[m.start]) {
+		sc.add(bot.SignalOverdose, "overdose", m)
 	}
-	if m, ok := told(cInstead); ok && happened {
-		before, after := amountBefore(toks, f, m.start), amountAfter(toks, f, m.end)
+	if m, ok := sc.told(cInstead); ok && sc.happened {
+		before, after := amountBefore(sc.toks, f, m.start), amountAfter(sc.toks, f, m.end)
 		switch {
 		case before > 0 && after > 0 && before > after:
-			add(bot.SignalOverdose, "wrong dose", m)
-			add(bot.SignalMedicationError, "wrong dose", m)
+			sc.add(bot.SignalOverdose, "wrong dose", m)
+			sc.add(bot.SignalMedicationError, "wrong dose", m)
 		case before > 0 && after > 0 && before < after:
-			add(bot.SignalMedicationError, "wrong dose", m)
+			sc.add(bot.SignalMedicationError, "wrong dose", m)
 		case f.has(cMistake) || f.has(cSwallow):
-			add(bot.SignalMedicationError, "wrong medicine", m)
+			sc.add(bot.SignalMedicationError, "wrong medicine", m)
 		}
 	}
-	// A child who swallowed a medicine, or took some of it by themself, is
-	// an accidental exposure of the wrong person; the amount is rarely
-	// known, so it counts as an overdose. "پسرم آرامیکس خورد" alone is a
-	// child given their medicine.
-	if f.has(cChild) {
-		c := f.clause[f.cues[cChild][0].start]
-		m, ok := told(cSwallow)
-		if ok && f.clause[m.start] != c {
-			ok = false
-		}
-		if !ok {
-			for _, mm := range f.cues[cMany] {
-				if f.clause[mm.start] == c && f.amountOfMedicine(mm) && (f.pastIntakeIn(c) || f.intakeIn(c)) && !f.asks(toks, mm) {
-					m, ok = mm, true
-					break
-				}
-			}
-		}
+}
+
+// childIngestion: a child who swallowed a medicine, or took some of it by
+// themself, is an accidental exposure of the wrong person; the amount is
+// rarely known, so it counts as an overdose. "پسرم آرامیکس خورد" alone is a
+// child given their medicine.
+func (sc *specialScan) childIngestion() {
+	f := sc.f
+	if !f.has(cChild) {
+		return
+	}
+	c := f.clause[f.cues[cChild][0].start]
+	m, ok := sc.told(cSwallow)
+	if ok && f.clause[m.start] != c {
+		ok = false
+	}
+	for _, mm := range f.cues[cMany] {
 		if ok {
-			add(bot.SignalOverdose, "accidental ingestion", m)
-			add(bot.SignalMedicationError, "wrong person", m)
+			break
+		}
+		if f.clause[mm.start] == c && f.amountOfMedicine(mm) && (f.pastIntakeIn(c) || f.intakeIn(c)) && !f.asks(sc.toks, mm) {
+			m, ok = mm, true
 		}
 	}
-	if m, ok := told(cMistake); ok && happened {
+	if ok {
+		sc.add(bot.SignalOverdose, "accidental ingestion", m)
+		sc.add(bot.SignalMedicationError, "wrong person", m)
+	}
+}
+
+// medicationError: a mistake with an intake, someone else's medicine, or a
+// cream or gel swallowed (the wrong route).
+func (sc *specialScan) medicationError() {
+	if m, ok := sc.told(cMistake); ok && sc.happened {
 		// "اشتباهی دوبار خوردم", "took it twice by mistake": a repeated dose.
-		if twice(toks) {
-			add(bot.SignalOverdose, "wrong dose", m)
+		if twice(sc.toks) {
+			sc.add(bot.SignalOverdose, "wrong dose", m)
 		}
-		add(bot.SignalMedicationError, "medication error", m)
+		sc.add(bot.SignalMedicationError, "medication error", m)
 	}
-	if m, ok := told(cWrongPerson); ok && happened {
-		add(bot.SignalMedicationError, "wrong person", m)
+	if m, ok := sc.told(cWrongPerson); ok && sc.happened {
+		sc.add(bot.SignalMedicationError, "wrong person", m)
 	}
-	// Wrong route: a cream, gel or drops swallowed.
-	if m, ok := told(cSwallow); ok && f.topical(toks, m) {
-		add(bot.SignalMedicationError, "wrong route", m)
+	if m, ok := sc.told(cSwallow); ok && sc.f.topical(sc.toks, m) {
+		sc.add(bot.SignalMedicationError, "wrong route", m)
 	}
-	if m, ok := told(cMisuse); ok {
-		add(bot.SignalMisuse, "misuse", m)
+}
+
+// pregnancy: pregnancy or breastfeeding told with the medicine taken.
+func (sc *specialScan) pregnancy() {
+	m, ok := sc.told(cPregnancy)
+	if !ok || !sc.f.exposed(m) {
+		return
 	}
-	if m, ok := told(cPregnancy); ok && f.exposed(m) {
-		kind := "pregnancy"
-		if breastfeeding[toks[m.start].s] {
-			kind = "breastfeeding"
-		}
-		add(bot.SignalPregnancy, kind, m)
+	kind := "pregnancy"
+	if breastfeeding[sc.toks[m.start].s] {
+		kind = "breastfeeding"
 	}
-	if m, ok := told(cQuality); ok {
-		add(bot.SignalQualityComplaint, "quality", m)
+	sc.add(bot.SignalPregnancy, kind, m)
+}
+
+// quality: a quality cue, or a colour, smell or taste said to have changed
+// in one clause ("رنگ قرصا عوض شده", "turned a weird yellow colour").
+func (sc *specialScan) quality() {
+	f := sc.f
+	if m, ok := sc.told(cQuality); ok {
+		sc.add(bot.SignalQualityComplaint, "quality", m)
+		return
 	}
-	// "رنگ قرصا عوض شده", "tablets turned a weird yellow colour".
 	for _, m := range f.cues[cAppearance] {
-		if f.asks(toks, m) || !f.inSentence(cChanged, f.sentence[m.start], f.clause[m.start]) {
-			continue
+		if !f.asks(sc.toks, m) && f.inSentence(cChanged, f.sentence[m.start], f.clause[m.start]) {
+			sc.add(bot.SignalQualityComplaint, "quality", m)
+			return
 		}
-		add(bot.SignalQualityComplaint, "quality", m)
-		break
 	}
+}
+
+// efficacy: "did nothing", "اثر نکرد" in a sentence about the medicine, not
+// after an effect (what is not better is then the side effect).
+func (sc *specialScan) efficacy() {
+	f := sc.f
 	for _, m := range f.cues[cNoEffect] {
-		if f.asks(toks, m) || f.hypoBefore(m) || subjunctive(toks, m) || !f.aboutMedicine(m) || f.effectBefore(m) {
+		if f.asks(sc.toks, m) || f.hypoBefore(m) || subjunctive(sc.toks, m) || !f.aboutMedicine(m) || f.effectBefore(m) {
 			continue
 		}
-		add(bot.SignalLackOfEfficacy, "lack of efficacy", m)
-		break
+		sc.add(bot.SignalLackOfEfficacy, "lack of efficacy", m)
+		return
 	}
-	// "to my dog" needs no verb of taking: it says who got the medicine.
-	if m, ok := told(cOffLabel); ok {
-		add(bot.SignalOffLabel, "off-label", m)
-	}
-	return out
 }
 
 // breastfeeding are the first words of the pregnancy cues that speak of
