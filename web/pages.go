@@ -164,13 +164,12 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, status int, 
 	w.Write(b.Bytes())
 }
 
-// langOf is the language for a page shown before sign-in: English when
-// the browser prefers it, Persian otherwise.
+// langOf is the language for a page shown before sign-in: Persian, the
+// default, unless the page's link asks for English (?lang=en). The
+// browser's Accept-Language is not asked: a Persian speaker's browser
+// often says English.
 func langOf(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l == bot.LangEn || l == bot.LangFa {
-		return l
-	}
-	if strings.HasPrefix(strings.ToLower(r.Header.Get("Accept-Language")), "en") {
+	if r.URL.Query().Get("lang") == bot.LangEn {
 		return bot.LangEn
 	}
 	return bot.LangFa

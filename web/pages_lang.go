@@ -82,11 +82,12 @@ var pageFuncs = template.FuncMap{
 		}
 		return false
 	},
-	"sev": func(s bot.Severity) string { return s.String() },
-	"f1":  func(f float64) string { return fmt.Sprintf("%.1f", f) },
-	"f2":  func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"str": func(v any) string { return fmt.Sprint(v) },
-	"neg": func(n int) int { return -n },
+	"sev":    func(s bot.Severity) string { return s.String() },
+	"f1":     func(f float64) string { return fmt.Sprintf("%.1f", f) },
+	"f2":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"str":    func(v any) string { return fmt.Sprint(v) },
+	"neg":    func(n int) int { return -n },
+	"labels": func() []string { return []string{bot.SentimentPositive, bot.SentimentNeutral, bot.SentimentNegative} },
 	"caseView": func(v *view, c caseRow) any {
 		return struct {
 			V *view
@@ -172,7 +173,7 @@ var words = map[string]map[string]string{
 		"out":                   "پاسخ ما",
 		"sentiment":             "احساس",
 		"signals":               "نشانه‌ها",
-		"override":              "برچسب کارشناس",
+		"override":              "اصلاح به دست",
 		"machine":               "ماشین",
 		"correct":               "اصلاح برچسب",
 		"takeover":              "در دست گرفتن",
@@ -344,7 +345,7 @@ var words = map[string]map[string]string{
 		"out":                   "us",
 		"sentiment":             "Sentiment",
 		"signals":               "Signals",
-		"override":              "Person's label",
+		"override":              "corrected by",
 		"machine":               "machine",
 		"correct":               "Correct label",
 		"takeover":              "Take over",

@@ -214,7 +214,7 @@ func TestPages_ThreadAndItsButtons(t *testing.T) {
 	c := signedIn(t, st)
 	id := web.ThreadID(thread)
 	a := st.do(t, request{method: "GET", path: "/threads/" + id, cookie: c})
-	for _, want := range []string{"بعد از قرص سرگیجه گرفتم", "متاسفیم", `data-label="neu"`, `action="/threads/` + id + `/release"`, `id="reply-text"`, "Person&#39;s label"} {
+	for _, want := range []string{"بعد از قرص سرگیجه گرفتم", "متاسفیم", `data-label="neu"`, `action="/threads/` + id + `/release"`, `id="reply-text"`, "corrected by"} {
 		if !strings.Contains(a.body, want) {
 			t.Errorf("thread page lacks %q", want)
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"engagebot/bot"
+	"engagebot/jalali"
 )
 
 // The safety queue, the charts and the alerts.
@@ -164,6 +165,12 @@ type countRow struct {
 
 func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
 	platform := r.URL.Query().Get("platform")
+	me, err := s.me(r.Context(), actor)
+	if err != nil {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	lang := me.Lang
 	now := s.opts.Now().In(s.loc)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.loc)
 	dayFrom, dayTo := today.AddDate(0, 0, -chartDays+1), today.AddDate(0, 0, 1)
@@ -171,7 +178,7 @@ func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Ac
 	hourFrom := hourTo.Add(-chartHours * time.Hour)
 	d := chartsPage{Platform: platform, Platforms: platforms,
 		From: today.AddDate(0, 0, -6).Format(time.DateOnly), To: today.Format(time.DateOnly)}
-	err := s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
+	err = s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
 		days, err := tx.SentimentSeries(platform, dayFrom, dayTo, bot.StepDay)
 		if err != nil {
 			return err
@@ -187,8 +194,17 @@ func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Ac
 			d.Totals.Negative += b.Negative
 			d.Totals.Volume += b.Volume
 		}
-		d.Daily = drawChart(days, func(t time.Time) string { return t.In(s.loc).Format("01-02") }, 5)
-		d.Hourly = drawChart(hours, func(t time.Time) string { return t.In(s.loc).Format("15h") }, 6)
+		dayLabel, hourLabel := func(t time.Time) string { return t.In(s.loc).Format("Jan 2") }, func(t time.Time) string { return t.In(s.loc).Format("15h") }
+		if lang != bot.LangEn {
+			// A Persian page names the days in the Solar Hijri calendar.
+			dayLabel = func(t time.Time) string {
+				j := jalali.FromTime(t.In(s.loc))
+				return fmt.Sprintf("%d %s", j.Day, jalali.MonthName(j.Month))
+			}
+			hourLabel = func(t time.Time) string { return t.In(s.loc).Format("15:00") }
+		}
+		d.Daily = drawChart(days, dayLabel, 5)
+		d.Hourly = drawChart(hours, hourLabel, 6)
 		recs, err := tx.SentimentByDay(platform, dayFrom, dayTo, chartRecords)
 		if err != nil {
 			return err
@@ -211,7 +227,6 @@ func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Ac
 		s.pageError(w, r, actor, err)
 		return
 	}
-	d.Daily.Lang, d.Hourly.Lang = "", ""
 	s.render(w, r, actor, http.StatusOK, "charts", "charts", d)
 }
 
@@ -231,7 +246,6 @@ type chart struct {
 	Bars          []bar
 	Ticks         []tick
 	Max           int
-	Lang          string
 }
 
 type bar struct {
@@ -277,7 +291,8 @@ func drawChart(buckets []bot.SentimentBucket, label func(time.Time) string, ever
 			Neg: rect{base - neg, neg}, Neu: rect{base - neg - neu, neu}, Pos: rect{base - neg - neu - pos, pos}}
 		c.Bars = append(c.Bars, br)
 		if i%every == 0 {
-			c.Ticks = append(c.Ticks, tick{X: x + step/2, Label: br.Label})
+			// Kept clear of the edges, where a centred label is cut.
+			c.Ticks = append(c.Ticks, tick{X: min(max(x+step/2, 28), chartW-28), Label: br.Label})
 		}
 	}
 	return c
