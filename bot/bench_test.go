@@ -182,8 +182,15 @@ func pipelineEngine(b *testing.B, db bot.Store, platform, account string) (*bot.
 	return e, a
 }
 
-// sizeText is a follower's message of about 100 characters.
-const sizeText = "سلام، من از شربت سرفه شما برای پسرم خریدم. برای بچه‌های زیر شش سال مناسب است؟ ممنون از راهنمایی"
+// sizeText is a follower's message of about 100 characters: a price
+// question, which raises no flag (a flagged message adds the flag, with
+// its own copy of the text; -size-flagged measures that one instead).
+const sizeText = "سلام، قیمت شربت سرفه کودکان چنده و از کدوم داروخانه‌ها میشه خرید؟ ممنون از پاسخ‌تون و وقتی که میذارید"
+
+// sizeFlaggedText asks for medical advice, which raises a flag.
+const sizeFlaggedText = "سلام، من از شربت سرفه شما برای پسرم خریدم. برای بچه‌های زیر شش سال مناسب است؟ ممنون از راهنمایی"
+
+var sizeFlagged = flag.Bool("size-flagged", false, "BenchmarkStoreSize with a message that raises a flag")
 
 // BenchmarkStoreSize reports the bytes a processed message adds to the
 // data file after compaction (bbolt's Compact into a new file): its
@@ -227,6 +234,9 @@ func pipelineSize(b *testing.B, followers, per int) int64 {
 			Chat: user, ChatType: bot.ChatPrivate,
 			From: bot.Sender{ID: user, Name: "سارا محمدی", Username: "sara_m", Lang: "fa"},
 			Text: sizeText,
+		}
+		if *sizeFlagged {
+			ev.Text = sizeFlaggedText
 		}
 		if err := e.Accept(ctx, []bot.Event{ev}, nil); err != nil {
 			b.Fatal(err)
