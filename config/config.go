@@ -30,6 +30,7 @@ type Config struct {
 	Analyze   Analyze   `yaml:"analyze"`
 	Brand     bot.Brand `yaml:"brand"`
 	Alerts    Alerts    `yaml:"alerts"`
+	Schedule  Schedule  `yaml:"schedule"`
 	// Accounts are in file order.
 	Accounts []Account `yaml:"-"`
 }
@@ -122,12 +123,13 @@ func (e *KeyError) Error() string { return e.Key + ": " + e.Reason }
 // Default returns the defaults every file starts from.
 func Default() *Config {
 	return &Config{
-		Server: Server{Listen: "127.0.0.1:8080", MaxBodyBytes: 1 << 20, ShutdownTimeout: 20 * time.Second},
-		Data:   Data{Dir: "data", Retention: 0},
-		Log:    Log{Level: "info", Format: "text"},
-		Bot:    Bot{DefaultLang: "fa", Workers: 8, RetryBase: time.Second, RetryMax: 5 * time.Minute, MaxAttempts: 8, SendTimeout: 30 * time.Second},
-		Brand:  bot.Brand{Name: map[string]string{"fa": "نیکان دارو", "en": "Nikan Daru"}},
-		Alerts: defaultAlerts(),
+		Server:   Server{Listen: "127.0.0.1:8080", MaxBodyBytes: 1 << 20, ShutdownTimeout: 20 * time.Second},
+		Data:     Data{Dir: "data", Retention: 0},
+		Log:      Log{Level: "info", Format: "text"},
+		Bot:      Bot{DefaultLang: "fa", Workers: 8, RetryBase: time.Second, RetryMax: 5 * time.Minute, MaxAttempts: 8, SendTimeout: 30 * time.Second},
+		Brand:    bot.Brand{Name: map[string]string{"fa": "نیکان دارو", "en": "Nikan Daru"}},
+		Alerts:   defaultAlerts(),
+		Schedule: defaultSchedule(),
 	}
 }
 
@@ -350,6 +352,7 @@ func (c *Config) validate() error {
 		errs = append(errs, &KeyError{Key: "brand.website", Reason: "must be an absolute http(s) URL"})
 	}
 	errs = append(errs, c.Alerts.validate()...)
+	errs = append(errs, c.Schedule.validate()...)
 	if c.Templates.Dir != "" {
 		errs = append(errs, checkTemplateDir(c.Templates.Dir)...)
 	}
