@@ -6,6 +6,7 @@
 //	engagebot webhook register -config FILE -account PLATFORM.NAME [-url URL]
 //	engagebot user add     -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]  (password on stdin)
 //	engagebot token create -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
+//	engagebot post VERB    [-server URL] ...   (create, list, show, submit, approve, cancel, retry)
 //	engagebot version
 package main
 
@@ -42,6 +43,7 @@ Usage:
   engagebot webhook register -config FILE -account PLATFORM.NAME [-url URL]
   engagebot user add     -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
   engagebot token create -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
+  engagebot post VERB    [-server URL] ...
   engagebot version
 
 serve          runs the service (embedded bbolt store, web chat at /chat)
@@ -54,6 +56,9 @@ user add       adds a person who signs in; the password is the first line of
                stopped: it works on the data folder
 token create   prints a new API token for the JSON API on stdout, acting as
                NAME; shown once. Also run while the service is stopped
+post           schedules posts through the running service's API (token in
+               $ENGAGEBOT_TOKEN); verbs: create, list, show, submit, approve,
+               cancel, retry; "engagebot post -h" tells their flags
 version        prints the version
 `
 
@@ -77,6 +82,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runUser(ctx, args[1:], stdin, stdout, stderr)
 	case "token":
 		err = runToken(ctx, args[1:], stdout, stderr)
+	case "post":
+		err = runPost(ctx, args[1:], stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "engagebot", Version())
 		return 0

@@ -126,6 +126,11 @@ func (m *Main) Open() error {
 		}
 		log.Info("account ready", "account", acc.Key)
 	}
+	sch, err := newScheduler(c, m.Engine, db, log)
+	if err != nil {
+		return err
+	}
+	m.runners = append(m.runners, sch)
 	if d, err := newCrisisDetector(c, db, log); err != nil {
 		return fmt.Errorf("alerts: %w", err)
 	} else if d != nil {
