@@ -386,3 +386,12 @@ func (s *Actions) Segment(ctx context.Context, actor Actor, id string, sample in
 	c, err := s.e.CountSegment(ctx, seg.Rule, sample)
 	return SegmentView{Segment: seg, SegmentCount: c}, err
 }
+
+// PreviewSegment counts a rule that is not kept, with up to sample
+// matching followers: staff see who a rule matches while writing it.
+func (s *Actions) PreviewSegment(ctx context.Context, actor Actor, r Rule, sample int) (SegmentCount, error) {
+	if err := s.may(actor, "preview segments", RolePR); err != nil {
+		return SegmentCount{}, err
+	}
+	return s.e.CountSegment(ctx, r, sample)
+}

@@ -68,8 +68,9 @@ func (s *Server) apiRoutes() []Route {
 	moderate := []bot.Role{bot.RoleModerator}
 	work := []bot.Role{bot.RoleModerator, bot.RoleSafety}
 	admin := []bot.Role{bot.RoleAdmin}
-	// The scheduling rows are in posts.go, beside their handlers.
-	return append([]Route{
+	// The scheduling rows are in posts.go, the catalogue's in catalogue.go
+	// and the segments' in segments.go, beside their handlers.
+	return slices.Concat([]Route{
 		{Method: "GET", Pattern: "/api/v1/me", Roles: anyRole, Handle: s.handleMe, Doc: docMe},
 		{Method: "POST", Pattern: "/api/v1/me/lang", Roles: anyRole, Handle: s.handleSetLang, Doc: docSetLang},
 		{Method: "GET", Pattern: "/api/v1/openapi.json", Roles: anyRole, Handle: s.handleOpenAPI, Doc: docOpenAPI},
@@ -84,7 +85,7 @@ func (s *Server) apiRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleAddUser, Doc: docAddUser},
 		{Method: "GET", Pattern: "/api/v1/tokens", Roles: admin, Handle: s.handleTokens, Doc: docTokens},
 		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Roles: admin, Handle: s.handleRevokeToken, Doc: docRevokeToken},
-	}, s.postRoutes()...)
+	}, s.postRoutes(), s.catalogueRoutes(), s.segmentRoutes())
 }
 
 // meView is who the request is, and the language the workspace speaks
