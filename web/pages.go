@@ -430,7 +430,13 @@ func (s *Server) mountPages() {
 		s.Handle(rt)
 	}
 	static, _ := fs.Sub(staticFS, "static")
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	files := http.StripPrefix("/static/", http.FileServerFS(static))
+	s.mux.Handle("GET /static/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The files change only with the binary; an hour's cache spares
+		// a page load two requests.
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		files.ServeHTTP(w, r)
+	}))
 }
 
 // Interface guard: the dashboard is served with the engine's actions.

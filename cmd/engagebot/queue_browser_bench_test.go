@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"engagebot/bot"
+	"engagebot/config"
+	"engagebot/password"
+	"engagebot/store/bolt"
+	"engagebot/web"
+)
+
+// BenchmarkQueuePageBrowser measures the dashboard's queue page (its
+// first page, 50 flags) with 100,000 open flags in the store over 20,000
+// threads: the page as the server answers it over HTTP with a session,
+// beside the JSON API's first page of the same flags in turns in the same
+// run, and, when Chromium is there, the page in headless Chromium from
+// navigation to the rendered table.
+//
+//	go test -run '^$' -bench QueuePageBrowser -benchtime 20x ./cmd/engagebot/
+//
+// Reported: ms per request and p99 of the page and of the API, their
+// ratio, and the browser's mean and p99 (browser-ms, browser-p99-ms)
+// beside its mean for the sign-in form, a page that reads nothing
+// (browser-login-ms), and their ratio; the browser's are absent without
+// Chromium.
+func BenchmarkQueuePageBrowser(b *testing.B) {
+	const flags, threads = 100_000, 20_000
+	ctx := context.Background()
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "engagebot.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	reasons := []struct {
+		name string
+		sev  bot.Severity
+	}{
+		{bot.SignalAdverseEvent, bot.SeverityCritical}, {bot.SignalLegalThreat, bot.SeverityHigh},
+		{bot.IntentComplaint, bot.SeverityMedium}, {bot.IntentHuman, bot.SeverityMedium}, {bot.SignalAbuse, bot.SeverityLow},
+	}
+	const chunk = 5000
+	for from := 0; from < flags; from += chunk {
+		err := db.Update(ctx, func(tx bot.Tx) error {
+			for i := from; i < from+chunk; i++ {
+				k := bot.ThreadKey{Platform: "telegram", Account: "support", Chat: fmt.Sprint(i % threads)}
+				fk := bot.FollowerKey{Platform: "telegram", UserID: fmt.Sprint("u", i%threads)}
+				if i < threads {
+					if err := tx.PutThread(&bot.Thread{Key: k, ChatType: bot.ChatPrivate, Follower: fk, Mode: bot.ModeBot, Created: start}); err != nil {
+						return err
+					}
+					if err := tx.PutFollower(&bot.Follower{Key: fk, Lang: "fa", FirstSeen: start, LastSeen: start}); err != nil {
+						return err
+					}
+				}
+				r := reasons[(i*7)%len(reasons)]
+				f := &bot.Flag{Thread: k, Follower: fk, MessageID: fmt.Sprint("m", i), Severity: r.sev, Reason: r.name,
+					Text: "بعد از مصرف قرص سرم گیج میره و حالت تهوع دارم", Status: bot.FlagOpen,
+					Created: start.Add(time.Duration(flags-i) * time.Second)}
+				if err := tx.AddFlag(f); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	cfg := config.Default()
+	an, err := newAnalyzer(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rd, err := newRenderer(cfg, an.Products())
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: an, Renderer: rd})
+	if err != nil {
+		b.Fatal(err)
+	}
+	hasher := password.New(password.Params{Memory: 1024, Time: 1, Threads: 1})
+	const pw = "the moderator's long password"
+	if err := e.Actions().AddUser(ctx, cliActor, hasher, "mina", []bot.Role{bot.RoleModerator}, pw); err != nil {
+		b.Fatal(err)
+	}
+	auth, err := bot.NewAuth(db, hasher, nil, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	secret, _, err := auth.Login(ctx, "mina", pw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := web.New(web.Options{Engine: e, Auth: auth, Data: db, Actions: e.Actions(), Passwords: hasher})
+	ts := httptest.NewServer(srv.Handler())
+	b.Cleanup(ts.Close)
+
+	get := func(path, want string) {
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		req.AddCookie(&http.Cookie{Name: web.SessionCookie, Value: secret})
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || strings.Count(string(body), want) != 50 {
+			b.Fatalf("%s = %d, %d of %q", path, resp.StatusCode, strings.Count(string(body), want), want)
+		}
+	}
+	page := func() { get("/queue", `data-flag="`) }
+	api := func() { get("/api/v1/flags?status=open&limit=50", `"severity":`) }
+	page()
+	api()
+
+	// The browser, when there is one: signed in once through the form.
+	var nav, ref func() time.Duration
+	if chrome, err := chromium(); err == nil {
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+			chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+			chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(b.TempDir()))
+		b.Cleanup(cancelAlloc)
+		bctx, cancel := chromedp.NewContext(alloc)
+		b.Cleanup(cancel)
+		err := chromedp.Do(bctx,
+			chromedp.Navigate(ts.URL+"/login?next="+url.QueryEscape("/queue")),
+			chromedp.SetValue(chromedp.CSS("#name"), "mina"), chromedp.SetValue(chromedp.CSS("#password"), pw),
+			chromedp.Click(chromedp.CSS("#sign-in")), chromedp.WaitVisible(chromedp.CSS("#queue tbody tr")))
+		if err != nil {
+			b.Fatalf("sign in in the browser: %v", err)
+		}
+		nav = func() time.Duration {
+			t := time.Now()
+			if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/queue"), chromedp.WaitVisible(chromedp.CSS("#queue tbody tr:last-child"))); err != nil {
+				b.Fatalf("the queue in the browser: %v", err)
+			}
+			return time.Since(t)
+		}
+		// The reference: the sign-in form, a page of the same layout
+		// that reads nothing, so what the browser itself costs.
+		ref = func() time.Duration {
+			t := time.Now()
+			if err := chromedp.Do(bctx, chromedp.Navigate(ts.URL+"/login"), chromedp.WaitVisible(chromedp.CSS("#sign-in"))); err != nil {
+				b.Fatalf("the sign-in form in the browser: %v", err)
+			}
+			return time.Since(t)
+		}
+	} else {
+		b.Logf("no browser measure: %v", err)
+	}
+
+	// Turns of each, so all see the same load on a shared machine.
+	var pages, apis, navs, refs []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		t := time.Now()
+		page()
+		pages = append(pages, time.Since(t))
+		t = time.Now()
+		api()
+		apis = append(apis, time.Since(t))
+		if nav != nil {
+			navs = append(navs, nav())
+			refs = append(refs, ref())
+		}
+	}
+	b.StopTimer()
+	ms := func(d []time.Duration) float64 {
+		var sum time.Duration
+		for _, x := range d {
+			sum += x
+		}
+		return float64(sum) / float64(len(d)) / 1e6
+	}
+	p99 := func(d []time.Duration) float64 {
+		s := slices.Clone(d)
+		slices.Sort(s)
+		return float64(s[(len(s)*99)/100]) / 1e6
+	}
+	b.ReportMetric(ms(pages), "page-ms/req")
+	b.ReportMetric(p99(pages), "page-p99-ms")
+	b.ReportMetric(ms(apis), "api-ms/req")
+	b.ReportMetric(ms(pages)/ms(apis), "page/api")
+	if len(navs) > 0 {
+		b.ReportMetric(ms(navs), "browser-ms")
+		b.ReportMetric(p99(navs), "browser-p99-ms")
+		b.ReportMetric(ms(refs), "browser-login-ms")
+		b.ReportMetric(ms(navs)/ms(refs), "browser-queue/login")
+	}
+	b.ReportMetric(0, "ns/op")
+}
