@@ -273,8 +273,8 @@ func TestCheckImport(t *testing.T) {
 		{from: "engagebot/web/api", imp: "engagebot/store/bolt", reason: "never the store"},
 		{from: "engagebot/web/api", imp: "engagebot/adapters/telegram", reason: "never the store or an adapter"},
 		{from: "engagebot/internal/wait", imp: "engagebot/bot", reason: "standard library only"},
-		{from: "engagebot/schedule", imp: "engagebot/bot", reason: "has no rule"},
-		{from: "engagebot/schedule", imp: "fmt", reason: "has no rule"},
+		{from: "engagebot/unlisted", imp: "engagebot/bot", reason: "has no rule"},
+		{from: "engagebot/unlisted", imp: "fmt", reason: "has no rule"},
 		{from: "engagebot/store/postgres", imp: "engagebot/bot", reason: "has no rule"},
 		{from: "engagebot/bot", imp: "github.com/prometheus/client_golang/prometheus", reason: "standard library only"},
 
