@@ -69,3 +69,37 @@ func TestSetCatalogue(t *testing.T) {
 		t.Errorf("a refused catalogue changed the vocabulary: %v", got)
 	}
 }
+
+// The plain words of consent, alone or nearly so, in Persian and English;
+// the same words inside a longer sentence about something else are not.
+func TestConsentWords(t *testing.T) {
+	a, err := analyze.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		text, want string
+	}{
+		{"لغو", bot.IntentOptOut},
+		{"توقف", bot.IntentOptOut},
+		{"stop", bot.IntentOptOut},
+		{"unsubscribe", bot.IntentOptOut},
+		{"شروع", bot.IntentOptIn},
+		{"start", bot.IntentOptIn},
+		{"درمان را از هفته‌ی پیش شروع کردم و حالم بهتر است", ""},
+	} {
+		res, err := a.Analyze(t.Context(), tc.text, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.want == "" {
+			if res.Intent == bot.IntentOptOut || res.Intent == bot.IntentOptIn {
+				t.Errorf("Test %d: %q: intent %s, want neither opt-in nor opt-out", i, tc.text, res.Intent)
+			}
+			continue
+		}
+		if res.Intent != tc.want {
+			t.Errorf("Test %d: %q: intent %s, want %s", i, tc.text, res.Intent, tc.want)
+		}
+	}
+}
