@@ -7,6 +7,7 @@
 //	engagebot user add     -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]  (password on stdin)
 //	engagebot token create -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
 //	engagebot post VERB    [-server URL] ...   (create, list, show, submit, approve, cancel, retry)
+//	engagebot catalogue VERB [-server URL] ... (list, add, edit, remove, import)
 //	engagebot version
 package main
 
@@ -44,6 +45,7 @@ Usage:
   engagebot user add     -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
   engagebot token create -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
   engagebot post VERB    [-server URL] ...
+  engagebot catalogue VERB [-server URL] ...
   engagebot version
 
 serve          runs the service (embedded bbolt store, web chat at /chat)
@@ -59,6 +61,9 @@ token create   prints a new API token for the JSON API on stdout, acting as
 post           schedules posts through the running service's API (token in
                $ENGAGEBOT_TOKEN); verbs: create, list, show, submit, approve,
                cancel, retry; "engagebot post -h" tells their flags
+catalogue      keeps the content catalogue through the running service's API
+               (token in $ENGAGEBOT_TOKEN); verbs: list, add, edit, remove,
+               import (YAML or CSV); "engagebot catalogue -h" tells more
 version        prints the version
 `
 
@@ -84,6 +89,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runToken(ctx, args[1:], stdout, stderr)
 	case "post":
 		err = runPost(ctx, args[1:], stdout, stderr)
+	case "catalogue":
+		err = runCatalogue(ctx, args[1:], stdin, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "engagebot", Version())
 		return 0

@@ -106,6 +106,9 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
+	if err := m.openCatalogue(an); err != nil {
+		return err
+	}
 	chat := ""
 	deps := bot.AdapterDeps{Inbox: m.Engine, Logger: log, HTTPClient: &http.Client{Timeout: 60 * time.Second}, Now: time.Now}
 	for _, acc := range c.Accounts {
@@ -303,4 +306,20 @@ func (m *Main) maintain(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// openCatalogue seeds an empty content catalogue with the vocabulary's
+// products on the first start, then hands the catalogue to the analyzer
+// and the renderer, so products added since are recognised and offered.
+func (m *Main) openCatalogue(an *analyze.Analyzer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	n, err := m.Engine.SeedCatalogue(ctx, an.CatalogueSeed())
+	if err != nil {
+		return fmt.Errorf("catalogue: %w", err)
+	}
+	if n > 0 {
+		m.Logger.Info("catalogue seeded from the vocabulary", "products", n)
+	}
+	return m.Engine.RefreshCatalogue(ctx)
 }
