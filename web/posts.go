@@ -32,7 +32,7 @@ const defaultTZ = "Asia/Tehran"
 // postRoutes are the scheduling routes, rows of the API's route table.
 func (s *Server) postRoutes() []Route {
 	pr := []bot.Role{bot.RolePR}
-	return []Route{
+	rows := []Route{
 		{Method: "GET", Pattern: "/api/v1/posts", Roles: anyRole, Handle: s.handlePosts, Doc: docPosts},
 		{Method: "POST", Pattern: "/api/v1/posts", Roles: pr, Handle: s.handleCreatePost, Doc: docCreatePost},
 		{Method: "GET", Pattern: "/api/v1/posts/{id}", Roles: anyRole, Handle: s.handlePost, Doc: docPost},
@@ -43,6 +43,7 @@ func (s *Server) postRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/posts/{id}/retry", Roles: pr, Handle: s.postAction(s.retrySlot), Doc: docRetrySlot},
 		{Method: "GET", Pattern: "/api/v1/schedule/hours", Roles: anyRole, Handle: s.handleHours, Doc: docHours},
 	}
+	return append(rows, s.uploadRoutes()...)
 }
 
 func (s *Server) posts() (PostActions, error) {
@@ -513,7 +514,9 @@ func (s *Server) handleHours(w http.ResponseWriter, r *http.Request, _ bot.Actor
 		Error(w, r, bot.Errorf(bot.EINVALID, "tz: unknown time zone %q", q.Get("tz")))
 		return
 	}
-	to := s.opts.Now().In(loc).Truncate(time.Hour)
+	// Local hours: Tehran's half-hour offset would split them otherwise.
+	now := s.opts.Now().In(loc)
+	to := time.Date(now.Year(), now.Month(), now.Day(), now.Hour(), 0, 0, 0, loc)
 	from := to.AddDate(0, 0, -7*weeks)
 	var buckets []bot.SentimentBucket
 	if err := s.opts.Data.View(r.Context(), func(tx bot.Tx) (err error) {

@@ -54,6 +54,9 @@ type Options struct {
 	// PublicURL is server.public_url: when it is https, session cookies
 	// are Secure, and its origin is trusted as the service's own.
 	PublicURL string
+	// UploadDir holds the images uploaded for posts, served at /media/
+	// for platforms to fetch ("" refuses uploads).
+	UploadDir string
 	// Now is the clock of sign-in throttling and of the dashboard's
 	// clocks (default time.Now).
 	Now func() time.Time

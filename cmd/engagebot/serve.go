@@ -147,6 +147,7 @@ func (m *Main) Open() error {
 	m.Web = web.New(web.Options{
 		Engine: m.Engine, Metrics: metrics, Logger: log, MaxBodyBytes: c.Server.MaxBodyBytes, ChatAccount: chat, Version: Version(),
 		Auth: auth, Data: db, Actions: m.Engine.Actions(), Passwords: hasher, PublicURL: c.Server.PublicURL,
+		UploadDir: filepath.Join(c.Data.Dir, "uploads"),
 	})
 	m.ln, err = net.Listen("tcp", c.Server.Listen)
 	if err != nil {
