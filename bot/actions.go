@@ -286,3 +286,87 @@ func (s *Actions) SetConsent(ctx context.Context, actor Actor, k FollowerKey, c 
 		return change{before: before, after: map[string]any{"consent": f.Consent}, note: note}, tx.PutFollower(f)
 	})
 }
+
+// Assign gives a thread to a person who works threads (a moderator or an
+// admin): it is taken over in their name, so the bot stops replying in it
+// until it is released. A moderator may assign to themselves or another.
+func (s *Actions) Assign(ctx context.Context, actor Actor, k ThreadKey, to string) error {
+	to = strings.TrimSpace(to)
+	if to == "" {
+		return Errorf(EINVALID, "to: the person to assign the thread to")
+	}
+	return s.do(ctx, actor, "thread.assign", threadTarget(k), []Role{RoleModerator}, func(tx *actTx) (change, error) {
+		u, err := tx.User(to)
+		if ErrorCode(err) == ENOTFOUND {
+			return change{}, Errorf(EINVALID, "to: no user %q", to)
+		} else if err != nil {
+			return change{}, err
+		}
+		if !(Actor{Name: u.Name, Roles: u.Roles}).Can(RoleModerator) {
+			return change{}, Errorf(EINVALID, "to: %s does not work threads (not a moderator)", to)
+		}
+		t, err := tx.Thread(k)
+		if err != nil {
+			return change{}, err
+		}
+		before := stateOf(t)
+		t.Mode, t.Moderator = ModeHuman, u.Name
+		return change{before: before, after: stateOf(t)}, tx.PutThread(t)
+	})
+}
+
+// outboundTarget names an outbox item in the audit log.
+func outboundTarget(id uint64) string { return fmt.Sprintf("outbound:%d", id) }
+
+// undecided is whether a person must decide about an outbox item: it may
+// have reached the platform (unknown) or gave up (failed).
+func undecided(o *Outbound) bool { return o.State == OutUnknown || o.State == OutFailed }
+
+// MarkOutboundSent records that an item whose delivery was unknown did
+// reach the platform (a person saw it there), so it is never sent again.
+func (s *Actions) MarkOutboundSent(ctx context.Context, actor Actor, id uint64, note string) error {
+	var from OutState
+	err := s.do(ctx, actor, "outbound.mark_sent", outboundTarget(id), []Role{RoleModerator}, func(tx *actTx) (change, error) {
+		o, err := tx.Outbound(id)
+		if err != nil {
+			return change{}, err
+		}
+		if o.State != OutUnknown {
+			return change{}, Errorf(ECONFLICT, "outbound %d is %s, not unknown", id, o.State)
+		}
+		from = o.State
+		o.State, o.Updated = OutSent, s.e.now()
+		return change{before: map[string]OutState{"state": from}, after: map[string]OutState{"state": o.State}, note: note}, tx.PutOutbound(o)
+	})
+	if err == nil {
+		s.e.disp.move(from, "")
+	}
+	return err
+}
+
+// ResendOutbound sends an unknown or failed item again, through the
+// outbox with its limits: a person decided that it did not arrive.
+func (s *Actions) ResendOutbound(ctx context.Context, actor Actor, id uint64, note string) error {
+	var from OutState
+	err := s.do(ctx, actor, "outbound.resend", outboundTarget(id), []Role{RoleModerator}, func(tx *actTx) (change, error) {
+		o, err := tx.Outbound(id)
+		if err != nil {
+			return change{}, err
+		}
+		if !undecided(o) {
+			return change{}, Errorf(ECONFLICT, "outbound %d is %s: only an unknown or failed item is sent again", id, o.State)
+		}
+		from = o.State
+		o.State, o.Attempts, o.NotBefore, o.LastError, o.Updated = OutPending, 0, time.Time{}, "", s.e.now()
+		if err := tx.PutOutbound(o); err != nil {
+			return change{}, err
+		}
+		// Handed to the dispatcher once the change is committed.
+		tx.out = append(tx.out, o)
+		return change{before: map[string]OutState{"state": from}, after: map[string]OutState{"state": o.State}, note: note}, nil
+	})
+	if err == nil {
+		s.e.disp.move(from, "")
+	}
+	return err
+}
