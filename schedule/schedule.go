@@ -125,14 +125,14 @@ func New(o Options) (*Scheduler, error) {
 	return &Scheduler{o: o, log: o.Logger}, nil
 }
 
-// Scaled is a clock that runs scale times faster than real time from
-// epoch on: real epoch+d reads as epoch+d*scale. Processes given the same
-// epoch and scale agree on the time, so a restart resumes the same
-// compressed day. Only tests use it.
-func Scaled(epoch time.Time, scale float64) func() time.Time {
+// Scaled is a clock that reads start at real time epoch and runs scale
+// times faster from there: real epoch+d reads as start+d*scale.
+// Processes given the same values agree on the time, so a restart
+// resumes the same compressed day. Only tests use it.
+func Scaled(epoch, start time.Time, scale float64) func() time.Time {
 	return func() time.Time {
 		d := time.Since(epoch)
-		return epoch.Add(time.Duration(float64(d) * scale))
+		return start.Add(time.Duration(float64(d) * scale))
 	}
 }
 
