@@ -39,6 +39,10 @@ var goldenProfiles = []struct {
 		false, bot.Analysis{Topics: []string{"diabetes"}}},
 	{"turned-negative", bot.Follower{Name: "Reza", Messages: 5, Mood: -0.5, MoodSlow: 0.1, Interests: map[string]int{"diabetes": 2}},
 		false, bot.Analysis{Sentiment: bot.Sentiment{Label: bot.SentimentNegative, Score: -0.7}}},
+	// Worried, not upset: a negative message from a follower whose mood
+	// holds. Something to read, never a product.
+	{"worried", bot.Follower{Name: "Sara", Messages: 3, Mood: 0.05, MoodSlow: 0.1, Interests: map[string]int{"diabetes": 2}},
+		false, bot.Analysis{Topics: []string{"diabetes"}, Sentiment: bot.Sentiment{Label: bot.SentimentNegative, Score: -0.3}}},
 	{"open-case", bot.Follower{Name: "Ali", Messages: 4, Mood: 0.3, MoodSlow: 0.3, Interests: map[string]int{"diabetes": 3}},
 		true, bot.Analysis{}},
 }
@@ -129,6 +133,9 @@ func TestPersonalRules(t *testing.T) {
 			}
 			if oc := read(intent, "open-case"); strings.Contains(oc, guide) || strings.Contains(oc, "Diabetan") || strings.Contains(oc, "دیابتان") {
 				t.Errorf("%s %s open-case: an offer despite an open case:\n%s", lang, intent, oc)
+			}
+			if w := read(intent, "worried"); !strings.Contains(w, guide) || strings.Contains(w, "Diabetan") || strings.Contains(w, "دیابتان") || strings.Contains(w, "reply.upset") {
+				t.Errorf("%s %s worried: want the article only, no product and no apology:\n%s", lang, intent, w)
 			}
 			if nw := read(intent, "new"); strings.Contains(nw, guide) {
 				t.Errorf("%s %s new: an offer without interests:\n%s", lang, intent, nw)

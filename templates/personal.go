@@ -69,14 +69,11 @@ var plainIntents = map[string]bool{
 	"reply." + bot.IntentWhereToBuy: true, tmplOther: true,
 }
 
-// upset reports a follower whose recent messages turned negative, or a
-// negative message from one who wrote before.
+// upset reports a follower whose recent messages turned negative. One
+// negative message is not enough: naming an illness reads negative, and a
+// worried question about blood sugar is not anger.
 func upset(req bot.RenderRequest) bool {
-	f := req.Follower
-	if f == nil || f.Messages < 2 {
-		return false
-	}
-	return f.TurnedNegative() || (req.Analysis.Sentiment.Label == bot.SentimentNegative && f.Mood < 0)
+	return req.Follower != nil && req.Follower.TurnedNegative()
 }
 
 // variants lists the templates tried for a chosen reply, most specific
@@ -152,11 +149,17 @@ func earlier(c *catalogue, f *bot.Follower, a bot.Analysis) string {
 // offer is the catalogue item that best matches the follower's interests
 // (the sum of their counts over its tags), fit for their language and
 // platform now; nil when nothing matches or when promotion is off.
-func offer(c *catalogue, f *bot.Follower, lang, platform string, req bot.RenderRequest) *bot.CatalogueItem {
+//
+// With articlesOnly (a negative message) only something to read is
+// offered, never a product or an offer.
+func offer(c *catalogue, f *bot.Follower, lang, platform string, req bot.RenderRequest, articlesOnly bool) *bot.CatalogueItem {
 	var best *bot.CatalogueItem
 	bestScore := 0
 	for _, it := range c.items {
-		if !it.Fits(lang, platform, req.Now) || (it.Kind == bot.ItemOffer && f.Consent == bot.ConsentRevoked) {
+		switch {
+		case !it.Fits(lang, platform, req.Now),
+			it.Kind == bot.ItemOffer && f.Consent == bot.ConsentRevoked,
+			articlesOnly && it.Kind != bot.ItemArticle:
 			continue
 		}
 		score := 0
@@ -226,12 +229,12 @@ func (r *Renderer) personalize(v *View, req bot.RenderRequest, lang string) {
 	c := r.cat()
 	f := v.Follower
 	v.Upset = upset(req)
-	v.NoPromotion = req.OpenCase || v.Upset || v.Careful
+	v.NoPromotion = req.OpenCase || v.Upset
 	if k := earlier(c, f, req.Analysis); k != "" && f.Messages > 1 {
 		v.Earlier = r.interestName(c, k, lang)
 	}
 	if !v.NoPromotion {
-		v.Offer = r.itemView(offer(c, f, lang, v.Event.Platform, req), lang)
+		v.Offer = r.itemView(offer(c, f, lang, v.Event.Platform, req, v.Careful), lang)
 	}
 	v.Segments = slices.Clone(req.Segments)
 }

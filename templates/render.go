@@ -56,12 +56,13 @@ type View struct {
 	// product or topic, in the rendered language), or "".
 	Earlier string
 	// Offer is the catalogue item matching the follower's interests, for
-	// their language and platform now; zero when none or NoPromotion.
+	// their language and platform now; zero when none or NoPromotion, and
+	// only an article when Careful.
 	Offer ItemView
 	// Upset is true when the follower's recent messages turned negative.
 	Upset bool
 	// NoPromotion is true when nothing may be offered: the follower has an
-	// open side-effect case, is upset, or this message is negative.
+	// open side-effect case or is upset.
 	NoPromotion bool
 	// Segments are the segments the request says the follower is in.
 	Segments []string
