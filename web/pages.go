@@ -46,6 +46,9 @@ type PageActions interface {
 	Alerts(ctx context.Context, actor bot.Actor, filter bot.AlertFilter) ([]*bot.Alert, error)
 	ExportFollower(ctx context.Context, actor bot.Actor, k bot.FollowerKey) (*bot.FollowerExport, error)
 	EraseFollower(ctx context.Context, actor bot.Actor, k bot.FollowerKey, note string) (*bot.EraseResult, error)
+	Assign(ctx context.Context, actor bot.Actor, k bot.ThreadKey, to string) error
+	MarkOutboundSent(ctx context.Context, actor bot.Actor, id uint64, note string) error
+	ResendOutbound(ctx context.Context, actor bot.Actor, id uint64, note string) error
 }
 
 // pages holds the parsed templates, one set per page.
@@ -202,6 +205,8 @@ func (s *Server) pageRoutes() []Route {
 		page("POST", "/threads/{id}/resolve", work, s.postThread("resolve")),
 		page("POST", "/threads/{id}/reply", work, s.postThread("reply")),
 		page("POST", "/threads/{id}/label", moderate, s.postThread("label")),
+		page("POST", "/threads/{id}/assign", moderate, s.postThread("assign")),
+		page("POST", "/threads/{id}/outbound/{out}", moderate, s.postThread("outbound")),
 		page("GET", "/safety", safety, s.pageSafety),
 		page("POST", "/safety/cases/{id}", safety, s.postCase),
 		page("GET", "/safety/export", safety, s.exportCases),
@@ -352,7 +357,9 @@ var platforms = []string{"telegram", "rubika", "instagram", "facebook", "x", "we
 type threadPage struct {
 	ID     string
 	Thread threadView
-	Cases  []*bot.Case
+	// Waiting are the thread's outbox items that wait for a person: the
+	// delivery is unknown (it may have arrived) or failed.
+	Waiting []*bot.Outbound
 }
 
 func (s *Server) pageThread(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
@@ -362,7 +369,54 @@ func (s *Server) pageThread(w http.ResponseWriter, r *http.Request, actor bot.Ac
 		s.pageError(w, r, actor, err)
 		return
 	}
+	k, _ := ParseThreadID(id)
+	waiting, err := s.waitingOutbound(r.Context(), k)
+	if err != nil {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	d.Waiting = waiting
 	s.render(w, r, actor, http.StatusOK, "thread", "thread", d)
+}
+
+// maxWaiting bounds the unknown or failed items read for one thread page;
+// there are few, since each waits for a person.
+const maxWaiting = 1000
+
+// waitingOutbound lists the thread's outbox items in unknown or failed.
+func (s *Server) waitingOutbound(ctx context.Context, k bot.ThreadKey) ([]*bot.Outbound, error) {
+	var out []*bot.Outbound
+	err := s.opts.Data.View(ctx, func(tx bot.Tx) error {
+		out = nil
+		for _, st := range []bot.OutState{bot.OutUnknown, bot.OutFailed} {
+			list, err := tx.Outbox(st, 0, maxWaiting)
+			if err != nil {
+				return err
+			}
+			for _, o := range list {
+				if o.Platform == k.Platform && o.Account == k.Account && o.Chat == k.Chat {
+					out = append(out, o)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// decideOutbound marks an item of the thread sent or sends it again.
+func (s *Server) decideOutbound(r *http.Request, actor bot.Actor, k bot.ThreadKey) error {
+	id, err := strconv.ParseUint(r.PathValue("out"), 10, 64)
+	if err != nil {
+		return bot.Errorf(bot.EINVALID, "outbound: an item number")
+	}
+	switch r.FormValue("do") {
+	case "sent":
+		return s.pageActions().MarkOutboundSent(r.Context(), actor, id, r.FormValue("note"))
+	case "resend":
+		return s.pageActions().ResendOutbound(r.Context(), actor, id, r.FormValue("note"))
+	}
+	return bot.Errorf(bot.EINVALID, "do: sent or resend")
 }
 
 // postThread serves the thread page's buttons.
@@ -375,7 +429,7 @@ func (s *Server) postThread(what string) func(http.ResponseWriter, *http.Request
 			back(w, r, "/queue", "", err)
 			return
 		}
-		ctx := r.Context()
+		ctx, done := r.Context(), "done_"+what
 		switch what {
 		case "takeover":
 			err = s.opts.Actions.TakeOver(ctx, actor, k)
@@ -392,11 +446,16 @@ func (s *Server) postThread(what string) func(http.ResponseWriter, *http.Request
 				break
 			}
 			err = s.pageActions().CorrectSentiment(ctx, actor, k, seq, r.FormValue("label"))
+		case "assign":
+			err = s.pageActions().Assign(ctx, actor, k, r.FormValue("to"))
+		case "outbound":
+			err = s.decideOutbound(r, actor, k)
+			done += "_" + r.FormValue("do")
 		}
 		if err != nil && ErrorStatus(err) >= 500 {
 			s.log.Error("page action", "action", what, "err", err)
 		}
-		back(w, r, to, "done_"+what, err)
+		back(w, r, to, done, err)
 	}
 }
 

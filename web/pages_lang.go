@@ -108,6 +108,19 @@ var pageFuncs = template.FuncMap{
 // words are the dashboard's texts by language and key.
 var words = map[string]map[string]string{
 	bot.LangFa: {
+		"assign":               "سپردن",
+		"assign_to":            "نام کارشناس",
+		"done_assign":          "گفت‌وگو سپرده شد.",
+		"waiting":              "ارسال‌های در انتظار تصمیم",
+		"waiting_note":         "این پیام‌ها شاید به سکو رسیده باشند یا نرسیده‌اند؛ اگر در گفت‌وگو دیده می‌شود «رسیده» بزنید، وگرنه دوباره بفرستید.",
+		"out_unknown":          "نامعلوم",
+		"out_failed":           "ناموفق",
+		"attempts":             "تلاش",
+		"mark_sent":            "رسیده است",
+		"resend":               "دوباره بفرست",
+		"done_outbound_sent":   "ثبت شد که رسیده است.",
+		"done_outbound_resend": "دوباره در صف ارسال است.",
+
 		"st_open":          "باز",
 		"st_closed":        "بسته",
 		"case_open":        "باز",
@@ -280,6 +293,19 @@ var words = map[string]map[string]string{
 		"back":                  "بازگشت",
 	},
 	bot.LangEn: {
+		"assign":               "Assign",
+		"assign_to":            "moderator's name",
+		"done_assign":          "Assigned.",
+		"waiting":              "Deliveries waiting for a decision",
+		"waiting_note":         "These may or may not have reached the platform: mark one sent if it shows in the conversation there, otherwise send it again.",
+		"out_unknown":          "unknown",
+		"out_failed":           "failed",
+		"attempts":             "attempts",
+		"mark_sent":            "It arrived",
+		"resend":               "Send again",
+		"done_outbound_sent":   "Marked as sent.",
+		"done_outbound_resend": "Back in the outbox.",
+
 		"st_open":          "open",
 		"st_closed":        "closed",
 		"case_open":        "open",

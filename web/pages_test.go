@@ -82,6 +82,41 @@ func (a *Actions) EraseFollower(_ context.Context, actor bot.Actor, k bot.Follow
 	return &bot.EraseResult{Pseudonym: "p-1234", Threads: 1, Messages: 2, CasesKept: []uint64{1}, Note: "case 1 kept"}, nil
 }
 
+func (a *Actions) Assign(_ context.Context, actor bot.Actor, k bot.ThreadKey, to string) error {
+	if to != "sara" {
+		return bot.Errorf(bot.EINVALID, "to: no moderator %q", to)
+	}
+	a.record(actor, "assign("+to+")", k)
+	return nil
+}
+
+func (a *Actions) MarkOutboundSent(_ context.Context, actor bot.Actor, id uint64, note string) error {
+	a.record(actor, "sent("+strconv.FormatUint(id, 10)+")", bot.ThreadKey{})
+	return nil
+}
+
+func (a *Actions) ResendOutbound(_ context.Context, actor bot.Actor, id uint64, note string) error {
+	a.record(actor, "resend("+strconv.FormatUint(id, 10)+")", bot.ThreadKey{})
+	return nil
+}
+
+// The fake outbox: one reply to thread whose delivery is unknown, one
+// failed in another chat.
+func (t dataTx) Outbox(state bot.OutState, after uint64, limit int) ([]*bot.Outbound, error) {
+	items := []*bot.Outbound{
+		{ID: 9, Platform: thread.Platform, Account: thread.Account, Chat: thread.Chat, Text: "پاسخ شاید رسیده", State: bot.OutUnknown,
+			LastError: "interrupted while sending; it may have been delivered", Updated: t0},
+		{ID: 10, Platform: other.Platform, Account: other.Account, Chat: other.Chat, Text: "failed reply", State: bot.OutFailed, Updated: t0},
+	}
+	var out []*bot.Outbound
+	for _, o := range items {
+		if o.State == state && o.ID > after {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
 // The fake store's sentiment: every bucket holds one positive message,
 // and the first also the thread's message under its override's label.
 func (t dataTx) SentimentSeries(platform string, from, to time.Time, step bot.Step) ([]bot.SentimentBucket, error) {
@@ -214,6 +249,9 @@ func TestPages_ThreadAndItsButtons(t *testing.T) {
 	c := signedIn(t, st)
 	id := web.ThreadID(thread)
 	a := st.do(t, request{method: "GET", path: "/threads/" + id, cookie: c})
+	if !strings.Contains(a.body, `data-outbound="9" data-state="unknown"`) || strings.Contains(a.body, "failed reply") {
+		t.Errorf("the thread page must show its own unknown delivery, and only its own")
+	}
 	for _, want := range []string{"بعد از قرص سرگیجه گرفتم", "متاسفیم", `data-label="neu"`, `action="/threads/` + id + `/release"`, `id="reply-text"`, "corrected by"} {
 		if !strings.Contains(a.body, want) {
 			t.Errorf("thread page lacks %q", want)
@@ -231,6 +269,11 @@ func TestPages_ThreadAndItsButtons(t *testing.T) {
 		{"resolve", url.Values{"note": {"case opened"}}, "sara resolve(case opened) " + thread.String(), "done_resolve"},
 		{"reply", url.Values{"text": {"  "}}, "", "problem="},
 		{"label", url.Values{"seq": {"x"}, "label": {"neg"}}, "", "problem="},
+		{"assign", url.Values{"to": {"sara"}}, "sara assign(sara) " + thread.String(), "done_assign"},
+		{"assign", url.Values{"to": {"nobody"}}, "", "problem="},
+		{"outbound/9", url.Values{"do": {"sent"}}, "sara sent(9) ./", "done_outbound_sent"},
+		{"outbound/9", url.Values{"do": {"resend"}}, "sara resend(9) ./", "done_outbound_resend"},
+		{"outbound/9", url.Values{"do": {"burn"}}, "", "problem="},
 	} {
 		before := len(st.actions.took())
 		a := st.do(t, request{method: "POST", path: "/threads/" + id + "/" + tc.what, cookie: c, form: tc.form})

@@ -503,42 +503,46 @@ var matrix = map[string][]string{
 	"DELETE /api/v1/segments/{id}":       {"admin", "pr"},
 
 	// The dashboard's pages.
-	"GET /login":                     {"public"},
-	"GET /dashboard":                 {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /lang":                     {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /queue":                     {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /threads/{id}":              {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /threads/{id}/takeover":    {"admin", "moderator"},
-	"POST /threads/{id}/release":     {"admin", "moderator"},
-	"POST /threads/{id}/resolve":     {"admin", "moderator", "safety"},
-	"POST /threads/{id}/reply":       {"admin", "moderator", "safety"},
-	"POST /threads/{id}/label":       {"admin", "moderator"},
-	"GET /safety":                    {"admin", "safety"},
-	"POST /safety/cases/{id}":        {"admin", "safety"},
-	"GET /safety/export":             {"admin", "safety"},
-	"GET /charts":                    {"admin", "pr", "moderator", "viewer"},
-	"GET /charts/export":             {"admin", "pr", "moderator", "viewer"},
-	"GET /alerts":                    {"admin", "pr", "moderator", "viewer"},
-	"GET /admin/users":               {"admin"},
-	"POST /admin/users":              {"admin"},
-	"GET /admin/tokens":              {"admin"},
-	"POST /admin/tokens/{id}/revoke": {"admin"},
-	"GET /admin/followers":           {"admin"},
-	"POST /admin/followers/export":   {"admin"},
-	"POST /admin/followers/erase":    {"admin"},
-	"GET /admin/audit":               {"admin"},
+	"GET /login":                        {"public"},
+	"GET /dashboard":                    {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /lang":                        {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /queue":                        {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /threads/{id}":                 {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /threads/{id}/takeover":       {"admin", "moderator"},
+	"POST /threads/{id}/release":        {"admin", "moderator"},
+	"POST /threads/{id}/resolve":        {"admin", "moderator", "safety"},
+	"POST /threads/{id}/reply":          {"admin", "moderator", "safety"},
+	"POST /threads/{id}/label":          {"admin", "moderator"},
+	"POST /threads/{id}/assign":         {"admin", "moderator"},
+	"POST /threads/{id}/outbound/{out}": {"admin", "moderator"},
+	"GET /safety":                       {"admin", "safety"},
+	"POST /safety/cases/{id}":           {"admin", "safety"},
+	"GET /safety/export":                {"admin", "safety"},
+	"GET /charts":                       {"admin", "pr", "moderator", "viewer"},
+	"GET /charts/export":                {"admin", "pr", "moderator", "viewer"},
+	"GET /alerts":                       {"admin", "pr", "moderator", "viewer"},
+	"GET /admin/users":                  {"admin"},
+	"POST /admin/users":                 {"admin"},
+	"GET /admin/tokens":                 {"admin"},
+	"POST /admin/tokens/{id}/revoke":    {"admin"},
+	"GET /admin/followers":              {"admin"},
+	"POST /admin/followers/export":      {"admin"},
+	"POST /admin/followers/erase":       {"admin"},
+	"GET /admin/audit":                  {"admin"},
 }
 
 // forms are valid forms of the pages' POSTs.
 var forms = map[string]url.Values{
-	"POST /lang":                   {"lang": {"en"}, "back": {"/queue"}},
-	"POST /threads/{id}/resolve":   {"note": {"done"}},
-	"POST /threads/{id}/reply":     {"text": {"hello"}},
-	"POST /threads/{id}/label":     {"seq": {"1"}, "label": {"pos"}},
-	"POST /safety/cases/{id}":      {"do": {"confirm"}, "note": {"a case"}},
-	"POST /admin/users":            {"name": {"reza"}, "role": {"viewer"}, "password": {"reza's long password"}},
-	"POST /admin/followers/export": {"platform": {"telegram"}, "user": {"u1"}},
-	"POST /admin/followers/erase":  {"platform": {"telegram"}, "user": {"u1"}, "confirm": {"u1"}},
+	"POST /lang":                        {"lang": {"en"}, "back": {"/queue"}},
+	"POST /threads/{id}/resolve":        {"note": {"done"}},
+	"POST /threads/{id}/reply":          {"text": {"hello"}},
+	"POST /threads/{id}/label":          {"seq": {"1"}, "label": {"pos"}},
+	"POST /threads/{id}/assign":         {"to": {"sara"}},
+	"POST /threads/{id}/outbound/{out}": {"do": {"resend"}},
+	"POST /safety/cases/{id}":           {"do": {"confirm"}, "note": {"a case"}},
+	"POST /admin/users":                 {"name": {"reza"}, "role": {"viewer"}, "password": {"reza's long password"}},
+	"POST /admin/followers/export":      {"platform": {"telegram"}, "user": {"u1"}},
+	"POST /admin/followers/erase":       {"platform": {"telegram"}, "user": {"u1"}, "confirm": {"u1"}},
 }
 
 // bodies are valid bodies of the routes that take one.
@@ -582,7 +586,7 @@ func pathOf(rt web.Route) string {
 	case rt.Pattern == "/charts/export":
 		return rt.Pattern + "?from=2026-03-01&to=2026-03-02"
 	}
-	return strings.ReplaceAll(rt.Pattern, "{id}", web.ThreadID(thread))
+	return strings.ReplaceAll(strings.ReplaceAll(rt.Pattern, "{out}", "9"), "{id}", web.ThreadID(thread))
 }
 
 func TestRoutes_RoleMatrix(t *testing.T) {
