@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -98,11 +99,12 @@ func (e *Engine) process(ctx context.Context, items ...InboxItem) error {
 		xs = append(xs, x)
 	}
 	now := e.now()
+	pre := e.prerender(ctx, xs, now)
 	var enqueued []*Outbound
 	err := e.store.Update(ctx, func(tx Tx) error {
 		enqueued = enqueued[:0]
 		for _, x := range xs {
-			o, err := e.apply(ctx, tx, x, now)
+			o, err := e.apply(ctx, tx, x, now, pre[x.it.Seq])
 			if err != nil {
 				return fmt.Errorf("message %d: %w", x.it.Seq, err)
 			}
@@ -128,32 +130,72 @@ func (e *Engine) process(ctx context.Context, items ...InboxItem) error {
 	return nil
 }
 
-// apply writes one analysed item in tx and returns the reply it enqueued.
-func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*Outbound, error) {
-	if has, err := inboxHas(tx, x.it.Seq); err != nil || !has {
-		return nil, err // processed already, by a claim that ran out
+// prerendered is a reply rendered before the item's transaction, from the
+// follower and thread as a read saw them. Rendering is the slow part of
+// processing, and the store has one writer: apply takes this reply when it
+// finds the same follower and thread, so the writer does not wait on
+// templates.
+type prerendered struct {
+	f        *Follower
+	th       *Thread
+	openCase bool
+	o        *Outbound
+}
+
+// prerender renders the replies of the items that are alone in their
+// thread in this batch (the others depend on the writes of the items
+// before them) in one read transaction. What it cannot do, apply does.
+func (e *Engine) prerender(ctx context.Context, xs []analyzed, now time.Time) map[uint64]*prerendered {
+	perThread := map[ThreadKey]int{}
+	for _, x := range xs {
+		perThread[x.it.Event.ThreadKey()]++
 	}
-	ev, a, text := x.it.Event, x.a, x.text
-	f, err := loadFollower(tx, ev.FollowerKey())
-	if err != nil {
-		return nil, err
-	}
-	th, err := loadThread(tx, &ev, now)
-	if err != nil {
-		return nil, err
-	}
-	logged := ev.Kind != EventStart && ev.Kind != EventStop && strings.TrimSpace(text) != ""
+	out := map[uint64]*prerendered{}
+	_ = e.store.View(ctx, func(tx Tx) error {
+		for _, x := range xs {
+			ev := x.it.Event
+			if perThread[ev.ThreadKey()] > 1 {
+				continue
+			}
+			f, err := loadFollower(tx, ev.FollowerKey())
+			if err != nil {
+				return nil
+			}
+			th, err := loadThread(tx, &ev, now)
+			if err != nil {
+				return nil
+			}
+			observe(f, th, &ev, x, now)
+			p := &prerendered{f: f, th: th}
+			if ev.From.ID != "" {
+				if p.openCase, err = HasOpenCase(tx, f.Key); err != nil {
+					return nil
+				}
+			}
+			if p.o, err = e.reply(ctx, &ev, x.a, f, th, p.openCase, now); err != nil {
+				continue
+			}
+			out[x.it.Seq] = p
+		}
+		return nil
+	})
+	return out
+}
+
+// observe folds an item into its follower's profile and its thread, in
+// memory, and reports whether the message is logged (stored with its
+// sentiment). apply and prerender share it, so both see the same state.
+func observe(f *Follower, th *Thread, ev *Event, x analyzed, now time.Time) (logged bool) {
+	a := x.a
+	logged = ev.Kind != EventStart && ev.Kind != EventStop && strings.TrimSpace(x.text) != ""
 	if ev.From.ID != "" {
-		f.Observe(&ev, a, now)
+		f.Observe(ev, a, now)
 		via := ev.Platform + "." + ev.Account
 		switch {
 		case ev.Kind == EventStart || a.Intent == IntentOptIn:
 			f.SetConsentVia(ConsentGiven, now, via)
 		case ev.Kind == EventStop || a.Intent == IntentOptOut:
 			f.SetConsentVia(ConsentRevoked, now, via)
-		}
-		if err := tx.PutFollower(f); err != nil {
-			return nil, err
 		}
 	}
 	th.LastMessage = now
@@ -162,6 +204,35 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*
 	}
 	if logged {
 		th.Messages++
+		for _, fl := range Flags(a) {
+			th.Flagged = max(th.Flagged, fl.Severity)
+		}
+	}
+	return logged
+}
+
+// apply writes one analysed item in tx and returns the reply it enqueued.
+// pre, when not nil, is its reply rendered beforehand.
+func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time, pre *prerendered) (*Outbound, error) {
+	if has, err := inboxHas(tx, x.it.Seq); err != nil || !has {
+		return nil, err // processed already, by a claim that ran out
+	}
+	ev, a := x.it.Event, x.a
+	f, err := loadFollower(tx, ev.FollowerKey())
+	if err != nil {
+		return nil, err
+	}
+	th, err := loadThread(tx, &ev, now)
+	if err != nil {
+		return nil, err
+	}
+	logged := observe(f, th, &ev, x, now)
+	if ev.From.ID != "" {
+		if err := tx.PutFollower(f); err != nil {
+			return nil, err
+		}
+	}
+	if logged {
 		in := &Message{
 			Thread: th.Key, Direction: DirIn, PlatformID: ev.ID, Kind: ev.Kind,
 			Follower: f.Key, Author: ev.From.Name, Text: ev.Text, Lang: a.Lang, Analysis: &a, At: now,
@@ -189,7 +260,6 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*
 					return nil, err
 				}
 			}
-			th.Flagged = max(th.Flagged, fl.Severity)
 		}
 	}
 	var openCase bool
@@ -198,8 +268,13 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time) (*
 			return nil, err
 		}
 	}
-	o, err := e.reply(ctx, &ev, a, f, th, openCase, now)
-	if err != nil {
+	var o *Outbound
+	if pre != nil && pre.openCase == openCase && reflect.DeepEqual(pre.f, f) && reflect.DeepEqual(pre.th, th) {
+		if pre.o != nil {
+			cp := *pre.o // Enqueue fills it in, and this function may run again
+			o = &cp
+		}
+	} else if o, err = e.reply(ctx, &ev, a, f, th, openCase, now); err != nil {
 		return nil, err
 	}
 	if o != nil {
