@@ -769,3 +769,67 @@ func TestEngine_QueueHandsAnItemTwice(t *testing.T) {
 		t.Errorf("%d replies and %d stored messages for 20 messages handed out twice, want 20 and 40", n, msgs)
 	}
 }
+
+// updateWatch is a store that knows when one of its write functions runs.
+type updateWatch struct {
+	bot.Store
+	inside atomic.Int32
+}
+
+func (s *updateWatch) Update(ctx context.Context, fn func(bot.Tx) error) error {
+	return s.Store.Update(ctx, func(tx bot.Tx) error {
+		s.inside.Add(1)
+		defer s.inside.Add(-1)
+		return fn(tx)
+	})
+}
+
+// countingRenderer counts renders done inside a write function.
+type countingRenderer struct {
+	Renderer
+	store          *updateWatch
+	total, insideN atomic.Int32
+}
+
+func (r *countingRenderer) Render(ctx context.Context, req bot.RenderRequest) (bot.Reply, error) {
+	r.total.Add(1)
+	if r.store.inside.Load() > 0 {
+		r.insideN.Add(1)
+	}
+	return r.Renderer.Render(ctx, req)
+}
+
+// A reply is rendered before its transaction, so the store's one writer
+// does not wait on templates; the reply is the same as one rendered inside.
+func TestEngine_RendersOutsideTheTransaction(t *testing.T) {
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "e.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &updateWatch{Store: db}
+	r := &countingRenderer{store: s}
+	e, err := bot.NewEngine(bot.Options{Store: s, Analyzer: keywordAnalyzer(), Renderer: r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newAdapter("fake")
+	e.AddAdapter(a)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx) }()
+	defer func() { cancel(); <-done; db.Close() }()
+	for i := range 5 {
+		if err := e.Accept(ctx, []bot.Event{msg(fmt.Sprintf("m%d", i), fmt.Sprintf("c%d", i), "great product")}, nil); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the reply", func() bool { return len(a.delivered()) == i+1 })
+	}
+	if n := r.insideN.Load(); n != 0 {
+		t.Errorf("%d of %d renders ran inside a write", n, r.total.Load())
+	}
+	for i, d := range a.delivered() {
+		if want := "[en/praise] great product"; d.o.Text != want {
+			t.Errorf("reply %d = %q, want %q", i, d.o.Text, want)
+		}
+	}
+}
