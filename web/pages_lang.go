@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"regexp"
 	"strings"
 	"time"
 
@@ -66,7 +67,29 @@ func day(lang string, t time.Time) template.HTML {
 	return template.HTML(fmt.Sprintf(`%s <span class="alt"><bdi dir="ltr">%s</bdi></span>`, template.HTMLEscapeString(j.Long()), greg))
 }
 
+// ltrRun finds what reads left to right inside any text: links, e-mail
+// addresses and numbers (a phone number with its dashes or spaces).
+var ltrRun = regexp.MustCompile(`https?://[^\s<>"]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?[0-9][0-9\- ]*[0-9]|[0-9]`)
+
+// isolate escapes a follower's or a person's text and isolates its
+// left-to-right runs in <bdi dir="ltr">, so a phone number or a link in
+// Persian text keeps its order.
+func isolate(s string) template.HTML {
+	var b strings.Builder
+	last := 0
+	for _, m := range ltrRun.FindAllStringIndex(s, -1) {
+		b.WriteString(template.HTMLEscapeString(s[last:m[0]]))
+		b.WriteString(`<bdi dir="ltr">`)
+		b.WriteString(template.HTMLEscapeString(s[m[0]:m[1]]))
+		b.WriteString(`</bdi>`)
+		last = m[1]
+	}
+	b.WriteString(template.HTMLEscapeString(s[last:]))
+	return template.HTML(b.String())
+}
+
 var pageFuncs = template.FuncMap{
+	"isolate": isolate,
 	"join": func(list []bot.Role) string {
 		s := make([]string, len(list))
 		for i, r := range list {

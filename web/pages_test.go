@@ -396,3 +396,18 @@ func TestPages_EveryTextInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// A number, an e-mail or a link in Persian text keeps its order: each is
+// isolated left to right, and the text is escaped.
+func TestPages_IsolatesLeftToRight(t *testing.T) {
+	for i, tc := range []struct{ in, want string }{
+		{"شماره من 0912-000-0000 است", `شماره من <bdi dir="ltr">0912-000-0000</bdi> است`},
+		{"به a.b@example.com یا https://example.com/x?y=1 بنویسید", `به <bdi dir="ltr">a.b@example.com</bdi> یا <bdi dir="ltr">https://example.com/x?y=1</bdi> بنویسید`},
+		{`<script>alert(1)</script>`, `&lt;script&gt;alert(<bdi dir="ltr">1</bdi>)&lt;/script&gt;`},
+		{"بدون عدد", "بدون عدد"},
+	} {
+		if got := string(web.Isolate(tc.in)); got != tc.want {
+			t.Errorf("%d: %q, want %q", i, got, tc.want)
+		}
+	}
+}

@@ -187,6 +187,14 @@ func TestBrowser_Dashboard(t *testing.T) {
 		t.Fatalf("chat message = %d %s", code, body)
 	}
 	wait.For(t, 10*time.Second, "the bot's reply", func() bool { return len(chatReplies(t, p, session)) > 0 })
+	// A Persian complaint from another follower, so the queue holds text
+	// of both directions.
+	fa := chatSession(t, p)
+	if code, body := p.Post("/chat/messages", fmt.Sprintf(`{"session":%q,"text":%q}`, fa,
+		"از شما شکایت دارم، سفارشم دو هفته است نرسیده و کسی جواب نمی‌دهد. شماره من 09120000000 است")); code != http.StatusAccepted {
+		t.Fatalf("chat message = %d %s", code, body)
+	}
+	wait.For(t, 10*time.Second, "the bot's reply in Persian", func() bool { return len(chatReplies(t, p, fa)) > 0 })
 
 	b := newBrowser(t, p)
 
@@ -201,7 +209,7 @@ func TestBrowser_Dashboard(t *testing.T) {
 	b.until("the refusal", `document.querySelector('p.problem') !== null && document.querySelector('#login') !== null`)
 	b.do("sign in", chromedp.SetValue(chromedp.CSS("#name"), "sara"), chromedp.SetValue(chromedp.CSS("#password"), pw),
 		chromedp.Click(chromedp.CSS("#sign-in")))
-	b.until("the queue", `document.querySelector('#queue tbody tr') !== null`)
+	b.until("the queue", `document.querySelectorAll('#queue tbody tr').length === 2`)
 
 	// The side-effect report is first, critical, in Persian.
 	first := js[string](b, `document.querySelector('#queue tbody tr').className + ' ' + document.querySelector('#queue tbody tr td.text').textContent`)
@@ -299,8 +307,9 @@ func TestBrowser_Dashboard(t *testing.T) {
 	b.open(threadURL)
 	b.press("resolve", "#resolve")
 	b.open("/queue")
-	if js[bool](b, `document.querySelector('#queue') !== null`) {
-		t.Errorf("the queue still lists flags after the only thread was resolved")
+	rows := `document.querySelectorAll("#queue tbody tr").length`
+	if n := js[int](b, rows); n != 1 || js[bool](b, fmt.Sprintf(`document.querySelector('#queue a[href=%q]') !== null`, threadURL)) {
+		t.Errorf("the queue after resolving lists %d rows, want only the complaint's", n)
 	}
 
 	// A new flag comes into the open queue page by itself.
@@ -309,7 +318,7 @@ func TestBrowser_Dashboard(t *testing.T) {
 		"After your syrup my child has a high fever and is vomiting")); code != http.StatusAccepted {
 		t.Fatalf("chat message = %d %s", code, body)
 	}
-	b.until("the new flag in the open queue page", `document.querySelector('#queue tbody tr') !== null`)
+	b.until("the new flag in the open queue page", rows+` === 2`)
 
 	// Sign out: the pages are closed again.
 	b.do("sign out", chromedp.Click(chromedp.CSS("#sign-out")))
