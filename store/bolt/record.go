@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"time"
 
 	"engagebot/bot"
 )
@@ -270,6 +271,14 @@ func encodeFollower(f *bot.Follower) []byte {
 	}
 	consents.put(e, string(f.Consent))
 	e.time(f.ConsentAt)
+	// Written after the older fields, so a record of an older build
+	// decodes as one without them.
+	e.str(f.ConsentVia)
+	e.f64(f.MoodSlow)
+	e.str(f.TZ)
+	for _, k := range slices.Sorted(maps.Keys(f.Interests)) {
+		e.time(f.InterestSeen[k]) // in the order of Interests, zero when unknown
+	}
 	return e.b
 }
 
@@ -298,6 +307,19 @@ func decodeFollower(k, v []byte) (*bot.Follower, error) {
 	}
 	f.Consent = bot.Consent(consents.get(d))
 	f.ConsentAt = d.time()
+	if d.more() {
+		f.ConsentVia = d.str()
+		f.MoodSlow = d.f64()
+		f.TZ = d.str()
+		for _, k := range slices.Sorted(maps.Keys(f.Interests)) {
+			if t := d.time(); !t.IsZero() {
+				if f.InterestSeen == nil {
+					f.InterestSeen = map[string]time.Time{}
+				}
+				f.InterestSeen[k] = t
+			}
+		}
+	}
 	return f, d.done("follower")
 }
 

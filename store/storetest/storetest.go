@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T) bot.Store) {
 		{"Slot", testSlot},
 		{"Catalogue", testCatalogue},
 		{"Segment", testSegment},
+		{"FollowerProfile", testFollowerProfile},
 	} {
 		t.Run(g.name, func(t *testing.T) { g.run(t, open) })
 	}
