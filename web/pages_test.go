@@ -131,7 +131,12 @@ func (t dataTx) SentimentSeries(platform string, from, to time.Time, step bot.St
 }
 
 func (t dataTx) SentimentByDay(platform string, from, to time.Time, limit int) ([]*bot.SentimentRecord, error) {
-	return []*bot.SentimentRecord{{Platform: "telegram", Account: "support", Intent: "complaint", Signals: []string{"adverse_event"}, At: from}}, nil
+	return []*bot.SentimentRecord{
+		{Platform: "telegram", Account: "support", Thread: thread, MessageID: "m1", Sentiment: bot.Sentiment{Label: bot.SentimentNegative, Score: -0.6},
+			Intent: "complaint", Signals: []string{"adverse_event"}, At: from},
+		{Platform: "telegram", Account: "sales", Thread: bot.ThreadKey{Platform: "telegram", Account: "sales", Chat: "9"}, MessageID: "m9",
+			Sentiment: bot.Sentiment{Label: bot.SentimentNegative, Score: -0.8}, At: from.Add(time.Minute)},
+	}, nil
 }
 
 // signedIn signs sara in and returns her cookie.
@@ -353,6 +358,16 @@ func TestPages_ChartsCountOverrides(t *testing.T) {
 	}
 	if a := st.do(t, request{method: "GET", path: "/charts/export?from=2026-03-05&to=2026-03-01", token: "ebt_pr"}); a.status != http.StatusBadRequest {
 		t.Errorf("a period ending before it starts = %d, want 400", a.status)
+	}
+	// One account's series is counted from its records, with the
+	// person's label in place of the machine's.
+	a = st.do(t, request{method: "GET", path: "/charts?account=telegram.support", token: "ebt_pr"})
+	if !strings.Contains(a.body, `id="totals" data-pos="0" data-neu="1" data-neg="0" data-volume="1"`) {
+		t.Errorf("telegram.support's totals: want its one message under the person's neutral:\n%s", a.body)
+	}
+	a = st.do(t, request{method: "GET", path: "/charts/export?from=2026-03-01&to=2026-03-01&account=sales&platform=telegram", token: "ebt_pr"})
+	if lines := strings.Split(strings.TrimSpace(a.body), "\n"); len(lines) != 2 || !strings.Contains(lines[1], ",sales,0,0,1,1,") {
+		t.Errorf("one account's CSV = %q", lines)
 	}
 	a = st.do(t, request{method: "GET", path: "/alerts", token: "ebt_pr"})
 	if !strings.Contains(a.body, `href="/threads/`+web.ThreadID(thread)+`"`) {

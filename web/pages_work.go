@@ -146,7 +146,9 @@ const (
 )
 
 type chartsPage struct {
-	Platform  string
+	Platform string
+	// Account is the account name the charts are limited to ("" for all).
+	Account   string
 	Platforms []string
 	Daily     chart
 	Hourly    chart
@@ -178,14 +180,27 @@ func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Ac
 	hourFrom := hourTo.Add(-chartHours * time.Hour)
 	d := chartsPage{Platform: platform, Platforms: platforms,
 		From: today.AddDate(0, 0, -6).Format(time.DateOnly), To: today.Format(time.DateOnly)}
+	account := strings.TrimSpace(r.URL.Query().Get("account"))
+	d.Account = account
 	err = s.opts.Data.View(r.Context(), func(tx bot.Tx) error {
-		days, err := tx.SentimentSeries(platform, dayFrom, dayTo, bot.StepDay)
-		if err != nil {
-			return err
-		}
-		hours, err := tx.SentimentSeries(platform, hourFrom, hourTo, bot.StepHour)
-		if err != nil {
-			return err
+		var days, hours []bot.SentimentBucket
+		var err error
+		if account != "" {
+			// The store counts per platform; an account's series is
+			// counted here from its records, with people's labels.
+			if days, d.Truncated, err = accountSeries(tx, platform, account, dayFrom, dayTo, bot.StepDay); err != nil {
+				return err
+			}
+			if hours, _, err = accountSeries(tx, platform, account, hourFrom, hourTo, bot.StepHour); err != nil {
+				return err
+			}
+		} else {
+			if days, err = tx.SentimentSeries(platform, dayFrom, dayTo, bot.StepDay); err != nil {
+				return err
+			}
+			if hours, err = tx.SentimentSeries(platform, hourFrom, hourTo, bot.StepHour); err != nil {
+				return err
+			}
 		}
 		d.Totals = bot.SentimentBucket{}
 		for _, b := range days {
@@ -209,7 +224,7 @@ func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Ac
 		if err != nil {
 			return err
 		}
-		d.Truncated = len(recs) == chartRecords
+		d.Truncated = d.Truncated || len(recs) == chartRecords
 		accounts, topics, signals := map[string]int{}, map[string]int{}, map[string]int{}
 		for _, rec := range recs {
 			accounts[bot.AccountKey(rec.Platform, rec.Account)]++
@@ -228,6 +243,70 @@ func (s *Server) pageCharts(w http.ResponseWriter, r *http.Request, actor bot.Ac
 		return
 	}
 	s.render(w, r, actor, http.StatusOK, "charts", "charts", d)
+}
+
+// accountSeries counts one account's records (account is its name, or
+// "<platform>.<name>") per step, counting a message under a person's
+// label where there is one, as the store's series does. It reads at most
+// chartRecords records and says when there were more.
+func accountSeries(tx bot.Tx, platform, account string, from, to time.Time, step bot.Step) ([]bot.SentimentBucket, bool, error) {
+	if p, name, ok := strings.Cut(account, "."); ok {
+		platform, account = p, name
+	}
+	recs, err := tx.SentimentByDay(platform, from, to, chartRecords)
+	if err != nil {
+		return nil, false, err
+	}
+	var out []bot.SentimentBucket
+	for at := from; at.Before(to) && len(out) < bot.MaxSeriesBuckets; at = step.Next(at) {
+		out = append(out, bot.SentimentBucket{Start: at})
+	}
+	labels := map[bot.ThreadKey]map[string]string{} // thread -> message id -> label
+	for _, rec := range recs {
+		if rec.Account != account {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(out, rec.At, func(b bot.SentimentBucket, t time.Time) int {
+			if b.Start.After(t) {
+				return 1
+			}
+			if !step.Next(b.Start).After(t) {
+				return -1
+			}
+			return 0
+		})
+		if i >= len(out) {
+			continue
+		}
+		byMsg, ok := labels[rec.Thread]
+		if !ok {
+			list, err := tx.Labels(rec.Thread)
+			if err != nil {
+				return nil, false, err
+			}
+			byMsg = map[string]string{}
+			for _, l := range list {
+				byMsg[l.MessageID] = l.Label
+			}
+			labels[rec.Thread] = byMsg
+		}
+		label := rec.Sentiment.Label
+		if l, ok := byMsg[rec.MessageID]; ok && rec.MessageID != "" {
+			label = l
+		}
+		b := &out[i]
+		switch label {
+		case bot.SentimentPositive:
+			b.Positive++
+		case bot.SentimentNegative:
+			b.Negative++
+		default:
+			b.Neutral++
+		}
+		b.Volume++
+		b.ScoreSum += rec.Sentiment.Score
+	}
+	return out, len(recs) == chartRecords, nil
 }
 
 func top(m map[string]int, n int) []countRow {
@@ -311,9 +390,13 @@ func (s *Server) exportSentiment(w http.ResponseWriter, r *http.Request, actor b
 	if q.Get("step") == "hour" {
 		step, stepName = bot.StepHour, "hour"
 	}
-	platform := q.Get("platform")
+	platform, account := q.Get("platform"), strings.TrimSpace(q.Get("account"))
 	var series []bot.SentimentBucket
 	err := s.opts.Data.View(r.Context(), func(tx bot.Tx) (err error) {
+		if account != "" {
+			series, _, err = accountSeries(tx, platform, account, from, to.AddDate(0, 0, 1), step)
+			return err
+		}
 		series, err = tx.SentimentSeries(platform, from, to.AddDate(0, 0, 1), step)
 		return err
 	})
@@ -329,7 +412,7 @@ func (s *Server) exportSentiment(w http.ResponseWriter, r *http.Request, actor b
 		if x.Volume > 0 {
 			mean = strconv.FormatFloat(x.ScoreSum/float64(x.Volume), 'f', 3, 64)
 		}
-		cw.Write([]string{x.Start.In(s.loc).Format(time.RFC3339), cmp.Or(platform, "all"), strconv.Itoa(x.Positive),
+		cw.Write([]string{x.Start.In(s.loc).Format(time.RFC3339), cmp.Or(account, platform, "all"), strconv.Itoa(x.Positive),
 			strconv.Itoa(x.Neutral), strconv.Itoa(x.Negative), strconv.Itoa(x.Volume), mean})
 	}
 	cw.Flush()

@@ -354,7 +354,7 @@ func newData() *Data {
 			sara: {Key: sara, Lang: "fa"},
 			john: {Key: john, Lang: "en"},
 		},
-		labels: []*bot.LabelOverride{{Thread: thread, Message: 1, Label: bot.SentimentNeutral, By: "sara", At: t0}},
+		labels: []*bot.LabelOverride{{Thread: thread, Message: 1, MessageID: "m1", Label: bot.SentimentNeutral, By: "sara", At: t0}},
 		audit:  []*bot.AuditEntry{{Seq: 1, At: t0, Actor: "sara", Action: "thread.takeover", Target: "thread:" + thread.String()}},
 	}
 }
