@@ -23,6 +23,7 @@ const (
 	famTweets   = "tweets"
 	famDM       = "dm"
 	famMentions = "mentions"
+	famTimeline = "timeline"
 	famHide     = "hide"
 )
 

@@ -1,7 +1,11 @@
 package x
 
 import (
+	"context"
 	"fmt"
+	"net/url"
+	"strings"
+	"time"
 
 	"engagebot/bot"
 )
@@ -10,6 +14,7 @@ import (
 var (
 	_ bot.PostChecker = (*Adapter)(nil)
 	_ bot.PostLinker  = (*Adapter)(nil)
+	_ bot.PostFinder  = (*Adapter)(nil)
 )
 
 // CheckPost refuses a scheduled post that does not fit one post under the
@@ -28,3 +33,28 @@ func (a *Adapter) CheckPost(c bot.PostContent) error {
 
 // PostURL is a post's public link; X finds the author from the id.
 func (a *Adapter) PostURL(_, id string) string { return "https://x.com/i/web/status/" + id }
+
+// FindPost looks for a post of this text among the account's posts since
+// the given time (GET /2/users/{id}/tweets, the newest 100): a publish
+// whose outcome is unknown is settled by what X shows, never by posting
+// again. A post with an image carries its link after a new line, which X
+// shows as a t.co link, so the text is matched up to there.
+func (a *Adapter) FindPost(ctx context.Context, _, text string, since time.Time) (string, error) {
+	q := url.Values{"max_results": {"100"}, "start_time": {since.UTC().Format(time.RFC3339)}}
+	var res struct {
+		Data []struct {
+			ID   string `json:"id"`
+			Text string `json:"text"`
+		} `json:"data"`
+	}
+	path := "/2/users/" + url.PathEscape(a.cfg.UserID) + "/tweets"
+	if err := a.call(ctx, famTimeline, "GET", path, q, nil, &res); err != nil {
+		return "", err
+	}
+	for _, t := range res.Data {
+		if t.Text == text || strings.HasPrefix(t.Text, text+"\n") {
+			return t.ID, nil
+		}
+	}
+	return "", nil
+}

@@ -1,8 +1,10 @@
 package x_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"engagebot/adapters/x"
 	"engagebot/bot"
@@ -39,5 +41,40 @@ func TestCheckPost(t *testing.T) {
 	e := newEnv(t, nil, nil)
 	if got := e.a.PostURL("", "1600000000000000001"); got != "https://x.com/i/web/status/1600000000000000001" {
 		t.Errorf("PostURL = %q", got)
+	}
+}
+
+// TestFindPost: a post is found among the account's own recent posts by
+// its text (with its image link after it), and nothing else is.
+func TestFindPost(t *testing.T) {
+	e := newEnv(t, nil, nil)
+	ctx := context.Background()
+	since := time.Now().Add(-time.Minute)
+	d1, err := e.a.Send(ctx, &bot.Outbound{ID: 1, Kind: bot.OutPost, Text: "flu season: wash your hands"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, err := e.a.Send(ctx, &bot.Outbound{ID: 2, Kind: bot.OutPost, Text: "new syrup", MediaURL: "https://brand.example/media/a.jpg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range []struct {
+		text  string
+		since time.Time
+		want  string
+	}{
+		{"flu season: wash your hands", since, d1.PlatformID},
+		{"new syrup", since, d2.PlatformID},
+		{"flu season", since, ""},
+		{"never posted", since, ""},
+		{"flu season: wash your hands", time.Now().Add(time.Hour), ""},
+	} {
+		got, err := e.a.FindPost(ctx, "", tc.text, tc.since)
+		if err != nil || got != tc.want {
+			t.Errorf("%d: FindPost(%q) = %q, %v; want %q", i, tc.text, got, err, tc.want)
+		}
+	}
+	if v := e.fake.Violations(); len(v) != 0 {
+		t.Errorf("the fake saw %v", v)
 	}
 }

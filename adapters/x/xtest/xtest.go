@@ -66,7 +66,7 @@ const RetryAfter = 3 * time.Second
 
 // Request is one API request the fake received.
 type Request struct {
-	// Kind is "tweet", "dm", "mentions", "hide" or "v1.1".
+	// Kind is "tweet", "dm", "mentions", "timeline", "hide" or "v1.1".
 	Kind   string
 	Method string
 	Path   string
@@ -192,6 +192,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 			"tweets":   {max: 100, window: 15 * time.Minute},
 			"dm":       {max: 15, window: 15 * time.Minute},
 			"mentions": {max: 300, window: 15 * time.Minute},
+			"timeline": {max: 900, window: 15 * time.Minute},
 			"hide":     {max: 50, window: 15 * time.Minute},
 		},
 		client: &http.Client{Timeout: 10 * time.Second}}
@@ -233,7 +234,7 @@ func (s *Server) Requests() []Request {
 func (s *Server) Sent() []Request {
 	var out []Request
 	for _, r := range s.Requests() {
-		if r.Status/100 == 2 && r.Kind != "mentions" {
+		if r.Status/100 == 2 && r.Kind != "mentions" && r.Kind != "timeline" {
 			out = append(out, r)
 		}
 	}
@@ -373,6 +374,8 @@ func route(method, path string) (family, kind string) {
 		return "dm", "dm"
 	case method == "GET" && strings.HasSuffix(path, "/mentions"):
 		return "mentions", "mentions"
+	case method == "GET" && strings.HasPrefix(path, "/2/users/") && strings.HasSuffix(path, "/tweets"):
+		return "timeline", "timeline"
 	case method == "PUT" && strings.HasSuffix(path, "/hidden"):
 		return "hide", "hide"
 	}
@@ -440,6 +443,8 @@ func (s *Server) operation(rec *httptest.ResponseRecorder, r *http.Request, body
 		return writeJSON(rec, 200, map[string]any{"data": map[string]any{"hidden": true}})
 	case "mentions":
 		return s.mentions(rec, r)
+	case "timeline":
+		return s.timeline(rec, r)
 	}
 	return writeJSON(rec, 404, problem("https://api.x.com/2/problems/resource-not-found", "Not Found Error", "no such endpoint in the fake", 404))
 }
@@ -511,6 +516,36 @@ func (s *Server) mentions(rec *httptest.ResponseRecorder, r *http.Request) int {
 		if off+size < len(all) {
 			meta["next_token"] = "p" + strconv.Itoa(off+size)
 		}
+	}
+	return writeJSON(rec, 200, res)
+}
+
+// timeline answers GET /2/users/{id}/tweets: the user's own posts, newest
+// first, from start_time on, max_results of them (default 10).
+func (s *Server) timeline(rec *httptest.ResponseRecorder, r *http.Request) int {
+	q := r.URL.Query()
+	user := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/2/users/"), "/tweets")
+	var start time.Time
+	if v := q.Get("start_time"); v != "" {
+		start, _ = time.Parse(time.RFC3339, v)
+	}
+	size := 10
+	if v, err := strconv.Atoi(q.Get("max_results")); err == nil {
+		size = v
+	}
+	var data []map[string]any
+	for i := len(s.tweets) - 1; i >= 0 && len(data) < size; i-- {
+		t := s.tweets[i]
+		if t.AuthorID == user && !t.Created.Before(start) {
+			data = append(data, map[string]any{"id": t.ID, "text": t.Text, "author_id": t.AuthorID,
+				"created_at": t.Created.UTC().Format(time.RFC3339), "edit_history_post_ids": []string{t.ID}})
+		}
+	}
+	meta := map[string]any{"result_count": len(data)}
+	res := map[string]any{"meta": meta}
+	if len(data) > 0 {
+		res["data"] = data
+		meta["newest_id"], meta["oldest_id"] = data[0]["id"], data[len(data)-1]["id"]
 	}
 	return writeJSON(rec, 200, res)
 }
