@@ -265,7 +265,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, status int, p
 		next = r.PostForm.Get("next")
 	}
 	v := &view{Lang: langOf(r), Title: "sign_in", Problem: problem,
-		Data: map[string]string{"Next": localPath(cmp.Or(next, "/queue")), "Name": r.PostForm.Get("name")}}
+		Data: map[string]string{"Next": localPath(cmp.Or(next, "/dashboard")), "Name": r.PostForm.Get("name")}}
 	s.renderView(w, r, status, "login", v, bot.Actor{})
 }
 
