@@ -426,3 +426,20 @@ func TestPages_IsolatesLeftToRight(t *testing.T) {
 		}
 	}
 }
+
+// /dashboard sends each person to the page of their work, and a page a
+// role may not use says so, in the page's language.
+func TestPages_HomeByRoleAndRefusal(t *testing.T) {
+	st := newStaff(t, "")
+	for _, tc := range []struct{ token, to string }{
+		{"ebt_moderator", "/queue"}, {"ebt_safety", "/safety"}, {"ebt_pr", "/charts"}, {"ebt_viewer", "/queue"}, {"ebt_admin", "/queue"},
+	} {
+		if a := st.do(t, request{method: "GET", path: "/dashboard", token: tc.token}); a.status != http.StatusSeeOther || a.header.Get("Location") != tc.to {
+			t.Errorf("%s: /dashboard = %d to %q, want %s", tc.token, a.status, a.header.Get("Location"), tc.to)
+		}
+	}
+	a := st.do(t, request{method: "GET", path: "/safety", token: "ebt_viewer"})
+	if a.status != http.StatusForbidden || !strings.Contains(a.body, "اجازه ندارید") || !strings.Contains(a.body, "token-viewer may not use GET /safety") {
+		t.Errorf("a viewer on /safety = %d:\n%s", a.status, a.body)
+	}
+}
