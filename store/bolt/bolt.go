@@ -75,6 +75,7 @@ type DB struct {
 	// writes queues functions for the committer goroutine (commit.go),
 	// which closes committed when it has drained the queue after Close.
 	writes    chan *write
+	first     chan *write // Accepts, ahead of the other writes
 	committed chan struct{}
 	groupSize int
 	closeMu   sync.RWMutex // held to read closed and send on writes
@@ -139,7 +140,7 @@ func Open(path string, opts ...Option) (*DB, error) {
 		o.groupSize = defaultGroupSize
 	}
 	db := &DB{db: bdb, path: path, now: o.now, logger: o.logger,
-		writes: make(chan *write, o.groupSize), committed: make(chan struct{}), groupSize: o.groupSize}
+		writes: make(chan *write, o.groupSize), first: make(chan *write, o.groupSize), committed: make(chan struct{}), groupSize: o.groupSize}
 	if err := db.init(); err != nil {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("bolt: open %s: %w", path, err)
@@ -198,6 +199,7 @@ func (db *DB) Close() error {
 		db.closeMu.Lock()
 		db.closed = true
 		close(db.writes)
+		close(db.first)
 		db.closeMu.Unlock()
 		<-db.committed
 		if err := db.db.Close(); err != nil {

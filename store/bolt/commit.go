@@ -17,6 +17,11 @@ import (
 // for its own commit, and under load a group is as large as the writes
 // that arrived during one fsync.
 //
+// Accepts come first: every queued Accept joins the next group, while
+// other writes (processing, sends, maintenance) join it only up to
+// maxOthers, so a burst of webhook deliveries is acknowledged at the pace
+// of the disk and the work behind it is done in the commits after.
+//
 // A function that fails rolls its group back; the group then runs again
 // without it, and it runs once more alone, so its error is its own and it
 // cannot fail the others. A function may therefore run more than once.
@@ -24,6 +29,11 @@ import (
 // defaultGroupSize bounds how many writes share one commit, so one
 // transaction's dirty pages stay small.
 const defaultGroupSize = 1000
+
+// maxOthers bounds the writes other than Accept in one group: each may be
+// a worker's batch of messages, and the Accepts in the group wait for all
+// of them.
+const maxOthers = 64
 
 // errClosed is returned for writes submitted after Close.
 var errClosed = errors.New("bolt: database is closed")
@@ -39,6 +49,15 @@ type write struct {
 // ctx abandons a write that is still queued; once its group has started,
 // submit waits for the outcome, so an error never hides a commit.
 func (db *DB) submit(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	return db.queue(ctx, db.writes, fn)
+}
+
+// submitFirst is submit for an Accept, which goes ahead of other writes.
+func (db *DB) submitFirst(ctx context.Context, fn func(*bbolt.Tx) error) error {
+	return db.queue(ctx, db.first, fn)
+}
+
+func (db *DB) queue(ctx context.Context, q chan *write, fn func(*bbolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -49,7 +68,7 @@ func (db *DB) submit(ctx context.Context, fn func(*bbolt.Tx) error) error {
 		return errClosed
 	}
 	select {
-	case db.writes <- w:
+	case q <- w:
 		db.closeMu.RUnlock()
 	case <-ctx.Done():
 		db.closeMu.RUnlock()
@@ -63,23 +82,60 @@ func (db *DB) submit(ctx context.Context, fn func(*bbolt.Tx) error) error {
 func (db *DB) commitLoop() {
 	defer close(db.committed)
 	group := make([]*write, 0, db.groupSize)
-	for w := range db.writes {
-		group = append(group[:0], w)
-	more:
-		for len(group) < db.groupSize {
-			select {
-			case w, ok := <-db.writes:
-				if !ok {
-					break more
-				}
-				group = append(group, w)
-			default:
-				break more
+	first, writes := db.first, db.writes
+	for first != nil || writes != nil {
+		var w *write
+		var ok, other bool
+		select {
+		case w, ok = <-first:
+			if !ok {
+				first = nil
+				continue
 			}
+		case w, ok = <-writes:
+			if !ok {
+				writes = nil
+				continue
+			}
+			other = true
+		}
+		group = append(group[:0], w)
+		others := 0
+		if other {
+			others++
+		}
+		group = drain(group, first, db.groupSize)
+		for len(group) < db.groupSize && others < maxOthers {
+			select {
+			case w, ok := <-writes:
+				if ok {
+					group = append(group, w)
+					others++
+					continue
+				}
+			default:
+			}
+			break
 		}
 		db.commitGroup(group)
 		clear(group)
 	}
+}
+
+// drain adds the writes queued on q to group, up to size in all.
+func drain(group []*write, q chan *write, size int) []*write {
+	for len(group) < size {
+		select {
+		case w, ok := <-q:
+			if !ok {
+				return group
+			}
+			group = append(group, w)
+		default:
+			return group
+		}
+	}
+	return group
 }
 
 // commitGroup runs the writes of one group in one transaction.

@@ -42,7 +42,7 @@ func (db *DB) Accept(ctx context.Context, events []bot.Event, cursor *bot.Cursor
 	now := db.now()
 
 	var items []bot.InboxItem
-	err := db.submit(ctx, func(tx *bbolt.Tx) error {
+	err := db.submitFirst(ctx, func(tx *bbolt.Tx) error {
 		items = items[:0] // the batch may run this more than once
 		inbox, dedupe := tx.Bucket(bucketInbox), openDedupe(tx, now)
 		// Inbox keys only ever grow, so pages split full rather than
