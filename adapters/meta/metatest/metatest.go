@@ -100,6 +100,15 @@ type Server struct {
 	calls       []time.Time // Graph calls in the usage window
 	overLimit   int
 	lastBody    []byte
+	published   []published       // feed posts, photos and Instagram media, in order
+	containers  map[string]string // Instagram container id -> caption
+}
+
+// published is a post on the Page or the Instagram account, as the feed
+// and media edges list it.
+type published struct {
+	id, text string
+	at       time.Time
 }
 
 // Option configures a Server.
@@ -138,7 +147,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	s := &Server{t: t, appSecret: "app-secret", verifyToken: "verify-token", token: "page-token",
 		object: "page", accountID: "111122223333", now: time.Now,
 		lastInbound: map[string]time.Time{}, lastMID: map[string]string{},
-		comments: map[string]time.Time{}, privReplied: map[string]bool{},
+		comments: map[string]time.Time{}, privReplied: map[string]bool{}, containers: map[string]string{},
 		client: &http.Client{Timeout: 10 * time.Second}}
 	for _, o := range opts {
 		o(s)
@@ -174,11 +183,12 @@ func (s *Server) Requests() []Request {
 	return append([]Request(nil), s.requests...)
 }
 
-// Sent lists the Graph requests that succeeded.
+// Sent lists the Graph requests that succeeded, reads (the feed and media
+// lists) left out.
 func (s *Server) Sent() []Request {
 	var ok []Request
 	for _, r := range s.Requests() {
-		if r.Status/100 == 2 {
+		if r.Status/100 == 2 && !strings.HasPrefix(r.Kind, "list_") {
 			ok = append(ok, r)
 		}
 	}
@@ -397,8 +407,43 @@ func decodeBody(r *http.Request, body []byte) (*graphBody, error) {
 	return &b, nil
 }
 
+// list answers GET /{id}/feed (a Page's posts: id, message,
+// created_time; since= a Unix time) and GET /{id}/media (Instagram media:
+// id, caption, timestamp), newest first, limit= of them (default 25);
+// s.mu is held.
+func (s *Server) list(req *Request, edge string, q url.Values) (any, *graphErr) {
+	if (edge == "feed") != (s.object == "page") {
+		return nil, &graphErr{400, 100, 0, "(#100) Unsupported edge " + edge}
+	}
+	req.Kind = "list_" + edge
+	limit := 25
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+		limit = min(n, 100)
+	}
+	var since time.Time
+	if n, err := strconv.ParseInt(q.Get("since"), 10, 64); err == nil {
+		since = time.Unix(n, 0)
+	}
+	data := []map[string]string{}
+	for i := len(s.published) - 1; i >= 0 && len(data) < limit; i-- {
+		p := s.published[i]
+		if p.at.Before(since) {
+			continue
+		}
+		if edge == "feed" {
+			data = append(data, map[string]string{"id": p.id, "message": p.text, "created_time": p.at.UTC().Format("2006-01-02T15:04:05-0700")})
+		} else {
+			data = append(data, map[string]string{"id": p.id, "caption": p.text, "timestamp": p.at.UTC().Format("2006-01-02T15:04:05-0700")})
+		}
+	}
+	return map[string]any{"data": data}, nil
+}
+
 // handle serves one authorised request; s.mu is held.
 func (s *Server) handle(req *Request, method string, parts []string, q url.Values, b *graphBody, now time.Time) (any, *graphErr) {
+	if method == http.MethodGet && len(parts) == 2 && parts[0] == s.accountID && (parts[1] == "feed" || parts[1] == "media") {
+		return s.list(req, parts[1], q)
+	}
 	if method != http.MethodPost {
 		return nil, &graphErr{400, 100, 0, "Unsupported get request."}
 	}
@@ -459,22 +504,32 @@ func (s *Server) handle(req *Request, method string, parts []string, q url.Value
 		return map[string]string{"id": newID("")}, nil
 	case "feed":
 		req.Kind = "feed"
-		return map[string]string{"id": s.accountID + "_" + newID("")}, nil
+		post := s.accountID + "_" + newID("")
+		s.published = append(s.published, published{post, b.Text, now})
+		return map[string]string{"id": post}, nil
 	case "photos":
 		req.Kind, req.MediaURL, req.Text = "photo", b.URL, b.Caption
-		return map[string]string{"id": newID(""), "post_id": s.accountID + "_" + req.ID}, nil
+		post := s.accountID + "_" + newID("")
+		s.published = append(s.published, published{post, b.Caption, now})
+		return map[string]string{"id": req.ID, "post_id": post}, nil
 	case "media":
 		req.Kind, req.MediaURL, req.Text = "media", b.ImageURL, b.Caption
 		if b.ImageURL == "" {
 			return nil, &graphErr{400, 100, 0, "(#100) The parameter image_url is required"}
 		}
-		return map[string]string{"id": newID("c")}, nil
+		c := newID("c")
+		s.containers[c] = b.Caption
+		return map[string]string{"id": c}, nil
 	case "media_publish":
 		req.Kind = "media_publish"
-		if !strings.HasPrefix(b.CreationID, "c") {
+		caption, ok := s.containers[b.CreationID]
+		if !ok {
 			return nil, &graphErr{400, 100, 0, "(#100) Invalid creation_id"}
 		}
-		return map[string]string{"id": newID("")}, nil
+		delete(s.containers, b.CreationID) // a container is published once
+		media := newID("")
+		s.published = append(s.published, published{media, caption, now})
+		return map[string]string{"id": media}, nil
 	case "subscribed_apps":
 		req.Kind = "subscribe"
 		return map[string]bool{"success": true}, nil
