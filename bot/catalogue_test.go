@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"engagebot/bot"
 	"engagebot/store/bolt"
@@ -141,16 +142,16 @@ func (c *captured) Render(ctx context.Context, r bot.RenderRequest) (bot.Reply, 
 	return c.Renderer.Render(ctx, r)
 }
 
-func (c *captured) last() bot.RenderRequest {
+// of returns the request of the reply to the message with id.
+func (c *captured) of(id string) (bot.RenderRequest, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.reqs[len(c.reqs)-1]
-}
-
-func (c *captured) count() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.reqs)
+	for _, r := range slices.Backward(c.reqs) {
+		if r.Event != nil && r.Event.ID == id {
+			return r, true
+		}
+	}
+	return bot.RenderRequest{}, false
 }
 
 // The engine tells the renderer of an open side-effect case, records the
@@ -172,6 +173,9 @@ func TestEngine_PersonalProfile(t *testing.T) {
 		if strings.Contains(text, "diabetes") {
 			a.Topics = []string{"diabetes"}
 		}
+		if strings.HasPrefix(text, "start") {
+			a.Intent = bot.IntentOptIn
+		}
 		return a
 	}
 	rd := &captured{}
@@ -187,12 +191,16 @@ func TestEngine_PersonalProfile(t *testing.T) {
 
 	say := func(id, chat, text string) bot.RenderRequest {
 		t.Helper()
-		n := rd.count()
 		if err := e.Accept(context.Background(), []bot.Event{msg(id, chat, text)}, nil); err != nil {
 			t.Fatal(err)
 		}
-		waitUntil(t, "the reply to "+id, func() bool { return rd.count() > n })
-		return rd.last()
+		var r bot.RenderRequest
+		waitUntil(t, "the reply to "+id, func() bool {
+			var ok bool
+			r, ok = rd.of(id)
+			return ok
+		})
+		return r
 	}
 	if r := say("m1", "c1", "about diabetes"); r.OpenCase {
 		t.Error("OpenCase before any side-effect report")
@@ -237,6 +245,37 @@ func TestEngine_PersonalProfile(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+
+	// Only the follower who opted in is reachable; the one who opted out
+	// is not, whatever the rule says.
+	say("m6", "c3", "start about diabetes")
+	waitUntil(t, "the opt-in committed", func() bool {
+		var c bot.Consent
+		db.View(context.Background(), func(tx bot.Tx) error {
+			if f, err := tx.Follower(bot.FollowerKey{Platform: "fake", UserID: "u-c3"}); err == nil {
+				c = f.Consent
+			}
+			return nil
+		})
+		return c == bot.ConsentGiven
+	})
+	reach := func(r bot.Rule) []string {
+		var got []string
+		if err := e.EachReachable(context.Background(), r, time.Now(), func(f *bot.Follower) bool {
+			got = append(got, f.Key.UserID)
+			return true
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	revokedRule := bot.ConsentRevoked
+	if got := reach(bot.Rule{}); !slices.Equal(got, []string{"u-c3"}) {
+		t.Errorf("reachable of everyone = %v, want only u-c3", got)
+	}
+	if got := reach(bot.Rule{Consent: &revokedRule}); len(got) != 0 {
+		t.Errorf("reachable of the opted out = %v, want nobody", got)
 	}
 
 	acts := e.Actions()

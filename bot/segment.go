@@ -259,6 +259,22 @@ func (e *Engine) EachInSegment(ctx context.Context, r Rule, now time.Time, fn fu
 	}
 }
 
+// EachReachable is EachInSegment over the followers of the rule who may
+// receive campaigns and surveys (Follower.Reachable): those who opted in.
+// A rule that asks for another consent state reaches nobody. Every sender
+// to a segment walks it through here, so an opted-out follower is never a
+// recipient.
+func (e *Engine) EachReachable(ctx context.Context, r Rule, now time.Time, fn func(f *Follower) bool) error {
+	if r.Consent != nil && *r.Consent != ConsentGiven {
+		return r.Validate()
+	}
+	given := ConsentGiven
+	r.Consent = &given
+	return e.EachInSegment(ctx, r, now, func(f *Follower) bool {
+		return !f.Reachable() || fn(f)
+	})
+}
+
 // SegmentCount is how many followers a rule matches, with the first of
 // them as a sample.
 type SegmentCount struct {
