@@ -5,6 +5,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"engagebot/internal/wait"
 )
 
 // memStore keeps just the outbox, enough to drive the dispatcher alone.
@@ -80,27 +82,14 @@ func TestDispatcher_LowerIDWhileBusy(t *testing.T) {
 		return o
 	}
 	e.disp.add(get(11))
-	deadline := time.Now().Add(5 * time.Second)
-	for e.Stats().Sending != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("11 was not dispatched")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	wait.For(t, 5*time.Second, "11 dispatched", func() bool { return e.Stats().Sending == 1 })
 	e.disp.add(get(10))
 	close(a.release)
-	for {
+	wait.For(t, 5*time.Second, "both 11 and 10 sent", func() bool {
 		a.mu.Lock()
-		n := len(a.sent)
-		a.mu.Unlock()
-		if n >= 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("sent %v, want both 11 and 10", a.sent)
-		}
-		time.Sleep(time.Millisecond)
-	}
+		defer a.mu.Unlock()
+		return len(a.sent) >= 2
+	})
 	cancel()
 	<-done
 	if a.sent[0] != 11 || a.sent[1] != 10 || len(a.sent) != 2 {

@@ -16,6 +16,8 @@ import (
 
 	"engagebot/bot"
 	"engagebot/store/bolt"
+
+	"engagebot/internal/wait"
 )
 
 // Analyzer is a bot.Analyzer made of a function.
@@ -195,13 +197,7 @@ func msg(id, chat, text string) bot.Event {
 
 func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	wait.For(t, 15*time.Second, what, cond)
 }
 
 func (h *harness) view(t *testing.T, fn func(tx bot.Tx) error) {

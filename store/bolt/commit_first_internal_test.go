@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"engagebot/internal/wait"
 )
 
 // Accepts queued behind many other writes join the next group, while the
@@ -35,13 +37,7 @@ func TestGroupCommit_AcceptsFirst(t *testing.T) {
 	waitQueued(t, db, others)
 	wg.Add(1)
 	go func() { defer wg.Done(); db.submitFirst(context.Background(), record("accept")) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(db.first) < 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("the accept was not queued")
-		}
-		time.Sleep(time.Millisecond)
-	}
+	wait.For(t, 5*time.Second, "the accept queued", func() bool { return len(db.first) >= 1 })
 	release()
 	wg.Wait()
 	for i, name := range order {

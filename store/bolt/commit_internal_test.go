@@ -3,6 +3,7 @@ package bolt
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -10,6 +11,8 @@ import (
 	"time"
 
 	bbolt "go.etcd.io/bbolt"
+
+	"engagebot/internal/wait"
 )
 
 func openInternal(t *testing.T) *DB {
@@ -42,13 +45,7 @@ func hold(t *testing.T, db *DB) (release func()) {
 // waitQueued polls until n writes are queued behind a held committer.
 func waitQueued(t *testing.T, db *DB, n int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for len(db.writes) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d writes queued, want %d", len(db.writes), n)
-		}
-		time.Sleep(time.Millisecond)
-	}
+	wait.For(t, 5*time.Second, fmt.Sprintf("%d writes queued", n), func() bool { return len(db.writes) >= n })
 }
 
 func put(key string) func(*bbolt.Tx) error {
