@@ -251,10 +251,23 @@ func (s *Actions) Reply(ctx context.Context, actor Actor, k ThreadKey, text stri
 			Kind: OutReply, Recipient: t.Follower.UserID, Text: text, LastInbound: t.LastInbound,
 			Source: "moderator:" + actor.Name,
 		}
+		if t.ChatType == ChatPublic {
+			// A public conversation is a comment's: answer the last one.
+			if o.ReplyTo, err = lastInboundID(tx, k); err != nil {
+				return change{}, err
+			}
+		}
+		now := s.e.now()
+		if a, ok := s.e.Adapter(k.Platform + "." + k.Account); ok {
+			if c, ok := a.(SendChecker); ok {
+				if err := c.CheckSend(o, now); err != nil {
+					return change{}, Errorf(ECONFLICT, "this reply cannot be sent: %v", err)
+				}
+			}
+		}
 		if err := tx.enqueue(o); err != nil {
 			return change{}, err
 		}
-		now := s.e.now()
 		m := &Message{Thread: k, Direction: DirOut, Kind: EventMessage, Follower: t.Follower, Author: actor.Name, Text: text, Outbound: o.ID, At: now}
 		if err := tx.AddMessage(m); err != nil {
 			return change{}, err
@@ -268,6 +281,21 @@ func (s *Actions) Reply(ctx context.Context, actor Actor, k ThreadKey, text stri
 		return change{after: map[string]any{"outbound": o.ID, "text": text}}, nil
 	})
 	return sent, err
+}
+
+// lastInboundID is the platform id of the newest message the follower
+// wrote in a thread.
+func lastInboundID(tx MessageStore, k ThreadKey) (string, error) {
+	msgs, err := tx.Messages(k, 0, 0)
+	if err != nil {
+		return "", err
+	}
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if msgs[i].Direction == DirIn && msgs[i].PlatformID != "" {
+			return msgs[i].PlatformID, nil
+		}
+	}
+	return "", Errorf(EINVALID, "the thread has no message to answer")
 }
 
 // SetConsent records a follower's consent as a person was told it (on the

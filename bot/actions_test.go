@@ -2,8 +2,10 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"engagebot/bot"
 )
@@ -154,5 +156,47 @@ func TestParseRoles(t *testing.T) {
 		if (err != nil) != tc.err || strings.Join(names, ",") != tc.want {
 			t.Errorf("ParseRoles(%q) = %v, %v", tc.in, names, err)
 		}
+	}
+}
+
+// checkingAdapter refuses, before anything is queued, what its platform
+// would refuse.
+type checkingAdapter struct {
+	*Adapter
+	refuse error
+}
+
+func (a *checkingAdapter) CheckSend(*bot.Outbound, time.Time) error { return a.refuse }
+
+// A reply the platform will refuse (Meta's window closed) is refused at
+// once with the reason, and nothing is queued or audited; a reply in a
+// public thread answers the follower's last comment.
+func TestActions_ReplyChecksThePlatform(t *testing.T) {
+	a := &checkingAdapter{Adapter: newAdapter("fake"), refuse: errors.New("the 24h messaging window closed at 2026-12-01T10:00:00Z")}
+	h := startEngine(t, "", bot.SendOptions{}, a.Adapter)
+	h.engine.AddAdapter(a) // the same account, now with the check
+	ctx := context.Background()
+	k := bot.ThreadKey{Platform: "fake", Account: "test", Chat: "c1"}
+	h.engine.Accept(ctx, []bot.Event{msg("m1", "c1", "hi")}, nil)
+	waitUntil(t, "the bot's reply", func() bool { return len(a.delivered()) == 1 })
+	_, err := h.engine.Actions().Reply(ctx, moderator, k, "Following up on your message")
+	if bot.ErrorCode(err) != bot.ECONFLICT || !strings.Contains(bot.ErrorMessage(err), "messaging window closed") {
+		t.Fatalf("Reply = %v, want a conflict naming the window", err)
+	}
+	if log := auditLog(t, h); len(log) != 0 {
+		t.Errorf("audit log %+v after a refused reply", log)
+	}
+
+	a.refuse = nil
+	pub := msg("c-77", "post-5", "nice product")
+	pub.ChatType, pub.Kind = bot.ChatPublic, bot.EventComment
+	h.engine.Accept(ctx, []bot.Event{pub}, nil)
+	waitUntil(t, "the bot's comment reply", func() bool { return len(a.delivered()) == 2 })
+	o, err := h.engine.Actions().Reply(ctx, moderator, bot.ThreadKey{Platform: "fake", Account: "test", Chat: "post-5"}, "Thank you!")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.ReplyTo != "c-77" {
+		t.Errorf("reply in a public thread answers %q, want the comment c-77", o.ReplyTo)
 	}
 }

@@ -38,6 +38,14 @@ type WebhookHandler interface {
 	Webhook() http.Handler
 }
 
+// SendChecker is an adapter that can tell, before an item is queued, that
+// its platform will refuse it (Meta's messaging window). A person's reply
+// is then refused at once with the reason, instead of failing later in
+// the outbox. The error's text is for the person.
+type SendChecker interface {
+	CheckSend(o *Outbound, now time.Time) error
+}
+
 // WebhookRegistrar is an adapter that can tell its platform where to
 // deliver: url is the public address of its webhook.
 type WebhookRegistrar interface {

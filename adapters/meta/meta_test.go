@@ -459,3 +459,36 @@ func TestWebhookVerificationEchoIsPlainText(t *testing.T) {
 		t.Errorf("X-Content-Type-Options %q, want nosniff", got)
 	}
 }
+
+// CheckSend refuses, before anything is queued, a DM that Meta would
+// refuse: outside the messaging window with no tag that allows it.
+func TestCheckSend(t *testing.T) {
+	now := time.Now()
+	for i, tc := range []struct {
+		tag    string
+		kind   bot.OutKind
+		chat   bot.ChatType
+		since  time.Duration
+		refuse string
+	}{
+		{"", bot.OutReply, bot.ChatPrivate, time.Hour, ""},
+		{"", bot.OutReply, bot.ChatPrivate, 25 * time.Hour, "messaging window closed"},
+		{"HUMAN_AGENT", bot.OutReply, bot.ChatPrivate, 25 * time.Hour, ""},
+		{"HUMAN_AGENT", bot.OutReply, bot.ChatPrivate, 8 * 24 * time.Hour, "allows only"},
+		{"", bot.OutReply, bot.ChatPublic, 30 * 24 * time.Hour, ""}, // a comment reply has no window
+	} {
+		e := newEnv(t, bot.PlatformInstagram, nil, func(c *meta.Config) {
+			c.MessageTag = tc.tag
+			if tc.tag != "" {
+				c.TagWindow = 7 * 24 * time.Hour
+			}
+		})
+		err := e.a.CheckSend(&bot.Outbound{Kind: tc.kind, ChatType: tc.chat, Chat: "u1", LastInbound: now.Add(-tc.since)}, now)
+		switch {
+		case tc.refuse == "" && err != nil:
+			t.Errorf("%d: refused: %v", i, err)
+		case tc.refuse != "" && (err == nil || !strings.Contains(err.Error(), tc.refuse)):
+			t.Errorf("%d: CheckSend = %v, want a refusal saying %q", i, err, tc.refuse)
+		}
+	}
+}

@@ -78,27 +78,48 @@ type sendResult struct {
 func (a *Adapter) sendDM(ctx context.Context, o *bot.Outbound) (string, error) {
 	to := firstOf(o.Recipient, o.Chat)
 	msg := sendMessage{Recipient: sendRecipient{ID: to}, Message: content(o)}
-	now := a.now()
-	since := now.Sub(o.LastInbound)
-	switch {
-	case !o.LastInbound.IsZero() && since <= a.cfg.MessagingWindow:
-		if a.platform == bot.PlatformFacebook {
-			// Instagram's examples send no messaging_type; Messenger needs it.
-			msg.MessagingType = "RESPONSE"
-			if o.Kind == bot.OutDirect {
-				msg.MessagingType = "UPDATE"
-			}
-		}
-	case a.cfg.MessageTag != "" && !o.LastInbound.IsZero() && since <= a.cfg.TagWindow:
-		msg.MessagingType, msg.Tag = "MESSAGE_TAG", a.cfg.MessageTag
-	default:
-		return "", permanent("outside_window", windowReason(o.LastInbound, a.cfg))
+	var err error
+	if msg.MessagingType, msg.Tag, err = a.dmMode(o, a.now()); err != nil {
+		return "", err
 	}
 	var res sendResult
 	if err := a.call(ctx, "POST", a.accountPath()+"/messages", nil, msg, &res); err != nil {
 		return "", err
 	}
 	return res.MessageID, nil
+}
+
+// dmMode is how a DM may go out at now: inside the messaging window, with
+// the configured tag after it, or not at all ("outside_window", and why).
+func (a *Adapter) dmMode(o *bot.Outbound, now time.Time) (messagingType, tag string, err error) {
+	since := now.Sub(o.LastInbound)
+	switch {
+	case !o.LastInbound.IsZero() && since <= a.cfg.MessagingWindow:
+		if a.platform == bot.PlatformFacebook {
+			// Instagram's examples send no messaging_type; Messenger needs it.
+			if o.Kind == bot.OutDirect {
+				return "UPDATE", "", nil
+			}
+			return "RESPONSE", "", nil
+		}
+		return "", "", nil
+	case a.cfg.MessageTag != "" && !o.LastInbound.IsZero() && since <= a.cfg.TagWindow:
+		return "MESSAGE_TAG", a.cfg.MessageTag, nil
+	}
+	return "", "", permanent("outside_window", windowReason(o.LastInbound, a.cfg))
+}
+
+// CheckSend tells before an item is queued that Meta will refuse it: a DM
+// outside the messaging window without a tag that allows it. A person's
+// reply is then refused at once, with the reason, instead of failing in
+// the outbox.
+func (a *Adapter) CheckSend(o *bot.Outbound, now time.Time) error {
+	if (o.Kind == bot.OutReply || o.Kind == bot.OutDirect) && o.ChatType != bot.ChatPublic {
+		if _, _, err := a.dmMode(o, now); err != nil {
+			return errors.Unwrap(err)
+		}
+	}
+	return nil
 }
 
 func windowReason(last time.Time, c Config) error {
