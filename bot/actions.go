@@ -283,6 +283,31 @@ func (s *Actions) Reply(ctx context.Context, actor Actor, k ThreadKey, text stri
 	return sent, err
 }
 
+// AddNote keeps a private note in a thread for the staff: it is shown
+// with the conversation and never sent.
+func (s *Actions) AddNote(ctx context.Context, actor Actor, k ThreadKey, text string) error {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return Errorf(EINVALID, "text: a note needs text")
+	case !utf8.ValidString(text):
+		return Errorf(EINVALID, "text: not valid UTF-8")
+	case utf8.RuneCountInString(text) > maxReplyRunes:
+		return Errorf(EINVALID, "text: at most %d characters", maxReplyRunes)
+	}
+	return s.do(ctx, actor, "thread.note", threadTarget(k), []Role{RoleModerator, RoleSafety}, func(tx *actTx) (change, error) {
+		t, err := tx.Thread(k)
+		if err != nil {
+			return change{}, err
+		}
+		m := &Message{Thread: k, Direction: DirNote, Kind: EventMessage, Follower: t.Follower, Author: actor.Name, Text: text, At: s.e.now()}
+		if err := tx.AddMessage(m); err != nil {
+			return change{}, err
+		}
+		return change{after: map[string]any{"note": m.Seq}}, nil
+	})
+}
+
 // lastInboundID is the platform id of the newest message the follower
 // wrote in a thread.
 func lastInboundID(tx MessageStore, k ThreadKey) (string, error) {

@@ -200,3 +200,40 @@ func TestActions_ReplyChecksThePlatform(t *testing.T) {
 		t.Errorf("reply in a public thread answers %q, want the comment c-77", o.ReplyTo)
 	}
 }
+
+// A private note stays in the thread for the staff, audited, and is never
+// sent to the follower.
+func TestActions_AddNote(t *testing.T) {
+	a := newAdapter("fake")
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	ctx := context.Background()
+	k := bot.ThreadKey{Platform: "fake", Account: "test", Chat: "c1"}
+	h.engine.Accept(ctx, []bot.Event{msg("m1", "c1", "hi")}, nil)
+	waitUntil(t, "the bot's reply", func() bool { return len(a.delivered()) == 1 })
+	acts := h.engine.Actions()
+	if err := acts.AddNote(ctx, viewer, k, "x"); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a viewer's note: %v, want forbidden", err)
+	}
+	if err := acts.AddNote(ctx, moderator, k, "  called her back, she is fine  "); err != nil {
+		t.Fatal(err)
+	}
+	var notes []string
+	h.view(t, func(tx bot.Tx) error {
+		msgs, err := tx.Messages(k, 0, 0)
+		for _, m := range msgs {
+			if m.Direction == bot.DirNote {
+				notes = append(notes, m.Author+": "+m.Text)
+			}
+		}
+		return err
+	})
+	if len(notes) != 1 || notes[0] != "sara: called her back, she is fine" {
+		t.Errorf("notes %q", notes)
+	}
+	if log := auditLog(t, h); len(log) != 1 || log[0].Action != "thread.note" {
+		t.Errorf("audit log %+v", log)
+	}
+	if n := len(a.attempts()); n != 1 {
+		t.Errorf("%d sends, want only the bot's reply: a note is never sent", n)
+	}
+}

@@ -39,7 +39,7 @@ type Thread struct {
 type Message struct {
 	Seq       uint64    `json:"seq"` // store-assigned, increasing
 	Thread    ThreadKey `json:"thread"`
-	Direction string    `json:"direction"` // DirIn or DirOut
+	Direction string    `json:"direction"` // DirIn, DirOut or DirNote
 	// PlatformID is the platform's id for the message (empty for an
 	// outbound one not yet sent).
 	PlatformID string      `json:"platform_id,omitempty"`
@@ -58,6 +58,9 @@ type Message struct {
 const (
 	DirIn  = "in"
 	DirOut = "out"
+	// DirNote is a staff member's private note in a thread: kept with the
+	// conversation, never sent.
+	DirNote = "note"
 )
 
 // SentimentRecord is one entry of the sentiment log.

@@ -30,6 +30,7 @@ type StaffActions interface {
 	Release(ctx context.Context, actor bot.Actor, k bot.ThreadKey) error
 	Resolve(ctx context.Context, actor bot.Actor, k bot.ThreadKey, note string) error
 	Reply(ctx context.Context, actor bot.Actor, k bot.ThreadKey, text string) (*bot.Outbound, error)
+	AddNote(ctx context.Context, actor bot.Actor, k bot.ThreadKey, text string) error
 	AddUser(ctx context.Context, actor bot.Actor, h bot.PasswordHasher, name string, roles []bot.Role, password string) error
 	RevokeToken(ctx context.Context, actor bot.Actor, id string) error
 	SetUserLang(ctx context.Context, actor bot.Actor, lang string) error
@@ -80,6 +81,7 @@ func (s *Server) apiRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/release", Roles: moderate, Handle: s.threadAction(s.release), Doc: docRelease},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/resolve", Roles: work, Handle: s.threadAction(s.resolve), Doc: docResolve},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/reply", Roles: work, Handle: s.handleReply, Doc: docReply},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/note", Roles: work, Handle: s.handleNote, Doc: docNote},
 		{Method: "GET", Pattern: "/api/v1/audit", Roles: admin, Handle: s.handleAudit, Doc: docAudit},
 		{Method: "GET", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleUsers, Doc: docUsers},
 		{Method: "POST", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleAddUser, Doc: docAddUser},
@@ -503,6 +505,26 @@ func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, a bot.Actor
 	// 202: the reply is in the outbox; the dispatcher sends it within the
 	// platform's limits.
 	writeJSON(w, http.StatusAccepted, map[string]any{"outbound": outboundView{ID: o.ID, State: o.State}, "thread": refOf(k, nil)})
+}
+
+func (s *Server) handleNote(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+	k, err := ParseThreadID(r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var body struct {
+		Text string `json:"text"`
+	}
+	if err := readJSON(r, &body, false); err != nil {
+		Error(w, r, err)
+		return
+	}
+	if err := s.opts.Actions.AddNote(r.Context(), a, k, body.Text); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"thread": refOf(k, nil)})
 }
 
 // Audit listing bounds.

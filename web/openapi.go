@@ -101,6 +101,7 @@ var schemas = map[string]any{
 	"ThreadState": object(map[string]any{"thread": ref("ThreadRef")}, "thread"),
 	"Resolve":     object(map[string]any{"note": str("what was decided")}),
 	"Reply":       object(map[string]any{"text": str("the reply, at most 4096 characters")}, "text"),
+	"Note":        object(map[string]any{"text": str("the note, at most 4096 characters; never sent")}, "text"),
 	"Replied": object(map[string]any{
 		"outbound": object(map[string]any{
 			"id":    map[string]any{"type": "integer", "format": "int64"},
@@ -192,6 +193,7 @@ var (
 	docRelease  = &OpDoc{Summary: "give the thread back to the bot", Response: "ThreadState"}
 	docResolve  = &OpDoc{Summary: "close the thread's open flags and give it back to the bot", Body: "Resolve", BodyOptional: true, Response: "ThreadState"}
 	docReply    = &OpDoc{Summary: "reply in the thread through the outbox", Body: "Reply", Status: http.StatusAccepted, Response: "Replied"}
+	docNote     = &OpDoc{Summary: "keep a private note for the staff in the thread", Body: "Note", Status: http.StatusCreated, Response: "ThreadState"}
 	docAudit    = &OpDoc{Summary: "the audit log, oldest first",
 		Query: map[string]string{
 			"actor": "only this person's or token's entries",

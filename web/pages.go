@@ -203,6 +203,7 @@ func (s *Server) pageRoutes() []Route {
 		page("POST", "/threads/{id}/release", moderate, s.postThread("release")),
 		page("POST", "/threads/{id}/resolve", work, s.postThread("resolve")),
 		page("POST", "/threads/{id}/reply", work, s.postThread("reply")),
+		page("POST", "/threads/{id}/note", work, s.postThread("note")),
 		page("POST", "/threads/{id}/label", moderate, s.postThread("label")),
 		page("POST", "/threads/{id}/assign", moderate, s.postThread("assign")),
 		page("POST", "/threads/{id}/outbound/{out}", moderate, s.postThread("outbound")),
@@ -452,6 +453,8 @@ func (s *Server) postThread(what string) func(http.ResponseWriter, *http.Request
 			err = s.opts.Actions.Resolve(ctx, actor, k, r.FormValue("note"))
 		case "reply":
 			_, err = s.opts.Actions.Reply(ctx, actor, k, r.FormValue("text"))
+		case "note":
+			err = s.opts.Actions.AddNote(ctx, actor, k, r.FormValue("text"))
 		case "label":
 			seq, perr := strconv.ParseUint(r.FormValue("seq"), 10, 64)
 			if perr != nil {

@@ -260,6 +260,14 @@ func (a *Actions) Reply(_ context.Context, actor bot.Actor, k bot.ThreadKey, tex
 	return &bot.Outbound{ID: 7, State: bot.OutPending}, nil
 }
 
+func (a *Actions) AddNote(_ context.Context, actor bot.Actor, k bot.ThreadKey, text string) error {
+	if strings.TrimSpace(text) == "" {
+		return bot.Errorf(bot.EINVALID, "text: a note needs text")
+	}
+	a.record(actor, "note("+text+")", k)
+	return nil
+}
+
 func (a *Actions) AddUser(_ context.Context, actor bot.Actor, h bot.PasswordHasher, name string, roles []bot.Role, pw string) error {
 	if err := bot.CheckPassword(pw); err != nil {
 		return err
@@ -473,6 +481,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/threads/{id}/release":  {"admin", "moderator"},
 	"POST /api/v1/threads/{id}/resolve":  {"admin", "moderator", "safety"},
 	"POST /api/v1/threads/{id}/reply":    {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/note":     {"admin", "moderator", "safety"},
 	"GET /api/v1/audit":                  {"admin"},
 	"GET /api/v1/users":                  {"admin"},
 	"POST /api/v1/users":                 {"admin"},
@@ -512,6 +521,7 @@ var matrix = map[string][]string{
 	"POST /threads/{id}/release":        {"admin", "moderator"},
 	"POST /threads/{id}/resolve":        {"admin", "moderator", "safety"},
 	"POST /threads/{id}/reply":          {"admin", "moderator", "safety"},
+	"POST /threads/{id}/note":           {"admin", "moderator", "safety"},
 	"POST /threads/{id}/label":          {"admin", "moderator"},
 	"POST /threads/{id}/assign":         {"admin", "moderator"},
 	"POST /threads/{id}/outbound/{out}": {"admin", "moderator"},
@@ -536,6 +546,7 @@ var forms = map[string]url.Values{
 	"POST /lang":                        {"lang": {"en"}, "back": {"/queue"}},
 	"POST /threads/{id}/resolve":        {"note": {"done"}},
 	"POST /threads/{id}/reply":          {"text": {"hello"}},
+	"POST /threads/{id}/note":           {"text": {"called her back"}},
 	"POST /threads/{id}/label":          {"seq": {"1"}, "label": {"pos"}},
 	"POST /threads/{id}/assign":         {"to": {"sara"}},
 	"POST /threads/{id}/outbound/{out}": {"do": {"resend"}},
@@ -549,6 +560,7 @@ var forms = map[string]url.Values{
 var bodies = map[string]string{
 	"POST /api/v1/me/lang":              `{"lang":"en"}`,
 	"POST /api/v1/threads/{id}/reply":   `{"text":"hello"}`,
+	"POST /api/v1/threads/{id}/note":    `{"text":"called her back"}`,
 	"POST /api/v1/threads/{id}/resolve": `{"note":"done"}`,
 	"POST /api/v1/users":                `{"name":"reza","roles":["viewer"],"password":"reza's long password"}`,
 	"POST /api/v1/posts":                `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"2026-12-02T09:30:00+03:30"}`,
