@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -16,9 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"engagebot/bot"
-	"engagebot/config"
 	"engagebot/password"
-	"engagebot/store/bolt"
 	"engagebot/web"
 )
 
@@ -37,62 +33,8 @@ import (
 // (browser-login-ms), and their ratio; the browser's are absent without
 // Chromium.
 func BenchmarkQueuePageBrowser(b *testing.B) {
-	const flags, threads = 100_000, 20_000
 	ctx := context.Background()
-	db, err := bolt.Open(filepath.Join(b.TempDir(), "engagebot.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { db.Close() })
-	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	reasons := []struct {
-		name string
-		sev  bot.Severity
-	}{
-		{bot.SignalAdverseEvent, bot.SeverityCritical}, {bot.SignalLegalThreat, bot.SeverityHigh},
-		{bot.IntentComplaint, bot.SeverityMedium}, {bot.IntentHuman, bot.SeverityMedium}, {bot.SignalAbuse, bot.SeverityLow},
-	}
-	const chunk = 5000
-	for from := 0; from < flags; from += chunk {
-		err := db.Update(ctx, func(tx bot.Tx) error {
-			for i := from; i < from+chunk; i++ {
-				k := bot.ThreadKey{Platform: "telegram", Account: "support", Chat: fmt.Sprint(i % threads)}
-				fk := bot.FollowerKey{Platform: "telegram", UserID: fmt.Sprint("u", i%threads)}
-				if i < threads {
-					if err := tx.PutThread(&bot.Thread{Key: k, ChatType: bot.ChatPrivate, Follower: fk, Mode: bot.ModeBot, Created: start}); err != nil {
-						return err
-					}
-					if err := tx.PutFollower(&bot.Follower{Key: fk, Lang: "fa", FirstSeen: start, LastSeen: start}); err != nil {
-						return err
-					}
-				}
-				r := reasons[(i*7)%len(reasons)]
-				f := &bot.Flag{Thread: k, Follower: fk, MessageID: fmt.Sprint("m", i), Severity: r.sev, Reason: r.name,
-					Text: "بعد از مصرف قرص سرم گیج میره و حالت تهوع دارم", Status: bot.FlagOpen,
-					Created: start.Add(time.Duration(flags-i) * time.Second)}
-				if err := tx.AddFlag(f); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-	cfg := config.Default()
-	an, err := newAnalyzer(cfg)
-	if err != nil {
-		b.Fatal(err)
-	}
-	rd, err := newRenderer(cfg, an.Products())
-	if err != nil {
-		b.Fatal(err)
-	}
-	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: an, Renderer: rd})
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, e := queueBenchEngine(b)
 	hasher := password.New(password.Params{Memory: 1024, Time: 1, Threads: 1})
 	const pw = "the moderator's long password"
 	if err := e.Actions().AddUser(ctx, cliActor, hasher, "mina", []bot.Role{bot.RoleModerator}, pw); err != nil {
