@@ -32,7 +32,7 @@ type rule struct {
 }
 
 // testHelpers are the helper packages every package's tests may use.
-var testHelpers = []string{"internal/wait", "internal/testenv"}
+var testHelpers = []string{"internal/wait", "internal/testenv", "internal/browser"}
 
 // fakeImports are what a platform fake (adapters/<platform>/<platform>test)
 // may import: test support, on top of bot.
@@ -106,6 +106,8 @@ var importRules = []rule{
 
 	{pkg: "internal/wait", why: "a test helper imports the standard library only"},
 	{pkg: "internal/testenv", why: "a test helper imports the standard library only"},
+	{pkg: "internal/browser", why: "the browser tests' helper imports chromedp and testenv",
+		code: allow{pkgs: []string{"internal/testenv"}, modules: []string{"github.com/chromedp/chromedp"}}},
 
 	{pkg: "cmd/engagebot", why: "main builds and wires everything",
 		code: allow{pkgs: []string{"..."}, modules: []string{"..."}}},

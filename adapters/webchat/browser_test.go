@@ -2,12 +2,9 @@ package webchat_test
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -19,41 +16,9 @@ import (
 	"engagebot/adapters/adaptertest"
 	"engagebot/adapters/webchat"
 	"engagebot/bot"
-	"engagebot/internal/testenv"
+	"engagebot/internal/browser"
 	"engagebot/internal/wait"
 )
-
-// chromium finds the browser: $CHROMIUM, else Debian's /usr/bin/chromium,
-// else chromium on the PATH. In CI a missing browser fails the test.
-func chromium() (string, error) {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("CHROMIUM=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium", nil
-	}
-	p, err := exec.LookPath("chromium")
-	if err != nil {
-		return "", errors.New("no /usr/bin/chromium and none on the PATH (apt-get install chromium)")
-	}
-	return p, nil
-}
-
-// screenshots is where the test saves what the page looked like:
-// $ENGAGEBOT_SCREENSHOTS when set, else the test's temporary folder.
-func screenshots(t *testing.T) string {
-	dir := os.Getenv("ENGAGEBOT_SCREENSHOTS")
-	if dir == "" {
-		return t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // bubble is what the page shows of one message, read from the DOM.
 type bubble struct {
@@ -116,8 +81,6 @@ const readBubbles = `(() => {
 // reload the whole conversation is there again, in order. It fails in CI
 // (CI=true) when Chromium is missing, and is skipped elsewhere.
 func TestBrowser_WebChat(t *testing.T) {
-	chrome, err := chromium()
-	testenv.Need(t, "Chromium", err)
 
 	inbox := &adaptertest.Recorder{}
 	cfg := webchat.NewConfig()
@@ -128,25 +91,8 @@ func TestBrowser_WebChat(t *testing.T) {
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chrome),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		// /dev/shm is small in containers; Chromium crashes when it fills.
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(480, 820),
-	)
-	// Cancelling the allocator ends the browser and waits for it.
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancelTimeout)
-	dir := screenshots(t)
+	ctx := browser.New(t, 480, 820, 90*time.Second)
+	dir := browser.Screenshots(t)
 
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

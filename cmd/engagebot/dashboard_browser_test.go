@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,43 +13,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	browserpkg "engagebot/internal/browser"
 	"engagebot/internal/testenv"
 	"engagebot/internal/wait"
 )
-
-// chromium finds the browser: $CHROMIUM, else Debian's /usr/bin/chromium,
-// else chromium on the PATH.
-func chromium() (string, error) {
-	if p := os.Getenv("CHROMIUM"); p != "" {
-		if _, err := os.Stat(p); err != nil {
-			return "", fmt.Errorf("CHROMIUM=%s: %w", p, err)
-		}
-		return p, nil
-	}
-	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
-		return "/usr/bin/chromium", nil
-	}
-	p, err := exec.LookPath("chromium")
-	if err != nil {
-		return "", errors.New("no /usr/bin/chromium and none on the PATH (apt-get install chromium)")
-	}
-	return p, nil
-}
-
-// screenshotDir is where the dashboard's screenshots go:
-// $ENGAGEBOT_SCREENSHOTS when set, else a folder under the test's
-// temporary folder, whose path the test logs.
-func screenshotDir(t *testing.T) string {
-	dir := os.Getenv("ENGAGEBOT_SCREENSHOTS")
-	if dir == "" {
-		dir = filepath.Join(t.TempDir(), "screenshots")
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshots in %s", dir)
-	return dir
-}
 
 // browser drives one headless Chromium tab against a process.
 type browser struct {
@@ -62,26 +27,8 @@ type browser struct {
 }
 
 func newBrowser(t *testing.T, p *Proc) *browser {
-	chrome, err := chromium()
-	testenv.Need(t, "Chromium", err)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(chrome),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		// /dev/shm is small in containers; Chromium crashes when it fills.
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(alloc)
-	t.Cleanup(cancel)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 4*time.Minute)
-	t.Cleanup(cancelTimeout)
-	return &browser{t: t, ctx: ctx, p: p, dir: screenshotDir(t)}
+	ctx := browserpkg.New(t, 1280, 900, 4*time.Minute)
+	return &browser{t: t, ctx: ctx, p: p, dir: browserpkg.Screenshots(t)}
 }
 
 func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -170,7 +117,7 @@ func (b *browser) fetch(path string) (int, string) {
 // come into the queue by itself. Screenshots of the queue, a thread, the
 // safety queue and the charts are taken in Persian and in English.
 func TestBrowser_Dashboard(t *testing.T) {
-	if _, err := chromium(); err != nil {
+	if _, err := browserpkg.Path(); err != nil {
 		testenv.Need(t, "Chromium", err)
 	}
 	p := StartProc(t, ProcOptions{})

@@ -13,6 +13,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	browserpkg "engagebot/internal/browser"
+
 	"engagebot/bot"
 	"engagebot/password"
 	"engagebot/web"
@@ -72,13 +74,7 @@ func BenchmarkQueuePageBrowser(b *testing.B) {
 
 	// The browser, when there is one: signed in once through the form.
 	var nav, ref func() time.Duration
-	if chrome, err := chromium(); err == nil {
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-			chromedp.ExecPath(chrome), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-			chromedp.NoDefaultBrowserCheck, chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(b.TempDir()))
-		b.Cleanup(cancelAlloc)
-		bctx, cancel := chromedp.NewContext(alloc)
-		b.Cleanup(cancel)
+	if bctx, ok := browserpkg.Try(b, 1280, 900, 10*time.Minute); ok {
 		err := chromedp.Do(bctx,
 			chromedp.Navigate(ts.URL+"/login?next="+url.QueryEscape("/queue")),
 			chromedp.SetValue(chromedp.CSS("#name"), "mina"), chromedp.SetValue(chromedp.CSS("#password"), pw),
