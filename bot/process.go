@@ -33,8 +33,10 @@ var flagRules = []flagRule{
 	{IntentComplaint, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentComplaint }},
 	{IntentHuman, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentHuman }},
 	// A question about doses gets the safe answer, never advice; a person
-	// sees the thread in case it hides more than it says.
-	{IntentMedicalAdvice, SeverityMedium, func(a Analysis) bool { return a.Intent == IntentMedicalAdvice }},
+	// sees the thread in case it hides more than it says. Low: the answer
+	// sent is safe to give in public, so it does not turn a public reply
+	// private (see discreet).
+	{IntentMedicalAdvice, SeverityLow, func(a Analysis) bool { return a.Intent == IntentMedicalAdvice }},
 	{SignalAbuse, SeverityLow, func(a Analysis) bool { return a.Has(SignalAbuse) }},
 }
 
@@ -314,6 +316,8 @@ func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, 
 		return nil, nil
 	case th.Mode == ModeHuman:
 		return nil, nil // a moderator has the thread
+	case f.Muted || f.Blocked:
+		return nil, nil // a moderator silenced the bot for this follower
 	case ev.Kind != EventStart && strings.TrimSpace(ev.Text) == "" && ev.Data == "":
 		return nil, nil // stickers, photos without caption: nothing to answer
 	}
@@ -339,7 +343,7 @@ func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, 
 	}
 	kind := OutReply
 	public := ev.Kind == EventComment || ev.Kind == EventMention
-	if public && (r.Private || th.Flagged >= SeverityMedium || len(Flags(a)) > 0) {
+	if public && (r.Private || th.Flagged >= SeverityMedium || discreet(a)) {
 		kind = OutPrivateReply // complaints and side effects are not discussed in public
 	}
 	return &Outbound{
@@ -348,6 +352,18 @@ func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, 
 		Lang: r.Lang, Template: r.Template, Extra: ev.Extra, LastInbound: th.LastInbound,
 		Key: "reply:" + ev.DedupeKey(), Source: "bot",
 	}, nil
+}
+
+// discreet reports a message whose flags keep its answer out of public: any
+// but a dose question's, whose safe answer (ask a physician or pharmacist)
+// may stand under the comment.
+func discreet(a Analysis) bool {
+	for _, f := range Flags(a) {
+		if f.Reason != IntentMedicalAdvice {
+			return true
+		}
+	}
+	return false
 }
 
 func loadFollower(tx FollowerStore, k FollowerKey) (*Follower, error) {
