@@ -308,6 +308,21 @@ func (s *Actions) AddNote(ctx context.Context, actor Actor, k ThreadKey, text st
 	})
 }
 
+// Mute stops (or, with on false, restarts) the bot's automatic replies to
+// a follower; block also leaves them out of every campaign, survey and
+// event. Their messages are still stored and flagged either way.
+func (s *Actions) Mute(ctx context.Context, actor Actor, k FollowerKey, mute, block bool, note string) error {
+	return s.do(ctx, actor, "follower.mute", "follower:"+k.String(), []Role{RoleModerator}, func(tx *actTx) (change, error) {
+		f, err := tx.Follower(k)
+		if err != nil {
+			return change{}, err
+		}
+		before := map[string]bool{"muted": f.Muted, "blocked": f.Blocked}
+		f.Muted, f.Blocked = mute || block, block
+		return change{before: before, after: map[string]bool{"muted": f.Muted, "blocked": f.Blocked}, note: note}, tx.PutFollower(f)
+	})
+}
+
 // lastInboundID is the platform id of the newest message the follower
 // wrote in a thread.
 func lastInboundID(tx MessageStore, k ThreadKey) (string, error) {

@@ -237,3 +237,48 @@ func TestActions_AddNote(t *testing.T) {
 		t.Errorf("%d sends, want only the bot's reply: a note is never sent", n)
 	}
 }
+
+// A muted follower's messages are stored and flagged but get no automatic
+// reply; a blocked one is also not reachable by campaigns; unmuting
+// brings the bot back.
+func TestActions_Mute(t *testing.T) {
+	a := newAdapter("fake")
+	h := startEngine(t, "", bot.SendOptions{}, a)
+	ctx := context.Background()
+	fk := bot.FollowerKey{Platform: "fake", UserID: "u-c1"}
+	h.engine.Accept(ctx, []bot.Event{msg("m1", "c1", "hi")}, nil)
+	waitUntil(t, "the bot's reply", func() bool { return len(a.delivered()) == 1 })
+	acts := h.engine.Actions()
+	if err := acts.Mute(ctx, viewer, fk, true, false, ""); bot.ErrorCode(err) != bot.EFORBIDDEN {
+		t.Errorf("a viewer mutes: %v, want forbidden", err)
+	}
+	if err := acts.Mute(ctx, moderator, fk, false, true, "abusive"); err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Accept(ctx, []bot.Event{msg("m2", "c1", "this is bad")}, nil)
+	k := bot.ThreadKey{Platform: "fake", Account: "test", Chat: "c1"}
+	waitUntil(t, "the message stored and flagged", func() bool {
+		var n int
+		h.view(t, func(tx bot.Tx) error {
+			flags, err := tx.Flags(bot.FlagFilter{Status: bot.FlagOpen, Thread: &k})
+			n = len(flags)
+			return err
+		})
+		return n == 1
+	})
+	h.view(t, func(tx bot.Tx) error {
+		f, err := tx.Follower(fk)
+		if err == nil && (f.Reachable() || !f.Muted || !f.Blocked) {
+			t.Errorf("blocked follower: muted %v blocked %v reachable %v", f.Muted, f.Blocked, f.Reachable())
+		}
+		return err
+	})
+	if err := acts.Mute(ctx, moderator, fk, false, false, "apologised"); err != nil {
+		t.Fatal(err)
+	}
+	h.engine.Accept(ctx, []bot.Event{msg("m3", "c1", "great")}, nil)
+	waitUntil(t, "the bot back", func() bool { return len(a.delivered()) == 2 })
+	if got := a.delivered()[1].o.ReplyTo; got != "m3" {
+		t.Errorf("replied to %s while blocked, want only m3 after unmuting", got)
+	}
+}

@@ -46,6 +46,12 @@ type Follower struct {
 	InterestSeen map[string]time.Time `json:"interest_seen,omitempty"`
 	// TZ is the follower's time zone (an IANA name); "" is DefaultTZ.
 	TZ string `json:"tz,omitempty"`
+	// Muted: a moderator stopped the bot's automatic replies to this
+	// follower (spam, abuse). Their messages are still stored, analysed and
+	// flagged: a side-effect report must still reach the safety staff.
+	Muted bool `json:"muted,omitempty"`
+	// Blocked: muted, and left out of every campaign, survey and event.
+	Blocked bool `json:"blocked,omitempty"`
 }
 
 // DefaultTZ is the time zone of a follower who has not told theirs.
@@ -184,9 +190,9 @@ func (f *Follower) SetConsentVia(c Consent, at time.Time, via string) {
 }
 
 // Reachable reports whether campaigns and surveys may go to the follower:
-// only to those who opted in. Campaigns, surveys and segments that send
+// only to those who opted in and were not blocked. Campaigns, surveys and segments that send
 // all ask this one question.
-func (f *Follower) Reachable() bool { return f.Consent == ConsentGiven }
+func (f *Follower) Reachable() bool { return f.Consent == ConsentGiven && !f.Blocked }
 
 // FollowerStore is the followers' part of a transaction.
 type FollowerStore interface {

@@ -279,6 +279,14 @@ func encodeFollower(f *bot.Follower) []byte {
 	for _, k := range slices.Sorted(maps.Keys(f.Interests)) {
 		e.time(f.InterestSeen[k]) // in the order of Interests, zero when unknown
 	}
+	var hold uint64 // written last: older records end before it
+	if f.Muted {
+		hold |= 1
+	}
+	if f.Blocked {
+		hold |= 2
+	}
+	e.uvar(hold)
 	return e.b
 }
 
@@ -318,6 +326,10 @@ func decodeFollower(k, v []byte) (*bot.Follower, error) {
 				}
 				f.InterestSeen[k] = t
 			}
+		}
+		if d.more() {
+			hold := d.uvar()
+			f.Muted, f.Blocked = hold&1 != 0, hold&2 != 0
 		}
 	}
 	return f, d.done("follower")

@@ -18,6 +18,7 @@ func TestFollowerRecordOlderLayout(t *testing.T) {
 	now := *old
 	now.ConsentVia, now.MoodSlow, now.TZ = "telegram.support", 0.25, "Asia/Tehran"
 	now.InterestSeen = map[string]time.Time{"skin": at}
+	now.Muted = true
 	k := followerKey(old.Key)
 
 	full := encodeFollower(&now)
@@ -31,9 +32,17 @@ func TestFollowerRecordOlderLayout(t *testing.T) {
 	e.f64(0.25)
 	e.str("Asia/Tehran")
 	e.time(at)
+	e.uvar(1) // muted
 	tail := len(e.b) - 1 // newEnc starts with the codec's version byte
 	got, err = decodeFollower(k, full[:len(full)-tail])
 	if err != nil || !reflect.DeepEqual(got, old) {
 		t.Errorf("older layout = %+v, %v; want %+v", got, err, old)
+	}
+	// Before muting was kept: the record without its last byte.
+	unmuted := now
+	unmuted.Muted = false
+	got, err = decodeFollower(k, full[:len(full)-1])
+	if err != nil || !reflect.DeepEqual(got, &unmuted) {
+		t.Errorf("layout before muting = %+v, %v; want %+v", got, err, &unmuted)
 	}
 }

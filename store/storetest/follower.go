@@ -19,6 +19,7 @@ func follower(platform, id string) *bot.Follower {
 		Messages:  3,
 		Mood:      -0.25,
 		Interests: map[string]int{"vitamins": 2, "skin": 1},
+		Muted:     true, // kept like every other field
 	}
 }
 
