@@ -31,6 +31,7 @@ type StaffActions interface {
 	Resolve(ctx context.Context, actor bot.Actor, k bot.ThreadKey, note string) error
 	Reply(ctx context.Context, actor bot.Actor, k bot.ThreadKey, text string) (*bot.Outbound, error)
 	AddNote(ctx context.Context, actor bot.Actor, k bot.ThreadKey, text string) error
+	Mute(ctx context.Context, actor bot.Actor, k bot.FollowerKey, mute, block bool, note string) error
 	AddUser(ctx context.Context, actor bot.Actor, h bot.PasswordHasher, name string, roles []bot.Role, password string) error
 	RevokeToken(ctx context.Context, actor bot.Actor, id string) error
 	SetUserLang(ctx context.Context, actor bot.Actor, lang string) error
@@ -82,6 +83,7 @@ func (s *Server) apiRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/resolve", Roles: work, Handle: s.threadAction(s.resolve), Doc: docResolve},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/reply", Roles: work, Handle: s.handleReply, Doc: docReply},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/note", Roles: work, Handle: s.handleNote, Doc: docNote},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/mute", Roles: moderate, Handle: s.handleMute, Doc: docMute},
 		{Method: "GET", Pattern: "/api/v1/audit", Roles: admin, Handle: s.handleAudit, Doc: docAudit},
 		{Method: "GET", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleUsers, Doc: docUsers},
 		{Method: "POST", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleAddUser, Doc: docAddUser},
@@ -525,6 +527,46 @@ func (s *Server) handleNote(w http.ResponseWriter, r *http.Request, a bot.Actor)
 		return
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"thread": refOf(k, nil)})
+}
+
+// handleMute mutes or blocks the follower of a thread, or lets the bot
+// answer them again.
+func (s *Server) handleMute(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+	k, err := ParseThreadID(r.PathValue("id"))
+	if err != nil {
+		Error(w, r, err)
+		return
+	}
+	var body struct {
+		Mute  bool   `json:"mute"`
+		Block bool   `json:"block"`
+		Note  string `json:"note"`
+	}
+	if err := readJSON(r, &body, false); err != nil {
+		Error(w, r, err)
+		return
+	}
+	if err := s.muteThread(r.Context(), a, k, body.Mute, body.Block, body.Note); err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"thread": refOf(k, nil), "muted": body.Mute || body.Block, "blocked": body.Block})
+}
+
+// muteThread mutes the follower a thread is with.
+func (s *Server) muteThread(ctx context.Context, a bot.Actor, k bot.ThreadKey, mute, block bool, note string) error {
+	var fk bot.FollowerKey
+	err := s.opts.Data.View(ctx, func(tx bot.Tx) error {
+		t, err := tx.Thread(k)
+		if err == nil {
+			fk = t.Follower
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return s.opts.Actions.Mute(ctx, a, fk, mute, block, note)
 }
 
 // Audit listing bounds.

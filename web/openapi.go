@@ -102,6 +102,12 @@ var schemas = map[string]any{
 	"Resolve":     object(map[string]any{"note": str("what was decided")}),
 	"Reply":       object(map[string]any{"text": str("the reply, at most 4096 characters")}, "text"),
 	"Note":        object(map[string]any{"text": str("the note, at most 4096 characters; never sent")}, "text"),
+	"Mute": object(map[string]any{
+		"mute":  map[string]any{"type": "boolean", "description": "stop the bot's automatic replies to the follower"},
+		"block": map[string]any{"type": "boolean", "description": "also leave them out of campaigns, surveys and events"},
+		"note":  str("why"),
+	}),
+	"Muted": object(map[string]any{"thread": ref("ThreadRef"), "muted": map[string]any{"type": "boolean"}, "blocked": map[string]any{"type": "boolean"}}, "thread", "muted", "blocked"),
 	"Replied": object(map[string]any{
 		"outbound": object(map[string]any{
 			"id":    map[string]any{"type": "integer", "format": "int64"},
@@ -193,6 +199,7 @@ var (
 	docRelease  = &OpDoc{Summary: "give the thread back to the bot", Response: "ThreadState"}
 	docResolve  = &OpDoc{Summary: "close the thread's open flags and give it back to the bot", Body: "Resolve", BodyOptional: true, Response: "ThreadState"}
 	docReply    = &OpDoc{Summary: "reply in the thread through the outbox", Body: "Reply", Status: http.StatusAccepted, Response: "Replied"}
+	docMute     = &OpDoc{Summary: "mute or block the thread's follower (both false: the bot answers them again)", Body: "Mute", Response: "Muted"}
 	docNote     = &OpDoc{Summary: "keep a private note for the staff in the thread", Body: "Note", Status: http.StatusCreated, Response: "ThreadState"}
 	docAudit    = &OpDoc{Summary: "the audit log, oldest first",
 		Query: map[string]string{

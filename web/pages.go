@@ -204,6 +204,7 @@ func (s *Server) pageRoutes() []Route {
 		page("POST", "/threads/{id}/resolve", work, s.postThread("resolve")),
 		page("POST", "/threads/{id}/reply", work, s.postThread("reply")),
 		page("POST", "/threads/{id}/note", work, s.postThread("note")),
+		page("POST", "/threads/{id}/mute", moderate, s.postThread("mute")),
 		page("POST", "/threads/{id}/label", moderate, s.postThread("label")),
 		page("POST", "/threads/{id}/assign", moderate, s.postThread("assign")),
 		page("POST", "/threads/{id}/outbound/{out}", moderate, s.postThread("outbound")),
@@ -455,6 +456,10 @@ func (s *Server) postThread(what string) func(http.ResponseWriter, *http.Request
 			_, err = s.opts.Actions.Reply(ctx, actor, k, r.FormValue("text"))
 		case "note":
 			err = s.opts.Actions.AddNote(ctx, actor, k, r.FormValue("text"))
+		case "mute":
+			do := r.FormValue("do")
+			err = s.muteThread(ctx, actor, k, do == "mute", do == "block", r.FormValue("note"))
+			done += "_" + do
 		case "label":
 			seq, perr := strconv.ParseUint(r.FormValue("seq"), 10, 64)
 			if perr != nil {

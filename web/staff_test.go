@@ -268,6 +268,11 @@ func (a *Actions) AddNote(_ context.Context, actor bot.Actor, k bot.ThreadKey, t
 	return nil
 }
 
+func (a *Actions) Mute(_ context.Context, actor bot.Actor, k bot.FollowerKey, mute, block bool, note string) error {
+	a.record(actor, fmt.Sprintf("mute(%v,%v)", mute, block), bot.ThreadKey{Platform: k.Platform, Chat: k.UserID})
+	return nil
+}
+
 func (a *Actions) AddUser(_ context.Context, actor bot.Actor, h bot.PasswordHasher, name string, roles []bot.Role, pw string) error {
 	if err := bot.CheckPassword(pw); err != nil {
 		return err
@@ -482,6 +487,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/threads/{id}/resolve":  {"admin", "moderator", "safety"},
 	"POST /api/v1/threads/{id}/reply":    {"admin", "moderator", "safety"},
 	"POST /api/v1/threads/{id}/note":     {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/mute":     {"admin", "moderator"},
 	"GET /api/v1/audit":                  {"admin"},
 	"GET /api/v1/users":                  {"admin"},
 	"POST /api/v1/users":                 {"admin"},
@@ -522,6 +528,7 @@ var matrix = map[string][]string{
 	"POST /threads/{id}/resolve":        {"admin", "moderator", "safety"},
 	"POST /threads/{id}/reply":          {"admin", "moderator", "safety"},
 	"POST /threads/{id}/note":           {"admin", "moderator", "safety"},
+	"POST /threads/{id}/mute":           {"admin", "moderator"},
 	"POST /threads/{id}/label":          {"admin", "moderator"},
 	"POST /threads/{id}/assign":         {"admin", "moderator"},
 	"POST /threads/{id}/outbound/{out}": {"admin", "moderator"},
@@ -547,6 +554,7 @@ var forms = map[string]url.Values{
 	"POST /threads/{id}/resolve":        {"note": {"done"}},
 	"POST /threads/{id}/reply":          {"text": {"hello"}},
 	"POST /threads/{id}/note":           {"text": {"called her back"}},
+	"POST /threads/{id}/mute":           {"do": {"mute"}},
 	"POST /threads/{id}/label":          {"seq": {"1"}, "label": {"pos"}},
 	"POST /threads/{id}/assign":         {"to": {"sara"}},
 	"POST /threads/{id}/outbound/{out}": {"do": {"resend"}},
@@ -561,6 +569,7 @@ var bodies = map[string]string{
 	"POST /api/v1/me/lang":              `{"lang":"en"}`,
 	"POST /api/v1/threads/{id}/reply":   `{"text":"hello"}`,
 	"POST /api/v1/threads/{id}/note":    `{"text":"called her back"}`,
+	"POST /api/v1/threads/{id}/mute":    `{"mute":true}`,
 	"POST /api/v1/threads/{id}/resolve": `{"note":"done"}`,
 	"POST /api/v1/users":                `{"name":"reza","roles":["viewer"],"password":"reza's long password"}`,
 	"POST /api/v1/posts":                `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"2026-12-02T09:30:00+03:30"}`,
