@@ -28,6 +28,9 @@ var defaultNames = map[string]string{bot.LangFa: "دوست عزیز", bot.LangEn
 //	date t              fa: "۴ آذر ۱۴۰۵ (2026-11-25)", other: "25 November 2026 (4 Azar 1405)"
 //	jdate t             fa: "۴ آذر ۱۴۰۵", other: "4 Azar 1405"
 //	product key         a catalogue product's display name
+//	item id             a catalogue item in the rendered language (ItemView:
+//	                    .Title, .Summary, .URL, .Image, .Kind); zero when the
+//	                    catalogue lacks it or it is not valid now
 //	list xs             names joined as "a، b و c" (fa) or "a, b and c"
 //	pick a b ...        one of the choices, the same one for the same message
 //	button text data    a callback button in the current row ("intent:price"
@@ -71,6 +74,7 @@ func funcMap(lang string, st *render) template.FuncMap {
 			}
 			return jalali.FromTime(t).LongLatin(), nil
 		},
+		"item": func(id string) ItemView { return st.item(id, lang) },
 		"product": func(key string) string {
 			p := st.products[key]
 			if n := p.Name[lang]; n != "" {

@@ -238,3 +238,17 @@ func (r *Renderer) personalize(v *View, req bot.RenderRequest, lang string) {
 	}
 	v.Segments = slices.Clone(req.Segments)
 }
+
+// item is a catalogue item by id for a template (a campaign naming the
+// article it sends), zero when unknown or not valid at the request's time.
+func (st *render) item(id, lang string) ItemView {
+	if st.cat == nil || st.r == nil {
+		return ItemView{}
+	}
+	for _, it := range st.cat.items {
+		if it.ID == id && (st.view == nil || st.view.Now.IsZero() || it.ValidAt(st.view.Now)) {
+			return st.r.itemView(it, lang)
+		}
+	}
+	return ItemView{}
+}

@@ -84,8 +84,10 @@ type ProductView struct {
 // collect besides text.
 type render struct {
 	cfg *config
-	// products is the catalogue's products at the start of the rendering.
+	// products and cat are the catalogue at the start of the rendering.
 	products map[string]Product
+	cat      *catalogue
+	r        *Renderer
 	view     *View
 	seed     string
 	picks    int
@@ -118,7 +120,8 @@ func (r *Renderer) Render(ctx context.Context, req bot.RenderRequest) (bot.Reply
 	if !ok {
 		return bot.Reply{}, bot.Errorf(bot.ENOTFOUND, "templates: no template %q", names[len(names)-1])
 	}
-	st := &render{cfg: &r.cfg, products: r.cat().products, view: r.view(req, lang, name), seed: seed(req, name)}
+	c := r.cat()
+	st := &render{cfg: &r.cfg, products: c.products, cat: c, r: r, view: r.view(req, lang, name), seed: seed(req, name)}
 	t, err := r.sets[lang].Clone()
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("templates: %s: %w", name, err)

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"engagebot/bot"
 	"engagebot/templates"
@@ -80,5 +81,50 @@ func TestVariantErrorAtLoad(t *testing.T) {
 	_, err := templates.New(templates.WithDir(dir))
 	if err == nil || !strings.Contains(err.Error(), "reply.upset.tmpl") {
 		t.Errorf("New = %v, want an error naming reply.upset.tmpl", err)
+	}
+}
+
+// A campaign template renders a catalogue item by id, in the recipient's
+// language, and nothing once the item has expired.
+func TestItemFunc(t *testing.T) {
+	dir := t.TempDir()
+	for lang, text := range map[string]string{
+		"en": `{{with item "diabetes-guide"}}{{if .Title}}Read "{{.Title}}": {{.URL}}{{else}}Nothing new.{{end}}{{end}}`,
+		"fa": `{{with item "diabetes-guide"}}{{if .Title}}بخوانید: «{{.Title}}»{{else}}خبر تازه‌ای نیست.{{end}}{{end}}`,
+	} {
+		p := filepath.Join(dir, lang, "campaign.article.tmpl")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := mustNew(t, templates.WithDir(dir))
+	if err := r.SetCatalogue(goldenCatalogue); err != nil {
+		t.Fatal(err)
+	}
+	render := func(lang string, now time.Time) string {
+		got, err := r.Render(t.Context(), bot.RenderRequest{Purpose: bot.PurposeCampaign, Template: "campaign.article", Lang: lang,
+			Follower: &bot.Follower{Name: "Sara"}, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Text
+	}
+	now := time.Date(2026, 12, 2, 6, 0, 0, 0, time.UTC)
+	if got, want := render("en", now), `Read "A daily guide to diabetes care": https://example.com/diabetes`; got != want {
+		t.Errorf("en = %q, want %q", got, want)
+	}
+	if got, want := render("fa", now), "بخوانید: «راهنمای مراقبت روزانه از دیابت»"; got != want {
+		t.Errorf("fa = %q, want %q", got, want)
+	}
+	expired := []*bot.CatalogueItem{{ID: "diabetes-guide", Kind: bot.ItemArticle, Title: map[string]string{"en": "Old"},
+		Until: now.Add(-time.Hour)}}
+	if err := r.SetCatalogue(expired); err != nil {
+		t.Fatal(err)
+	}
+	if got := render("en", now); got != "Nothing new." {
+		t.Errorf("an expired item rendered: %q", got)
 	}
 }
