@@ -71,6 +71,32 @@
 //	outbox_by_state       str(state) u64 id -> empty (every state but sent)
 //	outbox_by_key         idempotency key -> u64 id
 //
+// These buckets are made by the first write that needs them (so a file of
+// an older build needs no migration for them); a read of a missing one
+// finds nothing. Values are JSON; index values are empty.
+//
+//	flags_queue           (255 - severity) time(created) u64 id, open flags only;
+//	                      built from flags_by_status on first use (flagqueue.go)
+//	audit                 u64 seq -> AuditEntry (append-only)
+//	audit_by_actor        str(actor) u64 seq
+//	users                 name -> User (password hash only)
+//	sessions, tokens      hash of the secret -> Session, APIToken (auth.go)
+//	cases                 u64 id -> Case
+//	cases_by_status       str(status) u64 id
+//	cases_by_follower     fkey u64 id
+//	sentiment_labels      tkey u64 message seq -> a person's label (label.go)
+//	alerts                u64 id -> Alert
+//	posts                 u64 id -> Post
+//	posts_due             time(next slot) u64 id
+//	slots                 u64 post time(slot) -> Slot
+//	slots_by_time         time(slot) u64 post
+//	slots_open            u64 post time(slot), slots whose outcome is not known
+//	catalogue             item id -> CatalogueItem
+//	segments              u64 id -> Segment
+//
+// The meta bucket also keeps "pseudonym_key", the key of the pseudonyms
+// that erasure gives a confirmed safety case's follower.
+//
 // Index entries and counts are written in the same transaction as the
 // record they describe. Every listing is a range scan: followers by
 // platform (the key), language or consent (an index each; both together
