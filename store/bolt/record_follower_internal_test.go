@@ -32,7 +32,7 @@ func TestFollowerRecordOlderLayout(t *testing.T) {
 	e.f64(0.25)
 	e.str("Asia/Tehran")
 	e.time(at)
-	e.uvar(1) // muted
+	e.uvar(1)            // muted
 	tail := len(e.b) - 1 // newEnc starts with the codec's version byte
 	got, err = decodeFollower(k, full[:len(full)-tail])
 	if err != nil || !reflect.DeepEqual(got, old) {
