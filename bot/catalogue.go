@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -224,10 +225,17 @@ func (e *Engine) Catalogue(ctx context.Context) ([]*CatalogueItem, error) {
 	return out, err
 }
 
+// refreshMu makes reading the catalogue and handing it on one step, so
+// that of two changes refreshed at once the later read is the one handed
+// on last, and a user never keeps a catalogue older than the last commit.
+var refreshMu sync.Mutex
+
 // RefreshCatalogue hands the stored catalogue to users, and to the engine's
 // analyzer and renderer when they are CatalogueUsers. The service calls it
 // at start; catalogue actions call it after each change.
 func (e *Engine) RefreshCatalogue(ctx context.Context, users ...CatalogueUser) error {
+	refreshMu.Lock()
+	defer refreshMu.Unlock()
 	items, err := e.Catalogue(ctx)
 	if err != nil {
 		return fmt.Errorf("catalogue: %w", err)
