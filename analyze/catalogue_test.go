@@ -103,3 +103,37 @@ func TestConsentWords(t *testing.T) {
 		}
 	}
 }
+
+// Analyses running while the catalogue changes each see one vocabulary:
+// the product is found or not, and nothing races (go test -race).
+func TestSetCatalogueWhileAnalysing(t *testing.T) {
+	a, err := analyze.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := []*bot.CatalogueItem{{ID: "glucovit", Kind: bot.ItemProduct, Canonical: "Glucovit", Title: map[string]string{"en": "Glucovit"}, Terms: []string{"glucovit"}}}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 20 {
+			items := with
+			if i%2 == 1 {
+				items = nil
+			}
+			if err := a.SetCatalogue(items); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	for range 200 {
+		res, err := a.Analyze(t.Context(), "is glucovit any good", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Products) > 1 || len(res.Products) == 1 && res.Products[0] != "Glucovit" {
+			t.Fatalf("products %v, want Glucovit or none", res.Products)
+		}
+	}
+	<-done
+}
