@@ -60,7 +60,7 @@ func sentX(fake *xtest.Server, kind string) []xtest.Request {
 func TestX_MentionAndDMAnswered(t *testing.T) {
 	fake := newXFake(t)
 	p, hook := startX(t, fake, "consumer-secret", "")
-	body, tw := fake.MentionBody(xtest.Mention{Username: "alice", Text: "@brand is your vitamin D safe for kids?"})
+	body, tw := fake.MentionBody(xtest.Mention{Username: "alice", Text: "@brand where can I buy your vitamin D?"})
 	if st := fake.Post(hook, body); st != http.StatusOK {
 		t.Fatalf("mention delivery answered %d\n%s", st, p.Logs())
 	}
