@@ -1,6 +1,9 @@
 package bot
 
-import "time"
+import (
+	"encoding/base64"
+	"time"
+)
 
 // ThreadKey identifies one conversation on one account.
 type ThreadKey struct {
@@ -11,6 +14,11 @@ type ThreadKey struct {
 
 // String returns "<platform>.<account>/<chat>".
 func (k ThreadKey) String() string { return AccountKey(k.Platform, k.Account) + "/" + k.Chat }
+
+// ID is the thread's id in URLs (the dashboard's /threads/{id}, the
+// API's): base64url, unpadded, of String. It carries no character a path
+// must escape, whatever the chat id holds, and maps back without a lookup.
+func (k ThreadKey) ID() string { return base64.RawURLEncoding.EncodeToString([]byte(k.String())) }
 
 // Thread modes.
 const (

@@ -12,8 +12,9 @@ import (
 )
 
 // Text is an alert as a short message for people, in lang (fa or en;
-// anything else is English).
-func Text(a *bot.Alert, lang string) string {
+// anything else is English). With the dashboard's address each thread is
+// a link to its page there; without, its key.
+func Text(a *bot.Alert, lang, dashboard string) string {
 	var b strings.Builder
 	window := a.From.UTC().Format("2006-01-02 15:04") + "–" + a.To.UTC().Format("15:04") + " UTC"
 	usual := fmt.Sprintf("%.1f", a.Usual)
@@ -36,7 +37,12 @@ func Text(a *bot.Alert, lang string) string {
 			b.WriteString("Threads:\n")
 		}
 	}
+	dashboard = strings.TrimSuffix(dashboard, "/")
 	for _, k := range a.Threads {
+		if dashboard != "" {
+			fmt.Fprintf(&b, "- %s/threads/%s\n", dashboard, k.ID())
+			continue
+		}
 		fmt.Fprintf(&b, "- %s\n", k)
 	}
 	return strings.TrimSuffix(b.String(), "\n")

@@ -33,7 +33,7 @@ func TestText(t *testing.T) {
 		{bot.LangEn, []string{"Crisis alert: instagram", "2026-05-11 09:15–10:15 UTC: 42, usually 4.5 (×9.3), threshold 10", "- instagram.brand/1784"}},
 		{bot.LangFa, []string{"هشدار بحران: instagram", "۲۰۲۶-۰۵-۱۱ ۰۹:۱۵–۱۰:۱۵ UTC: ۴۲، معمولاً ۴٫۵ (×۹٫۳)، آستانه ۱۰", "- instagram.brand/1784"}},
 	} {
-		got := notify.Text(alert(), tc.lang)
+		got := notify.Text(alert(), tc.lang, "")
 		for _, w := range tc.want {
 			if !strings.Contains(got, w) {
 				t.Errorf("%d: text %q lacks %q", i, got, w)
@@ -50,7 +50,7 @@ func TestTelegram_Notify(t *testing.T) {
 		t.Fatal(err)
 	}
 	sent := fake.Sent()
-	if len(sent) != 1 || sent[0].ChatID != group.ID || sent[0].Text != notify.Text(alert(), bot.LangEn) {
+	if len(sent) != 1 || sent[0].ChatID != group.ID || sent[0].Text != notify.Text(alert(), bot.LangEn, "") {
 		t.Fatalf("sent %+v, want the alert's text in the group", sent)
 	}
 
@@ -110,7 +110,7 @@ func TestWebhook_Notify(t *testing.T) {
 	}
 	got := h.received()
 	if len(got) != 1 || got[0].Event != "crisis_alert" || got[0].Alert.Negative != 42 || got[0].Alert.Platform != "instagram" ||
-		len(got[0].Alert.Threads) != 1 || got[0].Text != notify.Text(alert(), bot.LangFa) {
+		len(got[0].Alert.Threads) != 1 || got[0].Text != notify.Text(alert(), bot.LangFa, "") {
 		t.Fatalf("received %+v", got)
 	}
 	h.status = http.StatusServiceUnavailable
@@ -120,5 +120,17 @@ func TestWebhook_Notify(t *testing.T) {
 	down := &notify.Webhook{URL: "http://127.0.0.1:1/x?key=SecretKey123"}
 	if err := down.Notify(context.Background(), alert()); err == nil || strings.Contains(err.Error(), "SecretKey123") {
 		t.Errorf("an unreachable hook: %v; want an error without the URL's key", err)
+	}
+}
+
+// With the dashboard's address, each thread of an alert is a link to its
+// page there.
+func TestTextLinksThreads(t *testing.T) {
+	a := alert()
+	got := notify.Text(a, bot.LangEn, "https://engage.example/")
+	for _, k := range a.Threads {
+		if want := "https://engage.example/threads/" + k.ID(); !strings.Contains(got, want) {
+			t.Errorf("text %q lacks the link %s", got, want)
+		}
 	}
 }

@@ -23,6 +23,9 @@ type Telegram struct {
 	Chat string
 	// Lang is the language of the text (fa or en).
 	Lang string
+	// Dashboard is the service's public address (server.public_url): the
+	// text links each thread's page there.
+	Dashboard string
 	// Client defaults to one with a 15 s timeout.
 	Client *http.Client
 }
@@ -38,7 +41,7 @@ func (t *Telegram) Notify(ctx context.Context, a *bot.Alert) error {
 	if base == "" {
 		base = "https://api.telegram.org"
 	}
-	body, err := json.Marshal(map[string]any{"chat_id": t.Chat, "text": Text(a, t.Lang)})
+	body, err := json.Marshal(map[string]any{"chat_id": t.Chat, "text": Text(a, t.Lang, t.Dashboard)})
 	if err != nil {
 		return fmt.Errorf("telegram alert: %w", err)
 	}

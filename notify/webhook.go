@@ -18,6 +18,9 @@ type Webhook struct {
 	URL string
 	// Lang is the language of the text (fa or en).
 	Lang string
+	// Dashboard is the service's public address (server.public_url): the
+	// text links each thread's page there.
+	Dashboard string
 	// Client defaults to one with a 15 s timeout.
 	Client *http.Client
 }
@@ -36,7 +39,7 @@ func (w *Webhook) Name() string { return "webhook" }
 
 // Notify posts the alert; any 2xx answer is success.
 func (w *Webhook) Notify(ctx context.Context, a *bot.Alert) error {
-	body, err := json.Marshal(WebhookBody{Event: "crisis_alert", Text: Text(a, w.Lang), Alert: a})
+	body, err := json.Marshal(WebhookBody{Event: "crisis_alert", Text: Text(a, w.Lang, w.Dashboard), Alert: a})
 	if err != nil {
 		return fmt.Errorf("webhook alert: %w", err)
 	}

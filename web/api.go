@@ -41,9 +41,7 @@ type StaffActions interface {
 // "<platform>.<account>/<chat>" (bot.ThreadKey.String). It is stable,
 // carries no character a path must escape whatever the chat id holds,
 // and maps back to the key without a lookup.
-func ThreadID(k bot.ThreadKey) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(k.String()))
-}
+func ThreadID(k bot.ThreadKey) string { return k.ID() }
 
 // ParseThreadID reads a ThreadID back into its key.
 func ParseThreadID(id string) (bot.ThreadKey, error) {

@@ -32,12 +32,12 @@ func newCrisisDetector(c *config.Config, store bot.Store, log *slog.Logger) (*bo
 	var notifiers []bot.Notifier
 	switch {
 	case a.Telegram.Token != "" && a.Telegram.Chat != "":
-		notifiers = append(notifiers, &notify.Telegram{APIBase: a.Telegram.APIBase, Token: a.Telegram.Token, Chat: a.Telegram.Chat, Lang: a.Lang, Client: client})
+		notifiers = append(notifiers, &notify.Telegram{APIBase: a.Telegram.APIBase, Token: a.Telegram.Token, Chat: a.Telegram.Chat, Lang: a.Lang, Client: client, Dashboard: c.Server.PublicURL})
 	case a.Telegram.Chat != "":
 		log.Warn("crisis alerts: telegram chat skipped", "reason", "alerts.telegram.token not set")
 	}
 	if a.Webhook.URL != "" {
-		notifiers = append(notifiers, &notify.Webhook{URL: a.Webhook.URL, Lang: a.Lang, Client: client})
+		notifiers = append(notifiers, &notify.Webhook{URL: a.Webhook.URL, Lang: a.Lang, Client: client, Dashboard: c.Server.PublicURL})
 	}
 	d, err := bot.NewCrisisDetector(bot.CrisisOptions{
 		Store: store, Platforms: platforms, Notifiers: notifiers, Weeks: a.Weeks, K: a.K, MinCount: a.MinCount,
