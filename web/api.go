@@ -79,9 +79,9 @@ func (s *Server) apiRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/takeover", Roles: moderate, Handle: s.threadAction(s.takeOver), Doc: docTakeOver},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/release", Roles: moderate, Handle: s.threadAction(s.release), Doc: docRelease},
 		{Method: "POST", Pattern: "/api/v1/threads/{id}/resolve", Roles: work, Handle: s.threadAction(s.resolve), Doc: docResolve},
-		{Method: "POST", Pattern: "/api/v1/threads/{id}/reply", Roles: work, Handle: s.handleReply, Doc: docReply},
-		{Method: "POST", Pattern: "/api/v1/threads/{id}/note", Roles: work, Handle: s.handleNote, Doc: docNote},
-		{Method: "POST", Pattern: "/api/v1/threads/{id}/mute", Roles: moderate, Handle: s.handleMute, Doc: docMute},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/reply", Roles: work, Handle: s.handleReply(), Doc: docReply},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/note", Roles: work, Handle: s.handleNote(), Doc: docNote},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/mute", Roles: moderate, Handle: s.handleMute(), Doc: docMute},
 		{Method: "GET", Pattern: "/api/v1/audit", Roles: admin, Handle: s.handleAudit, Doc: docAudit},
 		{Method: "GET", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleUsers, Doc: docUsers},
 		{Method: "POST", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleAddUser, Doc: docAddUser},
@@ -484,71 +484,71 @@ type outboundView struct {
 	State bot.OutState `json:"state"`
 }
 
-func (s *Server) handleReply(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	k, err := ParseThreadID(r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
+// withBody serves a request with a JSON body: it reads the body into B,
+// runs do, and answers what do returns with status. Refusals are JSON, as
+// on every API route.
+func withBody[B any](s *Server, status int, do func(r *http.Request, a bot.Actor, body B) (any, error)) func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a bot.Actor) {
+		var body B
+		if err := readJSON(r, &body, false); err != nil {
+			Error(w, r, err)
+			return
+		}
+		v, err := do(r, a, body)
+		if err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+		writeJSON(w, status, v)
 	}
-	var body struct {
-		Text string `json:"text"`
-	}
-	if err := readJSON(r, &body, false); err != nil {
-		Error(w, r, err)
-		return
-	}
-	o, err := s.opts.Actions.Reply(r.Context(), a, k, body.Text)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	// 202: the reply is in the outbox; the dispatcher sends it within the
-	// platform's limits.
-	writeJSON(w, http.StatusAccepted, map[string]any{"outbound": outboundView{ID: o.ID, State: o.State}, "thread": refOf(k, nil)})
 }
 
-func (s *Server) handleNote(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	k, err := ParseThreadID(r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	var body struct {
-		Text string `json:"text"`
-	}
-	if err := readJSON(r, &body, false); err != nil {
-		Error(w, r, err)
-		return
-	}
-	if err := s.opts.Actions.AddNote(r.Context(), a, k, body.Text); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"thread": refOf(k, nil)})
+// threadBody is withBody for a POST on a thread: do gets its key.
+func threadBody[B any](s *Server, status int, do func(ctx context.Context, a bot.Actor, k bot.ThreadKey, body B) (any, error)) func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return withBody(s, status, func(r *http.Request, a bot.Actor, body B) (any, error) {
+		k, err := ParseThreadID(r.PathValue("id"))
+		if err != nil {
+			return nil, err
+		}
+		return do(r.Context(), a, k, body)
+	})
+}
+
+type textBody struct {
+	Text string `json:"text"`
+}
+
+type muteBody struct {
+	Mute  bool   `json:"mute"`
+	Block bool   `json:"block"`
+	Note  string `json:"note"`
+}
+
+// handleReply answers 202: the reply is in the outbox; the dispatcher
+// sends it within the platform's limits.
+func (s *Server) handleReply() func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return threadBody(s, http.StatusAccepted, func(ctx context.Context, a bot.Actor, k bot.ThreadKey, b textBody) (any, error) {
+		o, err := s.opts.Actions.Reply(ctx, a, k, b.Text)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"outbound": outboundView{ID: o.ID, State: o.State}, "thread": refOf(k, nil)}, nil
+	})
+}
+
+func (s *Server) handleNote() func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return threadBody(s, http.StatusCreated, func(ctx context.Context, a bot.Actor, k bot.ThreadKey, b textBody) (any, error) {
+		return map[string]any{"thread": refOf(k, nil)}, s.opts.Actions.AddNote(ctx, a, k, b.Text)
+	})
 }
 
 // handleMute mutes or blocks the follower of a thread, or lets the bot
 // answer them again.
-func (s *Server) handleMute(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	k, err := ParseThreadID(r.PathValue("id"))
-	if err != nil {
-		Error(w, r, err)
-		return
-	}
-	var body struct {
-		Mute  bool   `json:"mute"`
-		Block bool   `json:"block"`
-		Note  string `json:"note"`
-	}
-	if err := readJSON(r, &body, false); err != nil {
-		Error(w, r, err)
-		return
-	}
-	if err := s.muteThread(r.Context(), a, k, body.Mute, body.Block, body.Note); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"thread": refOf(k, nil), "muted": body.Mute || body.Block, "blocked": body.Block})
+func (s *Server) handleMute() func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return threadBody(s, http.StatusOK, func(ctx context.Context, a bot.Actor, k bot.ThreadKey, b muteBody) (any, error) {
+		err := s.muteThread(ctx, a, k, b.Mute, b.Block, b.Note)
+		return map[string]any{"thread": refOf(k, nil), "muted": b.Mute || b.Block, "blocked": b.Block}, err
+	})
 }
 
 // muteThread mutes the follower a thread is with.

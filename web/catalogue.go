@@ -28,10 +28,10 @@ func (s *Server) catalogueRoutes() []Route {
 	pr := []bot.Role{bot.RolePR}
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/catalogue", Roles: anyRole, Handle: s.handleCatalogue, Doc: docCatalogue},
-		{Method: "POST", Pattern: "/api/v1/catalogue", Roles: pr, Handle: s.handleAddItem, Doc: docAddItem},
+		{Method: "POST", Pattern: "/api/v1/catalogue", Roles: pr, Handle: s.handleAddItem(), Doc: docAddItem},
 		{Method: "POST", Pattern: "/api/v1/catalogue/import", Roles: pr, Handle: s.handleImportCatalogue, Doc: docImportCatalogue},
 		{Method: "GET", Pattern: "/api/v1/catalogue/{id}", Roles: anyRole, Handle: s.handleItem, Doc: docItem},
-		{Method: "PUT", Pattern: "/api/v1/catalogue/{id}", Roles: pr, Handle: s.handleEditItem, Doc: docEditItem},
+		{Method: "PUT", Pattern: "/api/v1/catalogue/{id}", Roles: pr, Handle: s.handleEditItem(), Doc: docEditItem},
 		{Method: "DELETE", Pattern: "/api/v1/catalogue/{id}", Roles: pr, Handle: s.handleRemoveItem, Doc: docRemoveItem},
 	}
 }
@@ -143,48 +143,31 @@ func (s *Server) handleItem(w http.ResponseWriter, r *http.Request, a bot.Actor)
 	writeJSON(w, http.StatusOK, c)
 }
 
-func (s *Server) handleAddItem(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	ca, err := s.catalogue()
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var body itemBody
-	if err := readJSON(r, &body, false); err != nil {
-		Error(w, r, err)
-		return
-	}
-	c := body.item()
-	if err := ca.AddCatalogueItem(r.Context(), a, c); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, c)
+func (s *Server) handleAddItem() func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return withBody(s, http.StatusCreated, func(r *http.Request, a bot.Actor, body itemBody) (any, error) {
+		ca, err := s.catalogue()
+		if err != nil {
+			return nil, err
+		}
+		c := body.item()
+		return c, ca.AddCatalogueItem(r.Context(), a, c)
+	})
 }
 
-func (s *Server) handleEditItem(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	ca, err := s.catalogue()
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var body itemBody
-	if err := readJSON(r, &body, false); err != nil {
-		Error(w, r, err)
-		return
-	}
-	id := r.PathValue("id")
-	if body.ID != "" && body.ID != id {
-		Error(w, r, bot.Errorf(bot.EINVALID, "id: the body's id %q is not the path's %q (an id does not change)", body.ID, id))
-		return
-	}
-	body.ID = id
-	c := body.item()
-	if err := ca.EditCatalogueItem(r.Context(), a, c); err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+func (s *Server) handleEditItem() func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return withBody(s, http.StatusOK, func(r *http.Request, a bot.Actor, body itemBody) (any, error) {
+		ca, err := s.catalogue()
+		if err != nil {
+			return nil, err
+		}
+		id := r.PathValue("id")
+		if body.ID != "" && body.ID != id {
+			return nil, bot.Errorf(bot.EINVALID, "id: the body's id %q is not the path's %q (an id does not change)", body.ID, id)
+		}
+		body.ID = id
+		c := body.item()
+		return c, ca.EditCatalogueItem(r.Context(), a, c)
+	})
 }
 
 func (s *Server) handleRemoveItem(w http.ResponseWriter, r *http.Request, a bot.Actor) {

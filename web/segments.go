@@ -26,10 +26,10 @@ func (s *Server) segmentRoutes() []Route {
 	pr := []bot.Role{bot.RolePR}
 	return []Route{
 		{Method: "GET", Pattern: "/api/v1/segments", Roles: anyRole, Handle: s.handleSegments, Doc: docSegments},
-		{Method: "POST", Pattern: "/api/v1/segments", Roles: pr, Handle: s.handleCreateSegment, Doc: docCreateSegment},
+		{Method: "POST", Pattern: "/api/v1/segments", Roles: pr, Handle: s.handleCreateSegment(), Doc: docCreateSegment},
 		{Method: "POST", Pattern: "/api/v1/segments/preview", Roles: pr, Handle: s.handlePreviewSegment, Doc: docPreviewSegment},
 		{Method: "GET", Pattern: "/api/v1/segments/{id}", Roles: anyRole, Handle: s.handleSegment, Doc: docSegment},
-		{Method: "PUT", Pattern: "/api/v1/segments/{id}", Roles: pr, Handle: s.handleEditSegment, Doc: docEditSegment},
+		{Method: "PUT", Pattern: "/api/v1/segments/{id}", Roles: pr, Handle: s.handleEditSegment(), Doc: docEditSegment},
 		{Method: "DELETE", Pattern: "/api/v1/segments/{id}", Roles: pr, Handle: s.handleDeleteSegment, Doc: docDeleteSegment},
 	}
 }
@@ -147,42 +147,32 @@ func (s *Server) handleSegment(w http.ResponseWriter, r *http.Request, a bot.Act
 	writeJSON(w, http.StatusOK, viewSegment(v))
 }
 
-func (s *Server) handleCreateSegment(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	sa, err := s.segments()
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var body segmentBody
-	if err := readJSON(r, &body, false); err != nil {
-		Error(w, r, err)
-		return
-	}
-	v, err := sa.CreateSegment(r.Context(), a, &bot.Segment{Name: body.Name, Rule: body.Rule})
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, viewSegment(v))
+func (s *Server) handleCreateSegment() func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return withBody(s, http.StatusCreated, func(r *http.Request, a bot.Actor, body segmentBody) (any, error) {
+		sa, err := s.segments()
+		if err != nil {
+			return nil, err
+		}
+		v, err := sa.CreateSegment(r.Context(), a, &bot.Segment{Name: body.Name, Rule: body.Rule})
+		if err != nil {
+			return nil, err
+		}
+		return viewSegment(v), nil
+	})
 }
 
-func (s *Server) handleEditSegment(w http.ResponseWriter, r *http.Request, a bot.Actor) {
-	sa, err := s.segments()
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	var body segmentBody
-	if err := readJSON(r, &body, false); err != nil {
-		Error(w, r, err)
-		return
-	}
-	v, err := sa.EditSegment(r.Context(), a, r.PathValue("id"), body.Name, body.Rule)
-	if err != nil {
-		s.apiError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, viewSegment(v))
+func (s *Server) handleEditSegment() func(http.ResponseWriter, *http.Request, bot.Actor) {
+	return withBody(s, http.StatusOK, func(r *http.Request, a bot.Actor, body segmentBody) (any, error) {
+		sa, err := s.segments()
+		if err != nil {
+			return nil, err
+		}
+		v, err := sa.EditSegment(r.Context(), a, r.PathValue("id"), body.Name, body.Rule)
+		if err != nil {
+			return nil, err
+		}
+		return viewSegment(v), nil
+	})
 }
 
 func (s *Server) handleDeleteSegment(w http.ResponseWriter, r *http.Request, a bot.Actor) {
