@@ -23,8 +23,15 @@ import (
 // cli runs an engagebot command and returns its exit code and outputs.
 func cli(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
+	return cliEnv(t, stdin, nil, args...)
+}
+
+// cliEnv is cli with variables added to the environment.
+func cliEnv(t *testing.T, stdin string, env []string, args ...string) (int, string, string) {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Stdin = strings.NewReader(stdin)
+	cmd.Env = append(os.Environ(), env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

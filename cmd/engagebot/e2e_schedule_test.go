@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -23,18 +21,7 @@ import (
 // postCLI runs `engagebot post ...` against a process with a token.
 func postCLI(t *testing.T, p *Proc, token string, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := exec.Command(binary, append([]string{"post"}, args...)...)
-	cmd.Env = append(os.Environ(), "ENGAGEBOT_TOKEN="+token, "ENGAGEBOT_SERVER="+p.URL)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, out.String(), errb.String()
+	return cliEnv(t, "", []string{"ENGAGEBOT_TOKEN=" + token, "ENGAGEBOT_SERVER=" + p.URL}, append([]string{"post"}, args...)...)
 }
 
 // api calls the JSON API with a token and decodes the answer into out.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,18 +24,7 @@ glucovit,product,Glucovit,گلوکوویت,Glucovit,,diabetes,گلوکوویت|�
 // cliAs runs an engagebot command with the API token in the environment.
 func cliAs(t *testing.T, token string, args ...string) (int, string, string) {
 	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), "ENGAGEBOT_TOKEN="+token)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return code, out.String(), errb.String()
+	return cliEnv(t, "", []string{"ENGAGEBOT_TOKEN=" + token}, args...)
 }
 
 // chatter is one web-chat follower: each say waits for its own reply.
