@@ -124,6 +124,26 @@ func (t *Tx) Labels(k bot.ThreadKey) ([]*bot.LabelOverride, error) {
 	return list, nil
 }
 
+// AllLabels calls fn with every override, by thread and message seq, for
+// training the analyzer on the people's labels.
+func (t *Tx) AllLabels(fn func(*bot.LabelOverride) error) error {
+	b := t.tx.Bucket(bucketLabels)
+	if b == nil {
+		return nil
+	}
+	err := scan(b, nil, nil, func(_, v []byte) (bool, error) {
+		var s storedLabel
+		if err := json.Unmarshal(v, &s); err != nil {
+			return false, err
+		}
+		return true, fn(&s.LabelOverride)
+	})
+	if err != nil {
+		return fmt.Errorf("bolt: all labels: %w", err)
+	}
+	return nil
+}
+
 // DeleteFollowerLabels removes the overrides of a follower's messages and
 // moves their counts back to the machine's labels. Overrides are few (a
 // person sets each), so it walks them all rather than keep an index.
