@@ -66,3 +66,10 @@ func (s *Actions) ChangeModel(ctx context.Context, actor Actor, action, target s
 		return change{before: b, after: a}, err
 	})
 }
+
+// ExamplesImport is what an import of labelled examples kept.
+type ExamplesImport struct {
+	File     string `json:"file"`
+	Examples int    `json:"examples"`
+	Replaced bool   `json:"replaced"`
+}

@@ -516,6 +516,10 @@ var matrix = map[string][]string{
 	"GET /api/v1/segments/{id}":          {"admin", "pr", "moderator", "safety", "viewer"},
 	"PUT /api/v1/segments/{id}":          {"admin", "pr"},
 	"DELETE /api/v1/segments/{id}":       {"admin", "pr"},
+	"GET /api/v1/model":                  {"admin", "pr", "moderator"},
+	"POST /api/v1/model/train":           {"admin", "pr"},
+	"POST /api/v1/model/rollback":        {"admin", "pr"},
+	"POST /api/v1/model/examples":        {"admin", "pr"},
 
 	// The dashboard's pages.
 	"GET /login":                        {"public"},
@@ -584,6 +588,7 @@ var bodies = map[string]string{
 	"POST /api/v1/segments":             `{"name":"fa","rule":{"lang":"fa"}}`,
 	"PUT /api/v1/segments/{id}":         `{"name":"fa","rule":{"lang":"fa"}}`,
 	"POST /api/v1/segments/preview":     `{"rule":{"lang":"fa"}}`,
+	"POST /api/v1/model/examples":       `{"name":"brand.tsv","tsv":"text\tlabel\nok\tpos\n"}`,
 }
 
 // pngBase64 is a 1x1 PNG image.
@@ -682,7 +687,7 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 	// staff only that, posts, the catalogue and segments: every other POST
 	// they tried was refused.
 	prOwn := func(c string) bool {
-		return strings.Contains(c, " post.") || strings.Contains(c, " catalogue.") || strings.Contains(c, " segment.")
+		return strings.Contains(c, " post.") || strings.Contains(c, " catalogue.") || strings.Contains(c, " segment.") || strings.Contains(c, " model.")
 	}
 	for _, c := range st.actions.took() {
 		if (strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ") && !prOwn(c)) && !strings.Contains(c, " lang(") {

@@ -118,8 +118,8 @@ func (s *modelService) labelsDir() string          { return filepath.Join(s.o.Di
 func (s *modelService) modelPath(n string) string  { return filepath.Join(s.modelsDir(), n+".model") }
 func (s *modelService) statusPath(n string) string { return filepath.Join(s.modelsDir(), n+".json") }
 
-// Status returns the figures of the model in use.
-func (s *modelService) Status(ctx context.Context, actor bot.Actor) (bot.ModelStatus, error) {
+// ModelStatus returns the figures of the model in use.
+func (s *modelService) ModelStatus(ctx context.Context, actor bot.Actor) (bot.ModelStatus, error) {
 	if err := s.o.Actions.MaySeeModel(actor); err != nil {
 		return bot.ModelStatus{}, err
 	}
@@ -226,10 +226,10 @@ func (s *modelService) Examples(ctx context.Context) ([]analyze.Example, int, er
 	return out, corrections, nil
 }
 
-// Train learns a model from every example there is, cross-validated with
+// TrainModel learns a model from every example there is, cross-validated with
 // a learning curve, and puts it in use; the model it replaces becomes the
 // previous one. On an error the model in use does not change.
-func (s *modelService) Train(ctx context.Context, actor bot.Actor) (bot.ModelStatus, error) {
+func (s *modelService) TrainModel(ctx context.Context, actor bot.Actor) (bot.ModelStatus, error) {
 	if err := s.o.Actions.MayChangeModel(actor); err != nil {
 		return bot.ModelStatus{}, err
 	}
@@ -373,9 +373,9 @@ func modelAudit(st bot.ModelStatus) map[string]any {
 	return map[string]any{"trained": st.Trained, "examples": st.Examples, "accuracy": st.Accuracy, "macro_f1": st.MacroF1}
 }
 
-// Rollback puts the previous model back in use; the one it replaces
+// RollbackModel puts the previous model back in use; the one it replaces
 // becomes the previous, so a second rollback undoes the first.
-func (s *modelService) Rollback(ctx context.Context, actor bot.Actor) (bot.ModelStatus, error) {
+func (s *modelService) RollbackModel(ctx context.Context, actor bot.Actor) (bot.ModelStatus, error) {
 	if err := s.o.Actions.MayChangeModel(actor); err != nil {
 		return bot.ModelStatus{}, err
 	}
@@ -430,55 +430,48 @@ func swapFiles(a, b string) error {
 	return nil
 }
 
-// modelImport is what an import kept.
-type modelImport struct {
-	File     string `json:"file"`
-	Examples int    `json:"examples"`
-	Replaced bool   `json:"replaced"`
-}
-
 var labelFileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
-// Import keeps a file of labelled examples (text<TAB>label with a header)
+// ImportExamples keeps a file of labelled examples (text<TAB>label with a header)
 // under the data folder for the next training, replacing one of the same
 // name. A file that does not read is refused whole, naming the line.
-func (s *modelService) Import(ctx context.Context, actor bot.Actor, name string, r io.Reader) (modelImport, error) {
+func (s *modelService) ImportExamples(ctx context.Context, actor bot.Actor, name string, r io.Reader) (bot.ExamplesImport, error) {
 	if err := s.o.Actions.MayChangeModel(actor); err != nil {
-		return modelImport{}, err
+		return bot.ExamplesImport{}, err
 	}
 	name = filepath.Base(strings.TrimSpace(name))
 	if !strings.HasSuffix(name, ".tsv") {
 		name += ".tsv"
 	}
 	if !labelFileName.MatchString(name) {
-		return modelImport{}, bot.Errorf(bot.EINVALID, "import: file name %q: letters, digits, '.', '-' and '_' only", name)
+		return bot.ExamplesImport{}, bot.Errorf(bot.EINVALID, "import: file name %q: letters, digits, '.', '-' and '_' only", name)
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxModelImport+1))
 	if err != nil {
-		return modelImport{}, fmt.Errorf("import: %w", err)
+		return bot.ExamplesImport{}, fmt.Errorf("import: %w", err)
 	}
 	if len(b) > maxModelImport {
-		return modelImport{}, bot.Errorf(bot.EINVALID, "import: %s is larger than %d bytes", name, maxModelImport)
+		return bot.ExamplesImport{}, bot.Errorf(bot.EINVALID, "import: %s is larger than %d bytes", name, maxModelImport)
 	}
 	ex, err := analyze.ReadExamples(name, bytes.NewReader(b))
 	if err != nil {
-		return modelImport{}, err
+		return bot.ExamplesImport{}, err
 	}
 	if len(ex) == 0 {
-		return modelImport{}, bot.Errorf(bot.EINVALID, "import: %s has no examples", name)
+		return bot.ExamplesImport{}, bot.Errorf(bot.EINVALID, "import: %s has no examples", name)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := os.MkdirAll(s.labelsDir(), 0o700); err != nil {
-		return modelImport{}, fmt.Errorf("import: %w", err)
+		return bot.ExamplesImport{}, fmt.Errorf("import: %w", err)
 	}
 	path := filepath.Join(s.labelsDir(), name)
 	tmp := path + ".part" // not *.tsv, so a training never reads it
 	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return modelImport{}, fmt.Errorf("import: %w", err)
+		return bot.ExamplesImport{}, fmt.Errorf("import: %w", err)
 	}
 	defer os.Remove(tmp)
-	res := modelImport{File: name, Examples: len(ex)}
+	res := bot.ExamplesImport{File: name, Examples: len(ex)}
 	_, err = os.Stat(path)
 	res.Replaced = err == nil
 	err = s.o.Actions.ChangeModel(ctx, actor, "model.import", "labels:"+name, func() (any, any, error) {
@@ -488,7 +481,7 @@ func (s *modelService) Import(ctx context.Context, actor bot.Actor, name string,
 		return map[string]any{"replaced": res.Replaced}, map[string]any{"examples": len(ex)}, nil
 	})
 	if err != nil {
-		return modelImport{}, err
+		return bot.ExamplesImport{}, err
 	}
 	return res, nil
 }
@@ -507,7 +500,7 @@ func (s *modelService) Every(ctx context.Context, d time.Duration, actor bot.Act
 			return
 		case <-t.C:
 		}
-		if _, err := s.Train(ctx, actor); err != nil && ctx.Err() == nil {
+		if _, err := s.TrainModel(ctx, actor); err != nil && ctx.Err() == nil {
 			s.o.Logger.Warn("scheduled retraining", "err", err)
 		}
 	}

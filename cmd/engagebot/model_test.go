@@ -140,7 +140,7 @@ func TestModelTrainFromCorrectionsChangesTheAnalyzer(t *testing.T) {
 		t.Fatalf("before training %q is already %s; the test needs a text the lexicon does not know", probe, got)
 	}
 	f.correctSlang(12)
-	st, err := f.svc.Train(ctx, prActor)
+	st, err := f.svc.TrainModel(ctx, prActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,24 +175,24 @@ func TestModelTrainFromCorrectionsChangesTheAnalyzer(t *testing.T) {
 func TestModelRollbackRestoresThePreviousModel(t *testing.T) {
 	f := newModelFixture(t)
 	ctx := context.Background()
-	if _, err := f.svc.Rollback(ctx, prActor); bot.ErrorCode(err) != bot.ENOTFOUND {
+	if _, err := f.svc.RollbackModel(ctx, prActor); bot.ErrorCode(err) != bot.ENOTFOUND {
 		t.Fatalf("rollback with no previous model: %v, want ENOTFOUND", err)
 	}
 	f.correctSlang(6)
-	first, err := f.svc.Train(ctx, prActor)
+	first, err := f.svc.TrainModel(ctx, prActor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	firstModel := f.an.Model()
 	f.correctSlang(12)
-	second, err := f.svc.Train(ctx, prActor)
+	second, err := f.svc.TrainModel(ctx, prActor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if second.Examples == first.Examples || !second.Previous {
 		t.Fatalf("second training %+v: want more examples than %d and a previous model", second, first.Examples)
 	}
-	back, err := f.svc.Rollback(ctx, prActor)
+	back, err := f.svc.RollbackModel(ctx, prActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,14 +203,14 @@ func TestModelRollbackRestoresThePreviousModel(t *testing.T) {
 		t.Error("the analyzer does not use the previous model")
 	}
 	// A second rollback undoes the first.
-	again, err := f.svc.Rollback(ctx, prActor)
+	again, err := f.svc.RollbackModel(ctx, prActor)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if again.Examples != second.Examples {
 		t.Errorf("second rollback gives %d examples, want %d", again.Examples, second.Examples)
 	}
-	got, err := f.svc.Status(ctx, bot.Actor{Name: "mo", Roles: []bot.Role{bot.RoleModerator}})
+	got, err := f.svc.ModelStatus(ctx, bot.Actor{Name: "mo", Roles: []bot.Role{bot.RoleModerator}})
 	if err != nil || got.Examples != second.Examples {
 		t.Errorf("status for a moderator: %+v, %v", got, err)
 	}
@@ -220,7 +220,7 @@ func TestModelAFailedAuditChangesNothing(t *testing.T) {
 	f := newModelFixture(t)
 	f.correctSlang(6)
 	f.audit.fail = bot.Errorf(bot.EUNAVAILABLE, "store closed")
-	if _, err := f.svc.Train(context.Background(), prActor); err == nil {
+	if _, err := f.svc.TrainModel(context.Background(), prActor); err == nil {
 		t.Fatal("training succeeded though its audit entry failed")
 	}
 	if f.an.Model() != nil {
@@ -249,13 +249,13 @@ func TestModelRoles(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			a := bot.Actor{Name: tc.name, Roles: tc.roles}
-			if _, err := f.svc.Status(ctx, a); (err == nil) != tc.see {
+			if _, err := f.svc.ModelStatus(ctx, a); (err == nil) != tc.see {
 				t.Errorf("status: %v, want allowed %v", err, tc.see)
 			}
-			if _, err := f.svc.Train(ctx, a); (err == nil) != tc.train {
+			if _, err := f.svc.TrainModel(ctx, a); (err == nil) != tc.train {
 				t.Errorf("train: %v, want allowed %v", err, tc.train)
 			}
-			if _, err := f.svc.Import(ctx, a, "x.tsv", strings.NewReader("text\tlabel\nok\tpos\n")); (err == nil) != tc.train {
+			if _, err := f.svc.ImportExamples(ctx, a, "x.tsv", strings.NewReader("text\tlabel\nok\tpos\n")); (err == nil) != tc.train {
 				t.Errorf("import: %v, want allowed %v", err, tc.train)
 			}
 		})
@@ -281,7 +281,7 @@ func TestModelImport(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newModelFixture(t)
-			res, err := f.svc.Import(context.Background(), prActor, tc.file, strings.NewReader(tc.body))
+			res, err := f.svc.ImportExamples(context.Background(), prActor, tc.file, strings.NewReader(tc.body))
 			if tc.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || bot.ErrorCode(err) != bot.EINVALID {
 					t.Fatalf("err %v, want EINVALID naming %q", err, tc.wantErr)
@@ -314,11 +314,11 @@ func TestModelTrainUsesImportedFiles(t *testing.T) {
 			fmt.Fprintf(&b, "order %d came %s\t%s\n", i, word, label)
 		}
 	}
-	if _, err := f.svc.Import(ctx, prActor, "brand.tsv", strings.NewReader(b.String())); err != nil {
+	if _, err := f.svc.ImportExamples(ctx, prActor, "brand.tsv", strings.NewReader(b.String())); err != nil {
 		t.Fatal(err)
 	}
 	f.store.correct("the kit was glimmo", bot.SentimentPositive)
-	st, err := f.svc.Train(ctx, prActor)
+	st, err := f.svc.TrainModel(ctx, prActor)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,7 @@ func TestModelTrainUsesImportedFiles(t *testing.T) {
 func TestModelTooFewExamples(t *testing.T) {
 	f := newModelFixture(t)
 	f.store.correct("the box was zorbix", bot.SentimentNegative)
-	if _, err := f.svc.Train(context.Background(), prActor); bot.ErrorCode(err) != bot.EINVALID {
+	if _, err := f.svc.TrainModel(context.Background(), prActor); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("training on one example: %v, want EINVALID", err)
 	}
 }

@@ -139,6 +139,10 @@ func (m *Main) Open() error {
 	} else if d != nil {
 		m.runners = append(m.runners, d)
 	}
+	model, err := newModelService(modelOptions{Analyzer: an, Store: db, Actions: m.Engine.Actions(), Dir: c.Data.Dir, Logger: log})
+	if err != nil {
+		return err
+	}
 	hasher := password.New(password.Default)
 	auth, err := bot.NewAuth(db, hasher, nil, 0)
 	if err != nil {
@@ -146,7 +150,7 @@ func (m *Main) Open() error {
 	}
 	m.Web = web.New(web.Options{
 		Engine: m.Engine, Metrics: metrics, Logger: log, MaxBodyBytes: c.Server.MaxBodyBytes, ChatAccount: chat, Version: Version(),
-		Auth: auth, Data: db, Actions: m.Engine.Actions(), Passwords: hasher, PublicURL: c.Server.PublicURL,
+		Auth: auth, Data: db, Actions: staffActions{m.Engine.Actions(), model}, Passwords: hasher, PublicURL: c.Server.PublicURL,
 		UploadDir: filepath.Join(c.Data.Dir, "uploads"),
 	})
 	m.ln, err = net.Listen("tcp", c.Server.Listen)
@@ -154,6 +158,13 @@ func (m *Main) Open() error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	return nil
+}
+
+// staffActions are the people's actions the dashboard offers: the
+// engine's, and the learned model's, which live beside the store.
+type staffActions struct {
+	*bot.Actions
+	*modelService
 }
 
 // Addr is the address the service listens on.
