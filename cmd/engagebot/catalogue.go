@@ -8,13 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -96,30 +94,21 @@ func runCatalogue(ctx context.Context, args []string, stdin io.Reader, stdout, s
 	case "add", "edit":
 		fs.StringVar(file, "file", "", "the item, YAML or JSON (default stdin)")
 	}
-	// The id or file may come before the flags or after them.
-	var arg string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		arg, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	arg, err := parseWithArg(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return errUsage
-	}
-	if arg == "" && fs.NArg() > 0 {
-		arg = fs.Arg(0)
 	}
 	if (verb == "edit" || verb == "remove" || verb == "import") && arg == "" {
 		what := map[string]string{"edit": "the item's id", "remove": "the item's id", "import": "the file to import"}[verb]
 		fmt.Fprintf(stderr, "engagebot catalogue %s: give %s\n", verb, what)
 		return errUsage
 	}
-	token := os.Getenv("ENGAGEBOT_TOKEN")
-	if token == "" {
-		return errors.New("set ENGAGEBOT_TOKEN to an API token (engagebot token create)")
+	c, err := newAPIClient(*server)
+	if err != nil {
+		return err
 	}
-	c := &apiClient{base: *server, token: token, http: &http.Client{Timeout: 30 * time.Second}}
 	const path = "/api/v1/catalogue"
 	switch verb {
 	case "list":

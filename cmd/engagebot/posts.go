@@ -45,6 +45,33 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
+// parseWithArg parses a verb's flags with one positional argument (an
+// id, a file) allowed before the flags or after them. It returns
+// flag.ErrHelp for -h.
+func parseWithArg(fs *flag.FlagSet, args []string) (string, error) {
+	var arg string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		arg, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return "", err
+	}
+	if arg == "" && fs.NArg() > 0 {
+		arg = fs.Arg(0)
+	}
+	return arg, nil
+}
+
+// newAPIClient is the client of the running service's API at server,
+// with the token from $ENGAGEBOT_TOKEN.
+func newAPIClient(server string) (*apiClient, error) {
+	token := os.Getenv("ENGAGEBOT_TOKEN")
+	if token == "" {
+		return nil, errors.New("set ENGAGEBOT_TOKEN to an API token (engagebot token create)")
+	}
+	return &apiClient{base: server, token: token, http: &http.Client{Timeout: 30 * time.Second}}, nil
+}
+
 // apiClient calls the JSON API with a bearer token.
 type apiClient struct {
 	base  string
@@ -145,30 +172,21 @@ func runPost(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fs.StringVar(at, "at", "", "the slot's time (RFC 3339, as show gives it)")
 		fs.StringVar(account, "account", "", "the account to retry")
 	}
-	// The id may come before the flags or after them.
-	var id string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		id, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	id, err := parseWithArg(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		return nil
+	} else if err != nil {
 		return errUsage
-	}
-	if id == "" && fs.NArg() > 0 {
-		id = fs.Arg(0)
 	}
 	needsID := verb != "create" && verb != "list"
 	if needsID && id == "" {
 		fmt.Fprintf(stderr, "engagebot post %s: give the post's id\n", verb)
 		return errUsage
 	}
-	token := os.Getenv("ENGAGEBOT_TOKEN")
-	if token == "" {
-		return errors.New("set ENGAGEBOT_TOKEN to an API token (engagebot token create)")
+	c, err := newAPIClient(*server)
+	if err != nil {
+		return err
 	}
-	c := &apiClient{base: *server, token: token, http: &http.Client{Timeout: 30 * time.Second}}
 	path := "/api/v1/posts"
 	if needsID {
 		path += "/" + url.PathEscape(id)
