@@ -43,6 +43,7 @@ type dispatcher struct {
 	plan *pacer // owned by run's goroutine
 	from time.Time
 
+	stop     chan struct{} // closed when run's context ends
 	mu       sync.Mutex
 	incoming []*Outbound
 	wake     chan struct{}
@@ -73,7 +74,7 @@ func newDispatcher(e *Engine, o SendOptions) *dispatcher {
 	}
 	return &dispatcher{
 		e: e, opts: o,
-		wake: make(chan struct{}, 1), counts: map[OutState]int{},
+		wake: make(chan struct{}, 1), counts: map[OutState]int{}, stop: make(chan struct{}),
 	}
 }
 
@@ -309,6 +310,7 @@ func (d *dispatcher) run(ctx context.Context) {
 	}
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
+	defer context.AfterFunc(ctx, func() { close(d.stop) })()
 	for {
 		stopping := ctx.Err() != nil
 		if !stopping {
@@ -495,6 +497,8 @@ func (s *loop) result(r sendResult, stopping bool) {
 	switch {
 	case r.err == nil || errors.Is(r.err, errSkipped):
 		l.remove(r.o.ID)
+	case errors.Is(r.err, errStopped):
+		d.move("", OutPending) // still pending, in the store too
 	default:
 		if se := SendErrorOf(r.err); se.Kind == SendRateLimited {
 			// The platform asked the whole account to wait.
@@ -522,7 +526,12 @@ func (s *loop) result(r sendResult, stopping bool) {
 	}
 }
 
-var errSkipped = errors.New("outbox item no longer pending")
+var (
+	errSkipped = errors.New("outbox item no longer pending")
+	// errStopped: the dispatcher stopped while the item waited for its
+	// slot, before it was claimed.
+	errStopped = errors.New("dispatcher stopped before the send")
+)
 
 // onWire are the limits counted by when requests leave, beside the same
 // limits counted before the claim.
@@ -557,7 +566,16 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []
 	// request may be on its way.
 	at := d.wire.Take(e.now(), limits...)
 	if wait := at.Sub(e.now()); wait > 0 {
-		time.Sleep(wait)
+		// A platform's retry-after can be long (X: up to 15 minutes), so
+		// a stop does not wait for it: the item is not claimed yet and
+		// stays pending for the next start.
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-d.stop:
+			t.Stop()
+			return time.Time{}, errStopped
+		}
 	}
 	claimed := false
 	err := e.store.Update(ctx, func(tx Tx) error {

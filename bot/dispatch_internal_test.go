@@ -109,3 +109,35 @@ func (nopAnalyzer) Analyze(context.Context, string, string) (Analysis, error) { 
 type nopRenderer struct{}
 
 func (nopRenderer) Render(context.Context, RenderRequest) (Reply, error) { return Reply{}, nil }
+
+// A send that waits for a long retry-after (X's 15-minute windows) gives
+// way to a stop at once, unclaimed: the item stays pending.
+func TestDispatcher_StopDuringALongWait(t *testing.T) {
+	s := &memStore{items: map[uint64]*Outbound{7: {ID: 7, Platform: "fake", Account: "test", Chat: "c", State: OutPending}}}
+	e, err := NewEngine(Options{Store: s, Analyzer: nopAnalyzer{}, Renderer: nopRenderer{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &gateAdapter{release: make(chan struct{})}
+	d := e.disp
+	d.wire = NewLimiter()
+	d.wire.Block("fake.test", time.Now().Add(15*time.Minute))
+	done := make(chan error, 1)
+	go func() {
+		o := *s.items[7]
+		_, err := d.send(context.Background(), a, &o, []Limit{{Key: "fake.test", Rate: Rate{Count: 1, Per: time.Second}}})
+		done <- err
+	}()
+	close(d.stop)
+	select {
+	case err := <-done:
+		if err != errStopped {
+			t.Fatalf("send = %v, want it stopped", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the send kept waiting for the retry-after after the stop")
+	}
+	if st := s.items[7].State; st != OutPending {
+		t.Errorf("item is %s, want pending", st)
+	}
+}
