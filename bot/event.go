@@ -38,6 +38,11 @@ const (
 	EventStop EventKind = "stop"
 	// EventEdit is an edit of an earlier message: logged, not answered again.
 	EventEdit EventKind = "edit"
+	// EventPollAnswer is a follower's vote in a native poll we sent (a
+	// survey): Data is the chosen option's index from 0 ("" when the vote
+	// was withdrawn), Extra[ExtraPollID] the platform's id of the poll,
+	// which is the PlatformID its adapter gave the poll's delivery.
+	EventPollAnswer EventKind = "poll_answer"
 )
 
 // ChatType is the kind of conversation, which decides whether the bot may
@@ -86,6 +91,9 @@ type Event struct {
 	SentAt     time.Time `json:"sent_at,omitzero"`
 	ReceivedAt time.Time `json:"received_at,omitzero"`
 }
+
+// ExtraPollID is the Extra key of a poll answer's poll id.
+const ExtraPollID = "poll_id"
 
 // Sender is the author of an event as the platform names them.
 type Sender struct {

@@ -41,6 +41,13 @@ type Button struct {
 	URL  string `json:"url,omitempty"`
 }
 
+// Poll is a native poll's question and options (at most 10, Telegram's
+// limit, each at most 100 characters).
+type Poll struct {
+	Question string   `json:"question"`
+	Options  []string `json:"options"`
+}
+
 // Outbound is one item of the outbox.
 type Outbound struct {
 	ID       uint64   `json:"id"` // store-assigned, increasing
@@ -57,6 +64,12 @@ type Outbound struct {
 	Text      string     `json:"text"`
 	Buttons   [][]Button `json:"buttons,omitempty"`
 	MediaURL  string     `json:"media_url,omitempty"`
+	// Poll, when set, asks for a native poll (Telegram sendPoll, Rubika
+	// sendPoll) with Poll.Question instead of Text. An adapter whose
+	// platform has none sends Text, which the survey writes as numbered
+	// choices with buttons. The delivery's PlatformID is then the id that
+	// answers carry (EventPollAnswer's Extra[ExtraPollID]).
+	Poll *Poll `json:"poll,omitempty"`
 	Lang      string     `json:"lang,omitempty"`
 	Template  string     `json:"template,omitempty"`
 	// Extra is copied from the inbound event for the adapter's use.

@@ -79,3 +79,19 @@ func threadKeyFor(chat string) bot.ThreadKey {
 func followerKeyFor(user string) bot.FollowerKey {
 	return bot.FollowerKey{Platform: "telegram", UserID: user}
 }
+
+func TestOutboundPollRoundTrip(t *testing.T) {
+	for _, poll := range []*bot.Poll{nil, {Question: "از خدمات ما راضی هستید؟", Options: []string{"بله", "نه", "تا حدی"}}, {Question: "q"}} {
+		o := &bot.Outbound{Platform: "telegram", Account: "support", Chat: "7", Kind: bot.OutDirect, Text: "t", Poll: poll, State: bot.OutPending}
+		got, err := decodeOutbound(1, encodeOutbound(o))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case poll == nil && got.Poll != nil:
+			t.Errorf("no poll read back as %+v", got.Poll)
+		case poll != nil && (got.Poll == nil || got.Poll.Question != poll.Question || len(got.Poll.Options) != len(poll.Options)):
+			t.Errorf("poll %+v read back as %+v", poll, got.Poll)
+		}
+	}
+}

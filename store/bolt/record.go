@@ -407,6 +407,13 @@ func encodeOutbound(o *bot.Outbound) []byte {
 	e.str(o.PlatformID)
 	e.time(o.Created)
 	e.time(o.Updated)
+	if o.Poll != nil { // written last: older records end before it
+		e.text(o.Poll.Question)
+		e.uvar(uint64(len(o.Poll.Options)))
+		for _, opt := range o.Poll.Options {
+			e.text(opt)
+		}
+	}
 	return e.b
 }
 
@@ -450,6 +457,16 @@ func decodeOutbound(id uint64, v []byte) (*bot.Outbound, error) {
 	o.PlatformID = d.str()
 	o.Created = d.time()
 	o.Updated = d.time()
+	if d.more() {
+		o.Poll = &bot.Poll{Question: d.text()}
+		if n := d.uvar(); n <= uint64(len(d.b)) {
+			for range n {
+				o.Poll.Options = append(o.Poll.Options, d.text())
+			}
+		} else {
+			d.fail()
+		}
+	}
 	return o, d.done("outbound")
 }
 
@@ -472,6 +489,6 @@ func trimSent(o *bot.Outbound) *bot.Outbound {
 		return o
 	}
 	t := *o
-	t.Text, t.Buttons, t.MediaURL, t.Extra = "", nil, "", nil
+	t.Text, t.Buttons, t.MediaURL, t.Extra, t.Poll = "", nil, "", nil, nil
 	return &t
 }
