@@ -7,15 +7,27 @@ import (
 	"time"
 )
 
-// Case is a suspected side-effect report (an adverse event, in
-// pharmacovigilance) for the safety team to assess and, when it is a
-// case, to enter into its safety database. The engine opens one with every
-// adverse_event flag, in the flag's transaction, so no report can be
+// Case is a report for drug safety to assess: a suspected side effect (an
+// adverse event, in pharmacovigilance) or a special situation (overdose,
+// medication error, misuse, off-label use, lack of efficacy, exposure in
+// pregnancy or breastfeeding), which the safety team enters into its
+// safety database when it is a case; or a product quality complaint, for
+// the quality team. The engine opens one with every flag whose reason
+// opens a case (CaseKinds), in the flag's transaction, so no report can be
 // flagged without its case.
 type Case struct {
 	ID uint64 `json:"id"` // store-assigned, increasing
 	// Flag is the flag the report raised.
 	Flag uint64 `json:"flag"`
+	// Kind is the flag's reason: adverse_event or a special situation's
+	// signal. Queue is the team the case is for: CaseQueueSafety, or
+	// CaseQueueQuality for a quality complaint. Severity is the flag's:
+	// critical for a side effect, an overdose or self-poisoning, and an
+	// exposure in pregnancy. Cases stored before cases had kinds were all
+	// side effects: FillDefaults reads them so.
+	Kind     string   `json:"kind"`
+	Queue    string   `json:"queue"`
+	Severity Severity `json:"severity"`
 	// Product and Effect are as the analyzer read them from the text:
 	// the suspect product as named and the reaction as reported.
 	Product  string      `json:"product,omitempty"`
@@ -47,6 +59,46 @@ type Case struct {
 	Pseudonymized bool `json:"pseudonymized,omitempty"`
 }
 
+// Case queues: the team that assesses a case.
+const (
+	CaseQueueSafety  = "safety"  // drug safety (pharmacovigilance)
+	CaseQueueQuality = "quality" // the quality team: product quality complaints
+)
+
+// CaseKinds are the flag reasons that open a case, each with the queue
+// its cases go to: side effects and every reportable special situation.
+var CaseKinds = map[string]string{
+	SignalAdverseEvent:     CaseQueueSafety,
+	SignalOverdose:         CaseQueueSafety,
+	SignalPregnancy:        CaseQueueSafety,
+	SignalMedicationError:  CaseQueueSafety,
+	SignalMisuse:           CaseQueueSafety,
+	SignalLackOfEfficacy:   CaseQueueSafety,
+	SignalOffLabel:         CaseQueueSafety,
+	SignalQualityComplaint: CaseQueueQuality,
+}
+
+// opensCase reports whether a flag of reason opens a case.
+func opensCase(reason string) bool {
+	_, ok := CaseKinds[reason]
+	return ok
+}
+
+// FillDefaults gives a case stored before cases had kinds the kind they
+// all had: a side effect, critical, for the safety team. A store calls it
+// on every case it reads.
+func (c *Case) FillDefaults() {
+	if c.Kind == "" {
+		c.Kind, c.Severity = SignalAdverseEvent, SeverityCritical
+	}
+	if c.Queue == "" {
+		c.Queue = CaseQueueSafety
+		if q, ok := CaseKinds[c.Kind]; ok {
+			c.Queue = q
+		}
+	}
+}
+
 // CaseStatus is where a case stands.
 type CaseStatus string
 
@@ -72,9 +124,10 @@ const SeriousReportDays = 15
 // Due is the last calendar day, in loc, on which the case may reach the
 // authority, and whether the 15-day clock applies. It applies to serious
 // cases and to cases nobody has assessed yet: an unassessed report may be
-// serious, and the days pass all the same.
+// serious, and the days pass all the same. A quality complaint is not a
+// safety report: no clock.
 func (c *Case) Due(loc *time.Location) (time.Time, bool) {
-	if c.Serious == SeriousNo || c.Status == CaseDismissed {
+	if c.Serious == SeriousNo || c.Status == CaseDismissed || c.Queue == CaseQueueQuality {
 		return time.Time{}, false
 	}
 	a := c.Aware.In(loc)
@@ -117,10 +170,17 @@ type CaseStore interface {
 	Cases(filter CaseFilter) ([]*Case, error)
 }
 
-// openCase opens the case of an adverse_event flag just added in tx.
+// openCase opens the case of a flag just added in tx, when its reason
+// opens one (CaseKinds): the case takes the flag's reason as its kind and
+// its severity, and the product and effect of the flag's signal.
 func openCase(tx Tx, fl *Flag, ev *Event, a Analysis, f *Follower, now time.Time) error {
+	queue, ok := CaseKinds[fl.Reason]
+	if !ok {
+		return nil
+	}
 	c := &Case{
-		Flag: fl.ID, Follower: fl.Follower, FollowerName: f.Name, Thread: fl.Thread, MessageID: ev.ID,
+		Flag: fl.ID, Kind: fl.Reason, Queue: queue, Severity: fl.Severity,
+		Follower: fl.Follower, FollowerName: f.Name, Thread: fl.Thread, MessageID: ev.ID,
 		Text: ev.Text, Lang: a.Lang, Aware: ev.ReceivedAt, Created: now, Status: CaseOpen, Serious: SeriousUnknown,
 	}
 	if c.Aware.IsZero() {
@@ -130,7 +190,7 @@ func openCase(tx Tx, fl *Flag, ev *Event, a Analysis, f *Follower, now time.Time
 		c.FollowerName = ev.From.Name
 	}
 	for _, s := range a.Signals {
-		if s.Name == SignalAdverseEvent && (s.Product != "" || s.Effect != "") {
+		if s.Name == fl.Reason && (s.Product != "" || s.Effect != "") {
 			c.Product, c.Effect = s.Product, s.Effect
 			break
 		}

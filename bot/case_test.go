@@ -106,7 +106,7 @@ func TestActions_SafetyCase(t *testing.T) {
 		t.Fatalf("%d open cases, want 1 (the complaint opens none)", len(cases))
 	}
 	c := cases[0]
-	want := bot.Case{ID: c.ID, Flag: c.Flag, Product: "syrup", Effect: "rash", Follower: ev.FollowerKey(), FollowerName: "Sara",
+	want := bot.Case{ID: c.ID, Flag: c.Flag, Kind: bot.SignalAdverseEvent, Queue: bot.CaseQueueSafety, Severity: bot.SeverityCritical, Product: "syrup", Effect: "rash", Follower: ev.FollowerKey(), FollowerName: "Sara",
 		Thread: ev.ThreadKey(), MessageID: "m1", Text: ev.Text, Lang: bot.LangEn, Aware: received, Created: clk.now(),
 		Status: bot.CaseOpen, Serious: bot.SeriousUnknown}
 	if c.Flag == 0 || !c.Aware.Equal(want.Aware) || !c.Created.Equal(want.Created) {

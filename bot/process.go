@@ -257,7 +257,7 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time, pr
 			if err := tx.AddFlag(&fl); err != nil {
 				return nil, err
 			}
-			if fl.Reason == SignalAdverseEvent {
+			if opensCase(fl.Reason) {
 				if err := openCase(tx, &fl, &ev, a, f, now); err != nil {
 					return nil, err
 				}

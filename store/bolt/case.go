@@ -13,6 +13,8 @@ import (
 // (status, id) in cases_by_status and by (follower, id) in
 // cases_by_follower; index values are empty. The buckets are made on the
 // first case, so a file of an older build needs no migration for them.
+// A case written before cases had a kind, queue and severity reads as the
+// side effect it was (bot.Case.FillDefaults), so neither needs one.
 
 var (
 	bucketCases         = []byte("cases")
@@ -70,6 +72,7 @@ func (t *Tx) Case(id uint64) (*bot.Case, error) {
 	} else if !ok {
 		return nil, notFound("case %d not found", id)
 	}
+	c.FillDefaults()
 	return &c, nil
 }
 
@@ -145,6 +148,7 @@ func (t *Tx) Cases(filter bot.CaseFilter) ([]*bot.Case, error) {
 		if err := json.Unmarshal(v, &c); err != nil {
 			return false, err
 		}
+		c.FillDefaults()
 		if filter.Status == "" || c.Status == filter.Status {
 			list = append(list, &c)
 		}
