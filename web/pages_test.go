@@ -24,7 +24,7 @@ var _ web.PageActions = (*Actions)(nil)
 // theCase is the fake's one safety case: the side-effect report of
 // thread, received at t0.
 func theCase() *bot.Case {
-	return &bot.Case{ID: 1, Flag: 3, Product: "ویتامین D", Effect: "سرگیجه", Follower: sara, Thread: thread,
+	return &bot.Case{ID: 1, Flag: 3, Kind: bot.SignalAdverseEvent, Queue: bot.CaseQueueSafety, Severity: bot.SeverityCritical, Product: "ویتامین D", Effect: "سرگیجه", Follower: sara, Thread: thread,
 		MessageID: "m1", Text: "بعد از قرص سرگیجه گرفتم", Lang: "fa", Aware: t0, Created: t0,
 		Status: bot.CaseOpen, Serious: bot.SeriousUnknown}
 }
@@ -307,6 +307,9 @@ func TestPages_SafetyClockAndExport(t *testing.T) {
 	a := st.do(t, request{method: "GET", path: "/safety", token: "ebt_safety"})
 	if a.status != 200 || !strings.Contains(a.body, `data-days="10"`) || !strings.Contains(a.body, "ویتامین D") || !strings.Contains(a.body, "۱۰ روز مانده") {
 		t.Fatalf("safety queue = %d, want the case with 10 days left:\n%s", a.status, a.body)
+	}
+	if !strings.Contains(a.body, `data-severity="critical"`) || !strings.Contains(a.body, "عارضهٔ دارویی") {
+		t.Errorf("the case does not show its kind and its critical severity")
 	}
 	for i, tc := range []struct {
 		form url.Values
