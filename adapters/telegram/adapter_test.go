@@ -121,7 +121,7 @@ func TestRegisterWebhook(t *testing.T) {
 	if h.SecretToken != secret {
 		t.Errorf("secret_token = %q, want the configured secret", h.SecretToken)
 	}
-	for _, want := range []string{"message", "callback_query", "my_chat_member", "channel_post"} {
+	for _, want := range []string{"message", "callback_query", "my_chat_member", "channel_post", "poll_answer"} {
 		if !slices.Contains(h.AllowedUpdates, want) {
 			t.Errorf("allowed_updates %v lacks %q", h.AllowedUpdates, want)
 		}

@@ -15,6 +15,9 @@ func FuzzParseUpdate(f *testing.F) {
 		`{"update_id":7,"my_chat_member":{"chat":{"id":555,"type":"private"},"from":{"id":555,"is_bot":false,"first_name":"S"},"date":1,"old_chat_member":{"status":"member","user":{"id":700,"is_bot":true,"first_name":"B"}},"new_chat_member":{"status":"kicked","user":{"id":700,"is_bot":true,"first_name":"B"}}}}`,
 		`{"update_id":8,"message":{"message_id":1,"chat":{"id":1,"type":"group"},"date":1,"text":"/start@brandcare_bot"}}`,
 		`{"update_id":9,"message":"oops"}`,
+		`{"update_id":10,"poll_answer":{"poll_id":"5300000000000000001","user":{"id":555,"is_bot":false,"first_name":"S"},"option_ids":[1],"option_persistent_ids":["1"]}}`,
+		`{"update_id":11,"poll_answer":{"poll_id":"5300000000000000001","voter_chat":{"id":-1009,"type":"channel"},"option_ids":[]}}`,
+		`{"update_id":12,"poll_answer":{"poll_id":"","option_ids":[-3]}}`,
 		`{}`, `null`, `[]`, ``,
 	} {
 		f.Add([]byte(seed))
@@ -30,7 +33,7 @@ func FuzzParseUpdate(f *testing.F) {
 			if err := e.Validate(); err != nil {
 				t.Fatalf("invalid event %+v from %q: %v", e, body, err)
 			}
-			if _, _, ok := parseMessageID(e.ID); !ok && e.Kind != "callback" && e.Kind != "stop" {
+			if _, _, ok := parseMessageID(e.ID); !ok && e.Kind != "callback" && e.Kind != "stop" && e.Kind != "poll_answer" {
 				t.Fatalf("event id %q does not parse back", e.ID)
 			}
 		}

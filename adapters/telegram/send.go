@@ -19,8 +19,12 @@ const (
 // Send delivers one outbound item with sendMessage: a reply threaded under
 // the follower's message, a direct message, or a channel post (Chat is the
 // channel's -100... id or @username). Buttons become an inline keyboard.
+// An item with a Poll goes out with sendPoll instead (see sendPoll).
 // It is safe for concurrent use.
 func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, error) {
+	if o.Poll != nil {
+		return a.sendPoll(ctx, o)
+	}
 	params, err := sendParams(o)
 	if err != nil {
 		return bot.Delivery{}, &bot.SendError{Kind: bot.SendPermanent, Code: "invalid_item", Err: fmt.Errorf("telegram: send %d: %w", o.ID, err)}
@@ -50,18 +54,9 @@ func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, erro
 // sendParams builds sendMessage's parameters; an error means the item can
 // never be sent as it is.
 func sendParams(o *bot.Outbound) (map[string]string, error) {
-	switch o.Kind {
-	case bot.OutReply, bot.OutDirect, bot.OutPost:
-	default:
-		return nil, fmt.Errorf("kind %q is not supported on Telegram", o.Kind)
-	}
-	chat := o.Chat
-	if chat == "" && o.Kind == bot.OutDirect {
-		// A user's private chat id is the user id.
-		chat = o.Recipient
-	}
-	if chat == "" {
-		return nil, errors.New("no chat")
+	chat, err := chatOf(o)
+	if err != nil {
+		return nil, err
 	}
 	if o.Text == "" {
 		return nil, errors.New("empty text")
@@ -70,18 +65,8 @@ func sendParams(o *bot.Outbound) (map[string]string, error) {
 		return nil, fmt.Errorf("text is %d UTF-16 units, Telegram takes at most %d", n, maxTextUTF16)
 	}
 	p := map[string]string{"chat_id": chat, "text": o.Text}
-	if o.Kind == bot.OutReply && o.ReplyTo != "" {
-		// Ids that name no message (a button press "cb:...") leave the
-		// reply unthreaded.
-		if replyChat, msg, ok := parseMessageID(o.ReplyTo); ok {
-			rp := map[string]any{"message_id": msg, "allow_sending_without_reply": true}
-			if replyChat != "" && replyChat != chat {
-				rp["chat_id"] = replyChat
-				delete(rp, "allow_sending_without_reply")
-			}
-			b, _ := json.Marshal(rp)
-			p["reply_parameters"] = string(b)
-		}
+	if rp, ok := replyParameters(o, chat); ok {
+		p["reply_parameters"] = rp
 	}
 	if len(o.Buttons) > 0 {
 		kb, err := inlineKeyboard(o.Buttons)
@@ -91,6 +76,44 @@ func sendParams(o *bot.Outbound) (map[string]string, error) {
 		p["reply_markup"] = kb
 	}
 	return p, nil
+}
+
+// chatOf checks the item's kind and finds the chat it goes to.
+func chatOf(o *bot.Outbound) (string, error) {
+	switch o.Kind {
+	case bot.OutReply, bot.OutDirect, bot.OutPost:
+	default:
+		return "", fmt.Errorf("kind %q is not supported on Telegram", o.Kind)
+	}
+	chat := o.Chat
+	if chat == "" && o.Kind == bot.OutDirect {
+		// A user's private chat id is the user id.
+		chat = o.Recipient
+	}
+	if chat == "" {
+		return "", errors.New("no chat")
+	}
+	return chat, nil
+}
+
+// replyParameters threads a reply under the message it answers; ok is
+// false when the item is no reply or ReplyTo names no message (a button
+// press "cb:..."), which leaves it unthreaded.
+func replyParameters(o *bot.Outbound, chat string) (string, bool) {
+	if o.Kind != bot.OutReply || o.ReplyTo == "" {
+		return "", false
+	}
+	replyChat, msg, ok := parseMessageID(o.ReplyTo)
+	if !ok {
+		return "", false
+	}
+	rp := map[string]any{"message_id": msg, "allow_sending_without_reply": true}
+	if replyChat != "" && replyChat != chat {
+		rp["chat_id"] = replyChat
+		delete(rp, "allow_sending_without_reply")
+	}
+	b, _ := json.Marshal(rp)
+	return string(b), true
 }
 
 // inlineKeyboard encodes buttons as an InlineKeyboardMarkup.

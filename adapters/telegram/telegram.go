@@ -10,9 +10,17 @@
 //
 // Message events have the id "<chat_id>:<message_id>" (message ids are
 // unique only within a chat), edits "<chat_id>:<message_id>:edit:<edit_date>",
-// button presses "cb:<callback_query_id>", and a follower blocking the bot
-// "member:<chat_id>:<date>:kicked". All are stable across redeliveries. A
-// reply's ReplyTo is such a message id.
+// button presses "cb:<callback_query_id>", a follower blocking the bot
+// "member:<chat_id>:<date>:kicked", and votes in our native polls
+// "pa:<poll_id>:<user_id>:<update_id>". All are stable across
+// redeliveries. A reply's ReplyTo is such a message id.
+//
+// # Polls
+//
+// An outbound item with a Poll goes out with sendPoll as a non-anonymous
+// poll; its delivery's PlatformID is the poll id, which each vote
+// (EventPollAnswer, from a poll_answer update) carries in
+// Extra[bot.ExtraPollID].
 package telegram
 
 import (

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -149,8 +150,78 @@ func TestParseUpdate(t *testing.T) {
 	}
 }
 
+func TestParsePollAnswer(t *testing.T) {
+	const user = `"user":{"id":555,"is_bot":false,"first_name":"Sara","username":"sara","language_code":"fa"}`
+	for i, tc := range []struct {
+		name string
+		body string
+		want *bot.Event // nil: no event
+	}{
+		{
+			name: "vote",
+			body: `{"update_id":30,"poll_answer":{"poll_id":"5300000000000000001",` + user + `,"option_ids":[2],"option_persistent_ids":["2"]}}`,
+			want: &bot.Event{ID: "pa:5300000000000000001:555:30", Data: "2"},
+		},
+		{
+			name: "first option",
+			body: `{"update_id":31,"poll_answer":{"poll_id":"5300000000000000001",` + user + `,"option_ids":[0],"option_persistent_ids":["0"]}}`,
+			want: &bot.Event{ID: "pa:5300000000000000001:555:31", Data: "0"},
+		},
+		{
+			name: "withdrawn",
+			body: `{"update_id":32,"poll_answer":{"poll_id":"5300000000000000001",` + user + `,"option_ids":[],"option_persistent_ids":[]}}`,
+			want: &bot.Event{ID: "pa:5300000000000000001:555:32", Data: ""},
+		},
+		{
+			name: "several options: the first",
+			body: `{"update_id":33,"poll_answer":{"poll_id":"p",` + user + `,"option_ids":[1,3]}}`,
+			want: &bot.Event{ID: "pa:p:555:33", Data: "1"},
+		},
+		{
+			name: "a chat voting anonymously is no follower",
+			body: `{"update_id":34,"poll_answer":{"poll_id":"p","voter_chat":{"id":-1009,"type":"channel","title":"News"},"option_ids":[0]}}`,
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := testParser().parseUpdate([]byte(tc.body))
+			if err != nil {
+				t.Fatalf("%d: %v", i, err)
+			}
+			if tc.want == nil {
+				if len(got.Events) != 0 {
+					t.Fatalf("%d: events = %+v, want none", i, got.Events)
+				}
+				return
+			}
+			if len(got.Events) != 1 {
+				t.Fatalf("%d: %d events, want 1", i, len(got.Events))
+			}
+			e := got.Events[0]
+			if err := e.Validate(); err != nil {
+				t.Errorf("%d: %v", i, err)
+			}
+			poll := tc.body[strings.Index(tc.body, `"poll_id":"`)+len(`"poll_id":"`):]
+			poll = poll[:strings.Index(poll, `"`)]
+			want := bot.Sender{ID: "555", Name: "Sara", Username: "sara", Lang: "fa"}
+			if e.ID != tc.want.ID || e.Kind != bot.EventPollAnswer || e.Chat != "555" || e.ChatType != bot.ChatPrivate ||
+				!e.Addressed || e.From != want || e.Data != tc.want.Data || len(e.Extra) != 1 || e.Extra[bot.ExtraPollID] != poll ||
+				e.Platform != bot.PlatformTelegram || e.Account != "support" {
+				t.Errorf("%d: got %+v", i, e)
+			}
+		})
+	}
+}
+
 func TestParseUpdateRejectsNonUpdates(t *testing.T) {
-	for i, body := range []string{``, `null`, ` null `, `"update"`, `7`, `null x`, `[]`, `{"update_id":"one"}`, `{"update_id":1,"message":[]}`} {
+	for i, body := range []string{``, `null`, ` null `, `"update"`, `7`, `null x`, `[]`, `{"update_id":"one"}`, `{"update_id":1,"message":[]}`,
+		`{"update_id":2,"poll_answer":[]}`,
+		`{"update_id":3,"poll_answer":{}}`,
+		`{"update_id":4,"poll_answer":{"poll_id":"p","user":{"id":5,"is_bot":false,"first_name":"S"}}}`,
+		`{"update_id":5,"poll_answer":{"poll_id":"p","option_ids":[1]}}`,
+		`{"update_id":6,"poll_answer":{"poll_id":"p","user":{"id":5,"is_bot":false,"first_name":"S"},"option_ids":[-1]}}`,
+		`{"update_id":7,"poll_answer":{"poll_id":"p","user":{"id":5,"is_bot":false,"first_name":"S"},"option_ids":"0"}}`,
+		`{"update_id":8,"poll_answer":{"poll_id":"p","user":"5","option_ids":[0]}}`,
+	} {
 		if _, err := testParser().parseUpdate([]byte(body)); !errors.Is(err, errNotUpdate) {
 			t.Errorf("%d: %q: err = %v, want errNotUpdate", i, body, err)
 		}
@@ -202,6 +273,25 @@ func TestSendParams(t *testing.T) {
 	}
 	if _, err := sendParams(&bot.Outbound{Kind: bot.OutPost, Chat: "@news", Text: repeat("😀", 2049)}); err == nil {
 		t.Errorf("4098 units accepted")
+	}
+}
+
+func TestPollParams(t *testing.T) {
+	p, err := pollParams(&bot.Outbound{Kind: bot.OutReply, Chat: "555", ReplyTo: "555:42", Poll: &bot.Poll{Question: "راضی هستید؟", Options: []string{"بله", "نه"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"chat_id": "555", "question": "راضی هستید؟", "options": `[{"text":"بله"},{"text":"نه"}]`, "is_anonymous": "false",
+		"reply_parameters": `{"allow_sending_without_reply":true,"message_id":42}`,
+	}
+	if len(p) != len(want) {
+		t.Errorf("params = %v, want %v", p, want)
+	}
+	for k, v := range want {
+		if p[k] != v {
+			t.Errorf("%s = %s, want %s", k, p[k], v)
+		}
 	}
 }
 

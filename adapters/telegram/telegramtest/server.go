@@ -1,7 +1,8 @@
 // Package telegramtest is a fake Telegram Bot API for tests: it serves
 // /bot<token>/<method> like the real one, checks every call against the
 // official method list (telegram-bot-api.json), feeds getUpdates or POSTs
-// to a registered webhook, enforces Telegram's sending limits, and injects
+// to a registered webhook, takes native polls (sendPoll) and delivers
+// votes in them (Voted), enforces Telegram's sending limits, and injects
 // failures (429 with retry_after, 5xx, timeouts, duplicate deliveries,
 // malformed updates) on demand.
 package telegramtest
@@ -186,6 +187,9 @@ type Server struct {
 	webhook    Webhook
 	calls      []Call
 	sent       []Sent
+	polls      []SentPoll
+	pollByID   map[string]int // index in polls
+	nextPoll   int64
 	failures   fakeplatform.Failures[Failure]
 	history    map[int64][]time.Time
 	global     []time.Time
@@ -208,6 +212,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		t: t, limits: TelegramLimits, enforce: true, closed: make(chan struct{}),
 		nextUpdate: 100000001, nextUser: 5000001, nextGroup: 1000000001,
 		msgIDs: map[int64]int{}, chats: map[int64]Chat{}, usernames: map[string]int64{},
+		pollByID: map[string]int{}, nextPoll: 5300000000000000000,
 		history: map[int64][]time.Time{},
 		wake:    make(chan struct{}),
 		hooks:   &http.Client{Timeout: 30 * time.Second},
@@ -641,6 +646,8 @@ func (s *Server) dispatch(ctx context.Context, method string, p map[string]any, 
 		})
 	case "sendmessage":
 		return s.sendMessage(p, call)
+	case "sendpoll":
+		return s.sendPoll(p, call)
 	case "answercallbackquery", "editmessagetext", "editmessagereplymarkup", "deletemessage", "setmycommands":
 		return ok(true)
 	case "getupdates":
@@ -771,16 +778,9 @@ func (s *Server) sendMessage(p map[string]any, call *Call) (int, []byte) {
 	if !found {
 		return bad("chat not found")
 	}
-	if v := s.checkLimitsLocked(chat, now); v != nil {
-		s.violations = append(s.violations, *v)
-		if s.enforce {
-			retry := s.retryAfterLocked(chat, now)
-			call.Error = "rate limited: " + v.Limit
-			return http.StatusTooManyRequests, mustJSON(apiResponse{ErrorCode: 429, Description: fmt.Sprintf("Too Many Requests: retry after %d", retry), Parameters: &responseParams{RetryAfter: retry}})
-		}
+	if status, body, ok := s.admitLocked(chat, now, call); !ok {
+		return status, body
 	}
-	s.history[chat.ID] = append(s.history[chat.ID], now)
-	s.global = append(s.global, now)
 	s.msgIDs[chat.ID]++
 	msg := Message{MessageID: s.msgIDs[chat.ID], From: &s.Bot, Chat: chat, Date: now.Unix(), Text: text, ReplyMarkup: kb}
 	if rp.MessageID != 0 {
@@ -791,6 +791,23 @@ func (s *Server) sendMessage(p map[string]any, call *Call) (int, []byte) {
 		AllowWithoutReply: rp.AllowWithoutReply, Keyboard: kb, MessageID: msg.MessageID, At: now,
 	})
 	return http.StatusOK, mustJSON(apiResponse{OK: true, Result: msg})
+}
+
+// admitLocked applies the sending limits to one more message to chat at
+// now: beyond them it records the violation and, when enforcing, returns
+// the 429 to answer and ok false; otherwise it counts the send.
+func (s *Server) admitLocked(chat Chat, now time.Time, call *Call) (status int, body []byte, ok bool) {
+	if v := s.checkLimitsLocked(chat, now); v != nil {
+		s.violations = append(s.violations, *v)
+		if s.enforce {
+			retry := s.retryAfterLocked(chat, now)
+			call.Error = "rate limited: " + v.Limit
+			return http.StatusTooManyRequests, mustJSON(apiResponse{ErrorCode: 429, Description: fmt.Sprintf("Too Many Requests: retry after %d", retry), Parameters: &responseParams{RetryAfter: retry}}), false
+		}
+	}
+	s.history[chat.ID] = append(s.history[chat.ID], now)
+	s.global = append(s.global, now)
+	return 0, nil, true
 }
 
 func (s *Server) resolveChat(ref string) (Chat, bool) {

@@ -207,3 +207,85 @@ func TestRateLimitEnforced(t *testing.T) {
 
 func itoa(n int) string     { return itoa64(int64(n)) }
 func itoa64(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestSendPoll(t *testing.T) {
+	s := newServer(t, telegramtest.WithLimits(telegramtest.Limits{Private: bot.Rate{Count: 1, Per: time.Minute}}))
+	for i, tc := range []struct {
+		form   url.Values
+		json   string
+		status int
+		desc   string
+	}{
+		{form: url.Values{"chat_id": {"5"}, "question": {"q?"}, "options": {`[{"text":"a"},{"text":"b"}]`}, "is_anonymous": {"false"}}, status: 200},
+		{json: `{"chat_id":6,"question":"q?","options":[{"text":"a"}]}`, status: 200},
+		// Bot API 7.3 replaced the options' strings with InputPollOption objects.
+		{form: url.Values{"chat_id": {"7"}, "question": {"q?"}, "options": {`["a","b"]`}}, status: 400, desc: "want a InputPollOption object"},
+		{form: url.Values{"chat_id": {"7"}, "question": {"q?"}}, status: 400, desc: "required field options is missing"},
+		{form: url.Values{"chat_id": {"7"}, "question": {""}, "options": {`[{"text":"a"}]`}}, status: 400, desc: "question must be non-empty"},
+		{form: url.Values{"chat_id": {"7"}, "question": {strings.Repeat("q", 301)}, "options": {`[{"text":"a"}]`}}, status: 400, desc: "must not exceed 300"},
+		{form: url.Values{"chat_id": {"7"}, "question": {"q"}, "options": {`[]`}}, status: 400, desc: "1-12 options"},
+		{form: url.Values{"chat_id": {"7"}, "question": {"q"}, "options": {`[{"text":"` + strings.Repeat("o", 101) + `"}]`}}, status: 400, desc: "must not exceed 100"},
+		{form: url.Values{"chat_id": {"@news"}, "question": {"q"}, "options": {`[{"text":"a"}]`}, "is_anonymous": {"false"}}, status: 400, desc: "non-anonymous"},
+		// The same private chat within a minute: the limits apply to polls too.
+		{form: url.Values{"chat_id": {"5"}, "question": {"again?"}, "options": {`[{"text":"a"}]`}}, status: 429},
+	} {
+		var status int
+		var a answer
+		if tc.json != "" {
+			status, a = postJSON(t, s, "sendPoll", tc.json)
+		} else {
+			status, a = post(t, s, "sendPoll", tc.form)
+		}
+		if status != tc.status {
+			t.Errorf("%d: %d %+v, want %d", i, status, a, tc.status)
+		}
+		if tc.desc != "" && !strings.Contains(strings.ToLower(a.Description), strings.ToLower(tc.desc)) {
+			t.Errorf("%d: description %q, want it to say %q", i, a.Description, tc.desc)
+		}
+		if status != 200 {
+			continue
+		}
+		var m struct {
+			MessageID int `json:"message_id"`
+			Poll      struct {
+				ID          string `json:"id"`
+				Question    string `json:"question"`
+				IsAnonymous bool   `json:"is_anonymous"`
+				Options     []struct {
+					Text string `json:"text"`
+				} `json:"options"`
+			} `json:"poll"`
+		}
+		if err := json.Unmarshal(a.Result, &m); err != nil || m.MessageID == 0 || m.Poll.ID == "" || m.Poll.Question != "q?" || len(m.Poll.Options) == 0 {
+			t.Errorf("%d: result %s (%v), want a Message with a poll", i, a.Result, err)
+		}
+		if want := tc.json != ""; m.Poll.IsAnonymous != want {
+			t.Errorf("%d: is_anonymous = %v, want %v (Telegram's default is true)", i, m.Poll.IsAnonymous, want)
+		}
+	}
+	polls := s.Polls()
+	if len(polls) != 2 || polls[0].ChatID != 5 || len(polls[0].Options) != 2 || polls[0].Options[1] != "b" || polls[1].ChatID != 6 {
+		t.Fatalf("polls = %+v", polls)
+	}
+	if n := len(s.Sent()); n != 0 {
+		t.Errorf("polls listed as %d sent messages", n)
+	}
+
+	// A vote is a poll_answer update with the voter and the option ids.
+	u := s.NewUser("Sara")
+	var got map[string]any
+	if err := json.Unmarshal(s.Encode(s.Voted(polls[0].PollID, u, 1)), &got); err != nil {
+		t.Fatal(err)
+	}
+	pa, _ := got["poll_answer"].(map[string]any)
+	if pa == nil || pa["poll_id"] != polls[0].PollID || pa["user"].(map[string]any)["id"] != float64(u.ID) ||
+		len(pa["option_ids"].([]any)) != 1 || pa["option_ids"].([]any)[0] != float64(1) || got["update_id"] == nil {
+		t.Errorf("vote = %v", got)
+	}
+	if err := json.Unmarshal(s.Encode(s.Voted(polls[0].PollID, u)), &got); err != nil {
+		t.Fatal(err)
+	}
+	if ids, ok := got["poll_answer"].(map[string]any)["option_ids"].([]any); !ok || len(ids) != 0 {
+		t.Errorf("withdrawn vote = %v, want option_ids []", got)
+	}
+}

@@ -42,6 +42,38 @@ type Message struct {
 	Entities       []Entity  `json:"entities,omitempty"`
 	ReplyToMessage *Message  `json:"reply_to_message,omitempty"`
 	ReplyMarkup    *Keyboard `json:"reply_markup,omitempty"`
+	Poll           *Poll     `json:"poll,omitempty"`
+}
+
+// Poll is a native poll, with the fields the Bot API marks required.
+type Poll struct {
+	ID                    string       `json:"id"`
+	Question              string       `json:"question"`
+	Options               []PollOption `json:"options"`
+	TotalVoterCount       int          `json:"total_voter_count"`
+	IsClosed              bool         `json:"is_closed"`
+	IsAnonymous           bool         `json:"is_anonymous"`
+	Type                  string       `json:"type"` // regular, quiz
+	AllowsMultipleAnswers bool         `json:"allows_multiple_answers"`
+	AllowsRevoting        bool         `json:"allows_revoting"`
+	MembersOnly           bool         `json:"members_only"`
+}
+
+// PollOption is one option of a Poll.
+type PollOption struct {
+	PersistentID string `json:"persistent_id"`
+	Text         string `json:"text"`
+	VoterCount   int    `json:"voter_count"`
+}
+
+// PollAnswer is a user's vote in a non-anonymous poll; empty option lists
+// withdraw it.
+type PollAnswer struct {
+	PollID              string   `json:"poll_id"`
+	User                *User    `json:"user,omitempty"`
+	VoterChat           *Chat    `json:"voter_chat,omitempty"`
+	OptionIDs           []int    `json:"option_ids"`
+	OptionPersistentIDs []string `json:"option_persistent_ids"`
 }
 
 // Keyboard is an InlineKeyboardMarkup.
@@ -90,6 +122,8 @@ type Update struct {
 	EditedChannelPost *Message           `json:"edited_channel_post,omitempty"`
 	CallbackQuery     *CallbackQuery     `json:"callback_query,omitempty"`
 	MyChatMember      *ChatMemberUpdated `json:"my_chat_member,omitempty"`
+	Poll              *Poll              `json:"poll,omitempty"`
+	PollAnswer        *PollAnswer        `json:"poll_answer,omitempty"`
 }
 
 // message returns the message the update carries, if any.
