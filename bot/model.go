@@ -26,8 +26,11 @@ type ModelStatus struct {
 	// Curve is the learning curve: the cross-validated figures with
 	// fewer examples, smallest first.
 	Curve []CurvePoint `json:"curve,omitempty"`
-	// Previous is whether there is a model to roll back to.
-	Previous bool `json:"previous"`
+	// Previous is whether there is a model to roll back to, and
+	// PreviousModel its figures when they are known (a model that came
+	// from the config has none kept).
+	Previous      bool         `json:"previous"`
+	PreviousModel *ModelStatus `json:"previous_model,omitempty"`
 	// Files are the imported files of labelled examples, by name.
 	Files []string `json:"files,omitempty"`
 }

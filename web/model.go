@@ -139,8 +139,9 @@ var modelSchemas = map[string]any{
 		"curve": arrayOf(object(map[string]any{
 			"examples": map[string]any{"type": "integer"}, "accuracy": map[string]any{"type": "number"}, "macro_f1": map[string]any{"type": "number"},
 		}, "examples", "accuracy", "macro_f1")),
-		"previous": map[string]any{"type": "boolean", "description": "a previous model to roll back to"},
-		"files":    arrayOf(str("an imported file's name")),
+		"previous":       map[string]any{"type": "boolean", "description": "a previous model to roll back to"},
+		"previous_model": map[string]any{"type": "object", "description": "the previous model's figures, when known: trained, by, examples, folds, accuracy, macro_f1, f1, curve"},
+		"files":          arrayOf(str("an imported file's name")),
 	}, "examples", "folds", "accuracy", "macro_f1", "previous"),
 	"ImportExamples": object(map[string]any{
 		"name": str("the file's name: letters, digits, '.', '-', '_'; .tsv is added"),

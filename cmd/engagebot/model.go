@@ -141,6 +141,16 @@ func (s *modelService) status() (bot.ModelStatus, error) {
 	}
 	_, err = os.Stat(s.modelPath(modelPrevious))
 	st.Previous = err == nil
+	if st.Previous {
+		prev, err := readModelStatus(s.statusPath(modelPrevious))
+		if err != nil {
+			return st, err
+		}
+		if prev.Examples > 0 {
+			prev.Previous, prev.PreviousModel, prev.Files = false, nil, nil
+			st.PreviousModel = &prev
+		}
+	}
 	st.Files, err = s.files()
 	return st, err
 }
@@ -354,7 +364,7 @@ func (s *modelService) curve(ctx context.Context, ex []analyze.Example, folds in
 }
 
 func writeModelStatus(path string, st bot.ModelStatus) error {
-	st.Previous, st.Files = false, nil // known from the folder when read
+	st.Previous, st.PreviousModel, st.Files = false, nil, nil // known from the folder when read
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return fmt.Errorf("model: %w", err)
