@@ -90,7 +90,38 @@ type Analyze struct {
 	// format and checksum are checked when the analyzer loads it, which
 	// check-config does too, so a bad file is a config error naming it.
 	Model string `yaml:"model"`
+	// Retrain is how often the running service trains the model again on
+	// the moderators' corrections and the imported examples, as PR
+	// staff's Train does; the model it replaces becomes the previous one.
+	// Empty (the default) never retrains on its own.
+	Retrain Period `yaml:"retrain"`
 }
+
+// minRetrain is the shortest analyze.retrain: each training replaces the
+// model a rollback returns to.
+const minRetrain = time.Minute
+
+// Period is a duration that may be left empty for none: "24h", "30m",
+// or "" (and "0") for never.
+type Period time.Duration
+
+// UnmarshalText reads a period; the reason of a bad one says how to write it.
+func (p *Period) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "" {
+		*p = 0
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("invalid duration %q: write it like \"24h\" or \"30m\", or leave it empty for never", s)
+	}
+	*p = Period(d)
+	return nil
+}
+
+// Duration is the period as a time.Duration, 0 for none.
+func (p Period) Duration() time.Duration { return time.Duration(p) }
 
 // Enabled values of an account.
 const (
@@ -367,6 +398,9 @@ func (c *Config) validate() error {
 		if err := checkModel(c.Analyze.Model); err != nil {
 			errs = append(errs, &KeyError{Key: "analyze.model", Reason: err.Error()})
 		}
+	}
+	if d := c.Analyze.Retrain.Duration(); d > 0 && d < minRetrain {
+		errs = append(errs, &KeyError{Key: "analyze.retrain", Reason: "must be at least 1m, or empty for never"})
 	}
 	return joinErrs(errs)
 }

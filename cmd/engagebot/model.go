@@ -29,6 +29,7 @@ import (
 
 	"engagebot/analyze"
 	"engagebot/bot"
+	"engagebot/config"
 )
 
 // modelReader is the store as training reads it; bot.Store is one. Its
@@ -514,4 +515,33 @@ func (s *modelService) Every(ctx context.Context, d time.Duration, actor bot.Act
 			s.o.Logger.Warn("scheduled retraining", "err", err)
 		}
 	}
+}
+
+// retrainActor is who a scheduled retraining is done as, in the audit log
+// and the model's figures: the config key that asks for it, with the role
+// that may train.
+var retrainActor = bot.Actor{Name: "analyze.retrain", Roles: []bot.Role{bot.RolePR}}
+
+// retraining is the model's scheduled retraining (analyze.retrain) as
+// one of the service's runners.
+type retraining struct {
+	model *modelService
+	every time.Duration
+}
+
+// newRetraining is the runner of the config's analyze.retrain, or nil
+// when it is off.
+func newRetraining(c *config.Config, model *modelService) bot.Runner {
+	d := c.Analyze.Retrain.Duration()
+	if d <= 0 {
+		return nil
+	}
+	model.o.Logger.Info("scheduled retraining", "every", d)
+	return retraining{model: model, every: d}
+}
+
+// Run retrains every period until ctx is done.
+func (r retraining) Run(ctx context.Context) error {
+	r.model.Every(ctx, r.every, retrainActor)
+	return nil
 }

@@ -143,6 +143,9 @@ func (m *Main) Open() error {
 	if err != nil {
 		return err
 	}
+	if r := newRetraining(c, model); r != nil {
+		m.runners = append(m.runners, r)
+	}
 	hasher := password.New(password.Default)
 	auth, err := bot.NewAuth(db, hasher, nil, 0)
 	if err != nil {
