@@ -404,7 +404,7 @@ func (s *Actions) MarkOutboundSent(ctx context.Context, actor Actor, id uint64, 
 		}
 		from = o.State
 		o.State, o.Updated = OutSent, s.e.now()
-		return change{before: map[string]OutState{"state": from}, after: map[string]OutState{"state": o.State}, note: note}, tx.PutOutbound(o)
+		return change{before: map[string]OutState{"state": from}, after: map[string]OutState{"state": o.State}, note: note}, s.e.putOutbound(tx, o, o.Updated)
 	})
 	if err == nil {
 		s.e.disp.move(from, "")
@@ -426,7 +426,7 @@ func (s *Actions) ResendOutbound(ctx context.Context, actor Actor, id uint64, no
 		}
 		from = o.State
 		o.State, o.Attempts, o.NotBefore, o.LastError, o.Updated = OutPending, 0, time.Time{}, "", s.e.now()
-		if err := tx.PutOutbound(o); err != nil {
+		if err := s.e.putOutbound(tx, o, o.Updated); err != nil {
 			return change{}, err
 		}
 		// Handed to the dispatcher once the change is committed.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -161,7 +162,7 @@ func (d *dispatcher) recover(ctx context.Context) error {
 						return err
 					}
 				}
-				if err := tx.PutOutbound(&o); err != nil {
+				if err := e.putOutbound(tx, &o, now); err != nil {
 					return err
 				}
 			}
@@ -248,14 +249,33 @@ func (l *lane) remove(id uint64) {
 
 // account is one platform account's share of the loop: its limit and the
 // lanes that are ready and wait for one of its slots, first come first
-// served.
+// served, except that lanes whose next item is bulk (a campaign's) wait
+// behind every other: replies to followers who wrote go first.
 type account struct {
 	key     string
 	limit   Limit
 	pace    pace
 	waiting []*lane
+	bulk    []*lane
 	at      time.Time // its entry in the timer heap, zero when none
 }
+
+// ready reports whether lanes wait for the account's next slot.
+func (a *account) ready() bool { return len(a.waiting) > 0 || len(a.bulk) > 0 }
+
+// next takes the lane that goes next.
+func (a *account) next() *lane {
+	q := &a.waiting
+	if len(a.waiting) == 0 {
+		q = &a.bulk
+	}
+	l := (*q)[0]
+	*q = (*q)[1:]
+	return l
+}
+
+// isBulk reports an item that may wait behind replies.
+func isBulk(o *Outbound) bool { return o.Kind == OutDirect && strings.HasPrefix(o.Source, "campaign:") }
 
 // wakeup is an entry of the loop's timer heap: a lane or an account that
 // is due at at. Entries are not removed when plans change; one that no
@@ -428,13 +448,17 @@ func (s *loop) plan(l *lane, now time.Time) {
 		return
 	}
 	l.state = laneWaiting
-	l.acct.waiting = append(l.acct.waiting, l)
+	if isBulk(l.items[0]) {
+		l.acct.bulk = append(l.acct.bulk, l)
+	} else {
+		l.acct.waiting = append(l.acct.waiting, l)
+	}
 	s.serve(l.acct, now)
 }
 
 // serve starts the ready lanes of an account while it has slots.
 func (s *loop) serve(a *account, now time.Time) {
-	for len(a.waiting) > 0 {
+	for a.ready() {
 		if s.inFlight >= s.d.opts.Concurrency {
 			s.starved[a] = true
 			return
@@ -446,8 +470,7 @@ func (s *loop) serve(a *account, now time.Time) {
 			}
 			return
 		}
-		l := a.waiting[0]
-		a.waiting = a.waiting[1:]
+		l := a.next()
 		s.d.plan.reserve(a.pace, now)
 		s.start(l)
 	}
@@ -653,7 +676,7 @@ func (d *dispatcher) finish(ctx context.Context, o *Outbound, serr error) error 
 		e.log.Warn("send failed", "account", o.AccountKey(), "outbound", o.ID, "kind", se.Kind.String(), "code", se.Code, "state", o.State)
 	}
 	err := e.store.Update(ctx, func(tx Tx) error {
-		if err := tx.PutOutbound(o); err != nil {
+		if err := e.putOutbound(tx, o, now); err != nil {
 			return err
 		}
 		if o.State == OutFailed || o.State == OutUnknown {

@@ -94,6 +94,7 @@ type Engine struct {
 	inboxDepth atomic.Int64
 	disp       *dispatcher
 	posts      PostPolicy // SetPostPolicy
+	campWake   chan struct{}
 	running    atomic.Bool
 }
 
@@ -106,7 +107,7 @@ func NewEngine(o Options) (*Engine, error) {
 		store: o.Store, analyzer: o.Analyzer, renderer: o.Renderer,
 		log: o.Logger, now: o.Now, obs: o.Observer, workers: o.Workers, lang: o.DefaultLang,
 		adapters: map[string]Adapter{}, status: map[string]AccountStatus{},
-		queue: o.Queue,
+		queue: o.Queue, campWake: make(chan struct{}, 1),
 	}
 	if e.queue == nil {
 		e.queue = NewStoreQueue(o.Store)
@@ -317,6 +318,11 @@ func (e *Engine) Run(ctx context.Context) error {
 		defer close(dispDone)
 		e.disp.run(ctx)
 	}()
+	campDone := make(chan struct{})
+	go func() {
+		defer close(campDone)
+		e.runCampaigns(ctx)
+	}()
 
 	err := e.feedLoop(ctx, queues)
 	for _, q := range queues {
@@ -324,6 +330,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	}
 	wg.Wait()
 	<-dispDone
+	<-campDone
 	return err
 }
 

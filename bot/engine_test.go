@@ -64,6 +64,13 @@ func (Renderer) Render(_ context.Context, r bot.RenderRequest) (bot.Reply, error
 	if r.Event != nil {
 		text = r.Event.Text
 	}
+	if r.Text != "" || r.Template != "" {
+		name := ""
+		if r.Follower != nil {
+			name = r.Follower.Name
+		}
+		return bot.Reply{Template: "campaign", Lang: r.Lang, Text: fmt.Sprintf("[%s]%s%s to %s", r.Lang, r.Text, r.Template, name)}, nil
+	}
 	return bot.Reply{Template: r.Analysis.Intent, Lang: r.Lang, Text: fmt.Sprintf("[%s/%s] %s", r.Lang, r.Analysis.Intent, text),
 		Private: r.Analysis.Intent == bot.IntentSideEffect}, nil
 }

@@ -52,6 +52,27 @@ type Follower struct {
 	Muted bool `json:"muted,omitempty"`
 	// Blocked: muted, and left out of every campaign, survey and event.
 	Blocked bool `json:"blocked,omitempty"`
+	// Chats are the follower's private conversations with our accounts:
+	// where a campaign can reach them, and when they last wrote there
+	// (Meta allows messages only within a window after that).
+	Chats []PrivateChat `json:"chats,omitempty"`
+}
+
+// PrivateChat is a follower's private conversation with one account.
+type PrivateChat struct {
+	Account string    `json:"account"` // "<platform>.<account>"
+	Chat    string    `json:"chat"`
+	At      time.Time `json:"at"`
+}
+
+// Chat returns the follower's private chat with an account.
+func (f *Follower) Chat(account string) (PrivateChat, bool) {
+	for _, c := range f.Chats {
+		if c.Account == account {
+			return c, true
+		}
+	}
+	return PrivateChat{}, false
 }
 
 // DefaultTZ is the time zone of a follower who has not told theirs.
@@ -143,6 +164,15 @@ func (f *Follower) Observe(e *Event, a Analysis, at time.Time) {
 		f.FirstSeen = at
 	}
 	f.LastSeen = at
+	if e.ChatType == ChatPrivate && e.Chat != "" {
+		acct := e.AccountKey()
+		i := slices.IndexFunc(f.Chats, func(c PrivateChat) bool { return c.Account == acct })
+		if i < 0 {
+			f.Chats = append(f.Chats, PrivateChat{Account: acct})
+			i = len(f.Chats) - 1
+		}
+		f.Chats[i].Chat, f.Chats[i].At = e.Chat, at
+	}
 	if e.From.Name != "" {
 		f.Name = e.From.Name
 	}

@@ -69,9 +69,9 @@ type Outbound struct {
 	// platform has none sends Text, which the survey writes as numbered
 	// choices with buttons. The delivery's PlatformID is then the id that
 	// answers carry (EventPollAnswer's Extra[ExtraPollID]).
-	Poll *Poll `json:"poll,omitempty"`
-	Lang      string     `json:"lang,omitempty"`
-	Template  string     `json:"template,omitempty"`
+	Poll     *Poll  `json:"poll,omitempty"`
+	Lang     string `json:"lang,omitempty"`
+	Template string `json:"template,omitempty"`
 	// Extra is copied from the inbound event for the adapter's use.
 	Extra map[string]string `json:"extra,omitempty"`
 	// LastInbound is when the follower last wrote in this conversation,

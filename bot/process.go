@@ -167,6 +167,9 @@ func (e *Engine) prerender(ctx context.Context, xs []analyzed, now time.Time) ma
 			if err != nil {
 				return nil
 			}
+			if _, err := e.typedAnswer(tx, &ev, x.text, f.Key, now); err != nil {
+				return nil
+			}
 			observe(f, th, &ev, x, now)
 			p := &prerendered{f: f, th: th}
 			if ev.From.ID != "" {
@@ -228,6 +231,9 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time, pr
 	if err != nil {
 		return nil, err
 	}
+	if _, err := e.typedAnswer(tx, &ev, x.text, f.Key, now); err != nil {
+		return nil, err
+	}
 	logged := observe(f, th, &ev, x, now)
 	if ev.From.ID != "" {
 		if err := tx.PutFollower(f); err != nil {
@@ -266,6 +272,9 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time, pr
 	}
 	var openCase bool
 	if ev.From.ID != "" {
+		if err := e.campaignInbound(tx, &ev, a, f, logged, now); err != nil {
+			return nil, err
+		}
 		if openCase, err = HasOpenCase(tx, f.Key); err != nil {
 			return nil, err
 		}
@@ -310,6 +319,8 @@ func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, 
 		return nil, nil // never answer bots, our own echoes included
 	case ev.Kind == EventChannelPost || ev.Kind == EventEdit || ev.Kind == EventStop:
 		return nil, nil // logged only
+	case ev.Kind == EventPollAnswer:
+		return nil, nil // the poll shows the vote; it is recorded
 	case ev.ChatType == ChatGroup && !ev.Addressed:
 		return nil, nil // groups: sentiment only, unless the bot is addressed
 	case ev.ChatType == ChatChannel:

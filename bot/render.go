@@ -19,6 +19,9 @@ type RenderRequest struct {
 	// Template names a template explicitly (campaigns, posts); when empty
 	// the renderer chooses from the event, analysis and follower.
 	Template string
+	// Text, when set, is the template itself (a campaign's text written in
+	// the dashboard), rendered with the same dot and functions as a file.
+	Text string
 	// Lang is the language to answer in; the renderer falls back to the
 	// default language when a template lacks it.
 	Lang     string

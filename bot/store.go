@@ -74,6 +74,7 @@ type Tx interface {
 	SlotStore
 	CatalogueStore
 	SegmentStore
+	CampaignStore
 }
 
 // InboxStore is the inbox's part of a transaction: stored inbound events

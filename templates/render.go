@@ -105,6 +105,9 @@ func (r *Renderer) Render(ctx context.Context, req bot.RenderRequest) (bot.Reply
 	if req.Purpose == "" {
 		req.Purpose = bot.PurposeReply
 	}
+	if req.Text != "" {
+		return r.renderInline(req)
+	}
 	name := req.Template
 	if name == "" {
 		if req.Purpose != bot.PurposeReply {

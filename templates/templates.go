@@ -116,6 +116,9 @@ type Renderer struct {
 	files map[string]map[string]string
 	// live is the content catalogue (SetCatalogue).
 	live catalogueRef
+	// inline caches the parsed sets of inline texts (RenderRequest.Text)
+	// by language and text: a campaign renders one text per recipient.
+	inline inlineCache
 }
 
 var _ bot.Renderer = (*Renderer)(nil)

@@ -93,6 +93,11 @@
 //	slots_open            u64 post time(slot), slots whose outcome is not known
 //	catalogue             item id -> CatalogueItem
 //	segments              u64 id -> Segment
+//	campaigns             u64 id -> Campaign
+//	campaign_recipients   u64 campaign fkey -> Recipient
+//	campaign_due          u64 campaign time(due) fkey, pending recipients only
+//	campaign_polls        str(platform) str(poll id) -> campaign id
+//	campaign_last         fkey -> u64 campaign time, the last to reach them
 //
 // The meta bucket also keeps "pseudonym_key", the key of the pseudonyms
 // that erasure gives a confirmed safety case's follower.

@@ -204,6 +204,9 @@ func (t *Tx) DeleteFollower(k bot.FollowerKey) error {
 	if err := t.deleteFollowerSentiment(k); err != nil {
 		return fmt.Errorf("bolt: delete follower %s: sentiment: %w", k, err)
 	}
+	if err := t.deleteFollowerCampaigns(k); err != nil {
+		return fmt.Errorf("bolt: delete follower %s: campaigns: %w", k, err)
+	}
 	return nil
 }
 

@@ -287,6 +287,12 @@ func encodeFollower(f *bot.Follower) []byte {
 		hold |= 2
 	}
 	e.uvar(hold)
+	e.uvar(uint64(len(f.Chats)))
+	for _, c := range f.Chats {
+		e.str(c.Account)
+		e.rel(c.Chat, f.Key.UserID)
+		e.time(c.At)
+	}
 	return e.b
 }
 
@@ -330,6 +336,15 @@ func decodeFollower(k, v []byte) (*bot.Follower, error) {
 		if d.more() {
 			hold := d.uvar()
 			f.Muted, f.Blocked = hold&1 != 0, hold&2 != 0
+		}
+		if d.more() {
+			if n := d.uvar(); n <= uint64(len(d.b)) {
+				for range n {
+					f.Chats = append(f.Chats, bot.PrivateChat{Account: d.str(), Chat: d.rel(fk.UserID), At: d.time()})
+				}
+			} else {
+				d.fail()
+			}
 		}
 	}
 	return f, d.done("follower")

@@ -33,16 +33,28 @@ func TestFollowerRecordOlderLayout(t *testing.T) {
 	e.str("Asia/Tehran")
 	e.time(at)
 	e.uvar(1)            // muted
+	e.uvar(0)            // no private chats
 	tail := len(e.b) - 1 // newEnc starts with the codec's version byte
 	got, err = decodeFollower(k, full[:len(full)-tail])
 	if err != nil || !reflect.DeepEqual(got, old) {
 		t.Errorf("older layout = %+v, %v; want %+v", got, err, old)
 	}
-	// Before muting was kept: the record without its last byte.
+	// Before muting was kept: the record without its last two bytes.
 	unmuted := now
 	unmuted.Muted = false
-	got, err = decodeFollower(k, full[:len(full)-1])
+	got, err = decodeFollower(k, full[:len(full)-2])
 	if err != nil || !reflect.DeepEqual(got, &unmuted) {
 		t.Errorf("layout before muting = %+v, %v; want %+v", got, err, &unmuted)
+	}
+}
+
+// Private chats round-trip; a chat equal to the user id takes one byte.
+func TestFollowerRecordChats(t *testing.T) {
+	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	f := &bot.Follower{Key: bot.FollowerKey{Platform: "rubika", UserID: "u1"}, Chats: []bot.PrivateChat{
+		{Account: "rubika.support", Chat: "b0XYZ", At: at}, {Account: "rubika.shop", Chat: "u1", At: at.Add(time.Hour)}}}
+	got, err := decodeFollower(followerKey(f.Key), encodeFollower(f))
+	if err != nil || !reflect.DeepEqual(got.Chats, f.Chats) {
+		t.Fatalf("chats = %+v, %v; want %+v", got.Chats, err, f.Chats)
 	}
 }
