@@ -10,7 +10,7 @@ import (
 
 func safetyCase(f bot.FollowerKey, status bot.CaseStatus) *bot.Case {
 	return &bot.Case{
-		Flag: 3, Product: "vitamin d", Effect: "rash", Follower: f, FollowerName: "Sara",
+		Flag: 3, Kind: bot.SignalAdverseEvent, Queue: bot.CaseQueueSafety, Severity: bot.SeverityCritical, Product: "vitamin d", Effect: "rash", Follower: f, FollowerName: "Sara",
 		Thread:    bot.ThreadKey{Platform: f.Platform, Account: "support", Chat: f.UserID},
 		MessageID: "m1", Text: "I got a rash after the vitamin D", Lang: bot.LangEn,
 		Aware: base.Add(time.Minute), Created: base.Add(2 * time.Minute), Status: status, Serious: bot.SeriousUnknown,
