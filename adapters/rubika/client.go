@@ -230,6 +230,25 @@ func (c *Client) SendMessage(ctx context.Context, m SendMessage) (string, error)
 	return string(out.MessageID), err
 }
 
+// SendPoll is sendPoll's request: the fields every library sends. rubpy
+// alone sends more (type, is_anonymous, allows_multiple_answers,
+// reply_to_message_id, ...), which Rubika's own documentation does not
+// name, so they are left out.
+type SendPoll struct {
+	ChatID   string   `json:"chat_id"`
+	Question string   `json:"question"`
+	Options  []string `json:"options"`
+}
+
+// SendPoll sends a poll and returns its message's id.
+func (c *Client) SendPoll(ctx context.Context, p SendPoll) (string, error) {
+	var out struct {
+		MessageID ID `json:"message_id"`
+	}
+	err := c.Call(ctx, "sendPoll", p, &out)
+	return string(out.MessageID), err
+}
+
 // Updates is getUpdates' answer: raw updates, decoded one by one so a
 // malformed one does not hide the others.
 type Updates struct {

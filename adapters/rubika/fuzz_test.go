@@ -21,6 +21,9 @@ func FuzzParseUpdate(f *testing.F) {
 		`{"inline_message":{"sender_id":"u0X","text":"Add","location":null,"aux_data":{"start_id":null,"button_id":"100"},"message_id":"2","chat_id":"b0A"}}`,
 		`{"type":"NewMessage","chat_id":"c0C","new_message":{"message_id":"1","text":"post","time":"1","sender_type":"User","sender_id":"u0X"}}`,
 		`{"type":"InlineMessage","chat_id":"b0A","inline_message":{"sender_id":"u0X","aux_data":{"button_id":"b"},"message_id":3}}`,
+		`{"update":{"type":"UpdatedMessage","chat_id":"b0A","updated_message":{"message_id":"9","sender_type":"Bot","poll":{"question":"q","options":["a","b"],"poll_status":{"state":"Open","selection_index":1,"percent_vote_options":[0,100],"total_vote":1}}}}}`,
+		`{"type":"UpdatedMessage","chat_id":"b0A","update_time":"5","updated_message":{"message_id":9,"poll":{"options":[],"poll_status":{"selection_index":"-1"}}}}`,
+		`{"update":{"type":"UpdatedMessage","chat_id":"g0G","updated_message":{"message_id":"9","poll":{"poll_status":{"selection_index":-7}}}}}`,
 		`{"update":[]}`, `{}`, `null`, ``,
 	} {
 		f.Add([]byte(seed))

@@ -14,6 +14,16 @@
 // follower's user id with getChat before storing them, so consent lands
 // on the same profile as their messages.
 //
+// # Polls
+//
+// An outbound item with a Poll goes out with sendPoll; its delivery's
+// PlatformID is the poll message's id. A vote is read from an
+// UpdatedMessage of that message in the follower's private chat
+// (poll_status.selection_index) as an EventPollAnswer with id
+// "pa:<chat_id>:<message_id>:<selection_index>[:<update_time>]" and the
+// message id in Extra[bot.ExtraPollID]. How Rubika really tells a bot of
+// votes is not documented anywhere we could read (see parser.pollVote).
+//
 // # Webhook security
 //
 // Rubika signs nothing. The registered URL carries a long random secret,

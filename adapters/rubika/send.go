@@ -13,8 +13,12 @@ import (
 // under the follower's message, a direct message, or a channel post (Chat
 // is the channel's c0... id). Buttons become an inline keypad: a data
 // button is a "Simple" button whose id is the data, a URL button a "Link"
-// button. It is safe for concurrent use.
+// button. An item with a Poll goes out with sendPoll instead (see
+// sendPoll). It is safe for concurrent use.
 func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, error) {
+	if o.Poll != nil {
+		return a.sendPoll(ctx, o)
+	}
 	req, err := sendRequest(o)
 	if err != nil {
 		return bot.Delivery{}, &bot.SendError{Kind: bot.SendPermanent, Code: "invalid_item", Err: fmt.Errorf("rubika: send %d: %w", o.ID, err)}
@@ -39,15 +43,23 @@ func (a *Adapter) Send(ctx context.Context, o *bot.Outbound) (bot.Delivery, erro
 	return bot.Delivery{PlatformID: messageID(req.ChatID, id)}, nil
 }
 
-func sendRequest(o *bot.Outbound) (SendMessage, error) {
+// chatOf checks the item's kind and finds the chat it goes to.
+func chatOf(o *bot.Outbound) (string, error) {
 	switch o.Kind {
 	case bot.OutReply, bot.OutDirect, bot.OutPost:
 	default:
-		return SendMessage{}, fmt.Errorf("kind %q is not supported on Rubika", o.Kind)
+		return "", fmt.Errorf("kind %q is not supported on Rubika", o.Kind)
 	}
-	chat := o.Chat
-	if chat == "" {
-		return SendMessage{}, errors.New("no chat")
+	if o.Chat == "" {
+		return "", errors.New("no chat")
+	}
+	return o.Chat, nil
+}
+
+func sendRequest(o *bot.Outbound) (SendMessage, error) {
+	chat, err := chatOf(o)
+	if err != nil {
+		return SendMessage{}, err
 	}
 	if o.Text == "" {
 		return SendMessage{}, errors.New("empty text")

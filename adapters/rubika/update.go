@@ -67,6 +67,24 @@ type Message struct {
 	SenderID         ID       `json:"sender_id"`
 	AuxData          *AuxData `json:"aux_data"`
 	ReplyToMessageID ID       `json:"reply_to_message_id"`
+	Poll             *Poll    `json:"poll"`
+}
+
+// Poll is a poll message's poll. Its options' shape (strings, as sendPoll
+// takes them, or objects) is not known, so they are only counted.
+type Poll struct {
+	Question   string            `json:"question"`
+	Options    []json.RawMessage `json:"options"`
+	PollStatus *PollStatus       `json:"poll_status"`
+}
+
+// PollStatus is a poll's state as the receiver of the update sees it.
+type PollStatus struct {
+	State string `json:"state"` // Open or Closed
+	// SelectionIndex is the chosen option from 0, -1 for none. Number or
+	// string on the wire: neither is confirmed.
+	SelectionIndex ID `json:"selection_index"`
+	TotalVote      ID `json:"total_vote"`
 }
 
 // AuxData carries the button a keypad press came from.
@@ -127,7 +145,7 @@ func (p *parser) parseWebhook(raw []byte, fallback string) ([]bot.Event, error) 
 	}
 	switch {
 	case b.Update != nil:
-		return p.update(b.Update, fallback), nil
+		return p.update(b.Update, fallback)
 	case b.InlineMessage != nil:
 		if e := p.inline(b.InlineMessage); e != nil {
 			return []bot.Event{*e}, nil
@@ -145,29 +163,37 @@ func (p *parser) parseUpdate(raw []byte, fallback string) ([]bot.Event, error) {
 	if err := json.Unmarshal(raw, &u); err != nil {
 		return nil, fmt.Errorf("%w: %v", errNotUpdate, err)
 	}
-	return p.update(&u, fallback), nil
+	return p.update(&u, fallback)
 }
 
 // update maps one update. fallback makes the id of start and stop updates
 // unique when the update carries no update_time (their only other field is
 // the chat): the poller passes the update's place in the stream, the
-// webhook the time it arrived.
-func (p *parser) update(u *Update, fallback string) []bot.Event {
+// webhook the time it arrived. An error is an update that cannot be read
+// (a poll vote without a readable selection).
+func (p *parser) update(u *Update, fallback string) ([]bot.Event, error) {
 	chat := string(u.ChatID)
-	one := func(e *bot.Event) []bot.Event {
+	one := func(e *bot.Event) ([]bot.Event, error) {
 		if e == nil {
-			return nil
+			return nil, nil
 		}
-		return []bot.Event{*e}
+		return []bot.Event{*e}, nil
 	}
 	switch u.Type {
 	case TypeNewMessage:
 		return one(p.message(chat, u.NewMessage, false))
 	case TypeUpdatedMessage:
+		if m := u.UpdatedMessage; m != nil && m.Poll != nil {
+			e, err := p.pollVote(chat, m, u.UpdateTime)
+			if err != nil {
+				return nil, fmt.Errorf("%w: poll: %v", errNotUpdate, err)
+			}
+			return one(e)
+		}
 		return one(p.message(chat, u.UpdatedMessage, true))
 	case TypeStartedBot, TypeStoppedBot:
 		if chat == "" {
-			return nil
+			return nil, nil
 		}
 		kind, tag := bot.EventStart, "started"
 		if u.Type == TypeStoppedBot {
@@ -196,7 +222,63 @@ func (p *parser) update(u *Update, fallback string) []bot.Event {
 	}
 	// RemovedMessage and UpdatedPayment name no sender and carry nothing
 	// to answer or log as sentiment; unknown types are skipped too.
-	return nil
+	return nil, nil
+}
+
+// pollVote maps an UpdatedMessage carrying a poll: a follower's vote in a
+// poll we sent, or its withdrawal (selection_index -1, Data "").
+//
+// [UNCONFIRMED] Nothing Rubika publishes says how a vote reaches a bot.
+// platforms.md knows only that a message's poll has poll_status {state,
+// selection_index (-1 = none), percent_vote_options, total_vote,
+// show_total_votes}. This reads a vote as Rubika's usual way of telling
+// a bot that one of its messages changed: an UpdatedMessage of the poll
+// message in the voter's private chat, whose selection_index is the
+// follower's choice. Not known either: whether selection_index is the
+// voter's choice or the receiver's own (a bot never votes, so it would
+// always be -1), whether the sender fields name the bot or the voter, and
+// whether votes are sent at all. The fake (rubikatest.Server.Voted)
+// follows the same reading.
+//
+// A poll in a group or channel names no voter (the update names only
+// the chat), so it gives no event. The voter of a private chat is filled
+// in by the adapter as for StartedBot (resolveSenders), never taken from
+// the message's sender, which for our poll is the bot. The poll id is the
+// poll message's bare id, the PlatformID its delivery got. The event id
+// "pa:<chat_id>:<message_id>:<selection_index>[:<update_time>]" is the
+// same in a redelivery; without update_time a vote changed back to an
+// earlier choice collapses into that earlier event.
+func (p *parser) pollVote(chat string, m *Message, updateTime ID) (*bot.Event, error) {
+	if m.Poll.PollStatus == nil {
+		return nil, errors.New("no poll_status")
+	}
+	sel, err := strconv.Atoi(string(m.Poll.PollStatus.SelectionIndex))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("selection_index %q is not a number", m.Poll.PollStatus.SelectionIndex)
+	case sel < -1:
+		return nil, fmt.Errorf("selection_index %d", sel)
+	case len(m.Poll.Options) > 0 && sel >= len(m.Poll.Options):
+		return nil, fmt.Errorf("selection_index %d of %d options", sel, len(m.Poll.Options))
+	}
+	if chat == "" || m.MessageID == "" || chatType(chat) != bot.ChatPrivate {
+		return nil, nil
+	}
+	poll := string(m.MessageID)
+	id := "pa:" + chat + ":" + poll + ":" + strconv.Itoa(sel)
+	if updateTime != "" {
+		id += ":" + string(updateTime)
+	}
+	e := p.event(bot.EventPollAnswer, id, chat)
+	if sel >= 0 {
+		e.Data = strconv.Itoa(sel)
+	}
+	e.Extra = map[string]string{bot.ExtraPollID: poll}
+	e.Addressed = true
+	if t, ok := unixTime(updateTime); ok {
+		e.SentAt = t
+	}
+	return e, nil
 }
 
 func (p *parser) event(kind bot.EventKind, id, chat string) *bot.Event {
@@ -313,7 +395,7 @@ func parseMessageID(id string) (chat, msg string, ok bool) {
 	switch {
 	case len(parts) == 1:
 		msg = parts[0]
-	case parts[0] == "cb" || parts[0] == "started" || parts[0] == "stopped":
+	case parts[0] == "cb" || parts[0] == "started" || parts[0] == "stopped" || parts[0] == "pa":
 		return "", "", false
 	default:
 		chat, msg = parts[0], parts[1]

@@ -186,3 +186,54 @@ func TestParseMessageID(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePollVote(t *testing.T) {
+	poll := func(chat, status string) string {
+		return `{"update":{"type":"UpdatedMessage","chat_id":"` + chat + `","updated_message":{"message_id":"9000000000000000007","time":"1700000000",` +
+			`"is_edited":false,"sender_type":"Bot","sender_id":"b0Bot","poll":{"question":"q","options":["a","b","c"],"poll_status":` + status + `}}}}`
+	}
+	for i, tc := range []struct {
+		name string
+		body string
+		id   string // "" for no event
+		data string
+	}{
+		{"vote", poll("b0AbC", `{"state":"Open","selection_index":1,"percent_vote_options":[0,100,0],"total_vote":1,"show_total_votes":true}`), "pa:b0AbC:9000000000000000007:1", "1"},
+		{"vote as a string", poll("b0AbC", `{"state":"Open","selection_index":"2"}`), "pa:b0AbC:9000000000000000007:2", "2"},
+		{"withdrawn", poll("b0AbC", `{"state":"Open","selection_index":-1,"total_vote":0}`), "pa:b0AbC:9000000000000000007:-1", ""},
+		{"closed keeps the vote", poll("b0AbC", `{"state":"Closed","selection_index":0}`), "pa:b0AbC:9000000000000000007:0", "0"},
+		{"group names no voter", poll("g0Fans", `{"state":"Open","selection_index":0}`), "", ""},
+		{"channel names no voter", poll("c0News", `{"state":"Open","selection_index":0}`), "", ""},
+		{"update_time keeps changes apart",
+			`{"update":{"type":"UpdatedMessage","chat_id":"b0A","update_time":"1700000050","updated_message":{"message_id":7,"poll":{"question":"q","options":["a","b"],"poll_status":{"state":"Open","selection_index":0}}}}}`,
+			"pa:b0A:7:0:1700000050", "0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := testParser().parseWebhook([]byte(tc.body), "at1")
+			if err != nil {
+				t.Fatalf("%d: %v", i, err)
+			}
+			if tc.id == "" {
+				if len(got) != 0 {
+					t.Fatalf("%d: events = %+v, want none", i, got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("%d: %d events, want 1", i, len(got))
+			}
+			e := got[0]
+			msg := strings.Split(tc.id, ":")[2]
+			// From is left to the adapter: the message's sender is the bot.
+			if e.ID != tc.id || e.Kind != bot.EventPollAnswer || e.ChatType != bot.ChatPrivate || !e.Addressed || e.Data != tc.data ||
+				e.From != (bot.Sender{}) || len(e.Extra) != 1 || e.Extra[bot.ExtraPollID] != msg || e.Validate() != nil {
+				t.Errorf("%d: got %+v", i, e)
+			}
+		})
+	}
+	// Edits of messages without a poll are still edits.
+	got, err := testParser().parseWebhook([]byte(`{"update":{"type":"UpdatedMessage","chat_id":"b0A","updated_message":{"message_id":"9","text":"x","sender_type":"User","sender_id":"u0X"}}}`), "")
+	if err != nil || len(got) != 1 || got[0].Kind != bot.EventEdit {
+		t.Errorf("edit: %+v, %v", got, err)
+	}
+}

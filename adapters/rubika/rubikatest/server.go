@@ -3,7 +3,8 @@
 // refuses unknown methods and fields with INVALID_INPUT and bad tokens with
 // INVALID_ACCESS, keeps an update queue for getUpdates (offset_id /
 // next_offset_id), POSTs {"update":...} and {"inline_message":...} to the
-// endpoints registered with updateBotEndpoints, enforces sending limits,
+// endpoints registered with updateBotEndpoints, takes polls (sendPoll) and
+// delivers votes in them (Voted), enforces sending limits,
 // and injects failures (TOO_REQUESTS, 5xx, timeouts, duplicate deliveries,
 // malformed updates) on demand.
 package rubikatest
@@ -161,6 +162,8 @@ type Server struct {
 	endpoints  map[string]string
 	calls      []Call
 	sent       []Sent
+	polls      []SentPoll
+	pollByID   map[string]int // index in polls
 	failures   fakeplatform.Failures[Failure]
 	history    map[string][]time.Time
 	global     []time.Time
@@ -189,6 +192,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 		msgSeq: 9000000000000000000, endpoints: map[string]string{},
 		history: map[string][]time.Time{},
 		users:   map[string]User{}, wake: make(chan struct{}),
+		pollByID: map[string]int{},
 	}
 	for _, o := range opts {
 		o(s)
@@ -467,8 +471,10 @@ func (s *Server) Violations() []Violation {
 // fields lists each method's request fields (true = required), from the
 // Bot API methods table; anything else is refused.
 var fields = map[string]map[string]bool{
-	"getMe":              {},
-	"sendMessage":        {"chat_id": true, "text": true, "disable_notification": false, "reply_to_message_id": false, "chat_keypad": false, "inline_keypad": false, "chat_keypad_type": false, "metadata": false},
+	"getMe":       {},
+	"sendMessage": {"chat_id": true, "text": true, "disable_notification": false, "reply_to_message_id": false, "chat_keypad": false, "inline_keypad": false, "chat_keypad_type": false, "metadata": false},
+	// The fields all libraries send; rubpy's extras are not confirmed.
+	"sendPoll":           {"chat_id": true, "question": true, "options": true},
 	"getUpdates":         {"limit": false, "offset_id": false, "timeout": false},
 	"getChat":            {"chat_id": true},
 	"updateBotEndpoints": {"url": true, "type": true},
@@ -595,13 +601,23 @@ func checkFields(method string, body map[string]any) error {
 			return fmt.Errorf("unknown field %s", k)
 		}
 		switch k {
-		case "chat_id", "text", "reply_to_message_id", "offset_id", "url", "type", "message_id", "chat_keypad_type":
+		case "chat_id", "text", "question", "reply_to_message_id", "offset_id", "url", "type", "message_id", "chat_keypad_type":
 			if _, isStr := v.(string); !isStr {
 				return fmt.Errorf("field %s must be a string", k)
 			}
 		case "limit", "timeout":
 			if _, isNum := v.(json.Number); !isNum {
 				return fmt.Errorf("field %s must be a number", k)
+			}
+		case "options":
+			arr, isArr := v.([]any)
+			if !isArr {
+				return fmt.Errorf("field %s must be an array of strings", k)
+			}
+			for _, o := range arr {
+				if _, isStr := o.(string); !isStr {
+					return fmt.Errorf("field %s must be an array of strings", k)
+				}
 			}
 		case "inline_keypad", "chat_keypad":
 			if err := checkKeypad(v); err != nil {
@@ -687,6 +703,8 @@ func (s *Server) dispatch(ctx context.Context, method string, body map[string]an
 		return "OK", "", map[string]any{"chat": map[string]any{"chat_id": chat, "chat_type": "User", "user_id": u.ID, "first_name": u.Name}}, nil
 	case "sendMessage":
 		return s.sendMessage(body)
+	case "sendPoll":
+		return s.sendPoll(body)
 	case "getUpdates":
 		return s.getUpdates(ctx, body)
 	case "updateBotEndpoints":
@@ -731,18 +749,28 @@ func (s *Server) sendMessage(body map[string]any) (string, string, any, map[stri
 	now := time.Now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if v := s.checkLimitsLocked(chat, now); v != nil {
-		s.violations = append(s.violations, *v)
-		if s.enforce {
-			return "TOO_REQUESTS", "", nil, nil
-		}
+	if !s.admitLocked(chat, now) {
+		return "TOO_REQUESTS", "", nil, nil
 	}
-	s.history[chat] = append(s.history[chat], now)
-	s.global = append(s.global, now)
 	s.msgSeq++
 	id := strconv.FormatInt(s.msgSeq, 10)
 	s.sent = append(s.sent, Sent{ChatID: chat, Text: text, ReplyTo: str(body["reply_to_message_id"]), Keypad: kp, MessageID: id, At: now})
 	return "OK", "", map[string]any{"message_id": id}, nil
+}
+
+// admitLocked applies the sending limits to one more message to chat at
+// now: beyond them it records the violation and, when enforcing, returns
+// false; otherwise it counts the send.
+func (s *Server) admitLocked(chat string, now time.Time) bool {
+	if v := s.checkLimitsLocked(chat, now); v != nil {
+		s.violations = append(s.violations, *v)
+		if s.enforce {
+			return false
+		}
+	}
+	s.history[chat] = append(s.history[chat], now)
+	s.global = append(s.global, now)
+	return true
 }
 
 func (s *Server) checkLimitsLocked(chat string, now time.Time) *Violation {

@@ -112,3 +112,41 @@ func TestEndpointsAndLimits(t *testing.T) {
 		t.Errorf("violations %+v", v)
 	}
 }
+
+func TestSendPoll(t *testing.T) {
+	s := rubikatest.NewServer(t, rubikatest.WithLimits(rubikatest.Limits{}))
+	u := s.NewUser("Sara")
+	for i, tc := range []struct {
+		body   string
+		status string
+	}{
+		{`{"chat_id":"` + u.Chat + `","question":"q?","options":["a","b"]}`, "OK"},
+		{`{"chat_id":"` + u.Chat + `","question":"q?"}`, "INVALID_INPUT"},
+		{`{"chat_id":"` + u.Chat + `","question":"q?","options":[{"text":"a"}]}`, "INVALID_INPUT"},
+		{`{"chat_id":"` + u.Chat + `","question":"q?","options":[]}`, "INVALID_INPUT"},
+		{`{"chat_id":"` + u.Chat + `","question":"","options":["a"]}`, "INVALID_INPUT"},
+		{`{"chat_id":"` + u.Chat + `","question":"q?","options":["a",""]}`, "INVALID_INPUT"},
+		{`{"chat_id":"` + u.Chat + `","question":"q?","options":["a"],"is_anonymous":false}`, "INVALID_INPUT"},
+	} {
+		_, env, _ := call(t, s, s.Token, "sendPoll", tc.body)
+		if env.Status != tc.status {
+			t.Errorf("%d: %s: status %s, want %s", i, tc.body, env.Status, tc.status)
+		}
+	}
+	polls := s.Polls()
+	if len(polls) != 1 || polls[0].ChatID != u.Chat || polls[0].Question != "q?" || len(polls[0].Options) != 2 || polls[0].MessageID == "" {
+		t.Fatalf("polls = %+v", polls)
+	}
+	if n := len(s.Sent()); n != 0 {
+		t.Errorf("polls listed as %d sent messages", n)
+	}
+	v := s.Voted(polls[0].MessageID, 1)
+	m := v.UpdatedMessage
+	if v.Type != "UpdatedMessage" || v.ChatID != u.Chat || m == nil || m.MessageID != polls[0].MessageID || m.Poll == nil ||
+		m.Poll.PollStatus.SelectionIndex != 1 || m.Poll.PollStatus.TotalVote != 1 || m.Poll.PollStatus.PercentVoteOptions[1] != 100 {
+		t.Errorf("vote = %+v", v)
+	}
+	if w := s.Voted(polls[0].MessageID, -1).UpdatedMessage.Poll.PollStatus; w.SelectionIndex != -1 || w.TotalVote != 0 {
+		t.Errorf("withdrawn vote = %+v", w)
+	}
+}

@@ -26,6 +26,25 @@ type Message struct {
 	SenderID         string   `json:"sender_id"`
 	AuxData          *AuxData `json:"aux_data,omitempty"`
 	ReplyToMessageID string   `json:"reply_to_message_id,omitempty"`
+	Poll             *Poll    `json:"poll,omitempty"`
+}
+
+// Poll is a poll message's poll, as platforms.md lists its fields. The
+// options' shape is not known; they are sent back as the strings sendPoll
+// took.
+type Poll struct {
+	Question   string     `json:"question"`
+	Options    []string   `json:"options"`
+	PollStatus PollStatus `json:"poll_status"`
+}
+
+// PollStatus is a poll's state as the receiver of the update sees it.
+type PollStatus struct {
+	State              string `json:"state"`           // Open or Closed
+	SelectionIndex     int    `json:"selection_index"` // -1 = none
+	PercentVoteOptions []int  `json:"percent_vote_options"`
+	TotalVote          int    `json:"total_vote"`
+	ShowTotalVotes     bool   `json:"show_total_votes"`
 }
 
 // AuxData names the button of a keypad press.
