@@ -475,51 +475,59 @@ var who = []string{"admin", "pr", "moderator", "safety", "viewer", "none"}
 // serves that has no row here fails the test, and so does a row for a
 // route it does not serve: a new route must be declared with its roles.
 var matrix = map[string][]string{
-	"POST /login":                        {"public"},
-	"POST /logout":                       {"public"},
-	"POST /api/v1/me/lang":               {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/me":                     {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/openapi.json":           {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/flags":                  {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/threads/{id}":           {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/threads/{id}/takeover": {"admin", "moderator"},
-	"POST /api/v1/threads/{id}/release":  {"admin", "moderator"},
-	"POST /api/v1/threads/{id}/resolve":  {"admin", "moderator", "safety"},
-	"POST /api/v1/threads/{id}/reply":    {"admin", "moderator", "safety"},
-	"POST /api/v1/threads/{id}/note":     {"admin", "moderator", "safety"},
-	"POST /api/v1/threads/{id}/mute":     {"admin", "moderator"},
-	"GET /api/v1/audit":                  {"admin"},
-	"GET /api/v1/users":                  {"admin"},
-	"POST /api/v1/users":                 {"admin"},
-	"GET /api/v1/tokens":                 {"admin"},
-	"DELETE /api/v1/tokens/{id}":         {"admin"},
-	"GET /api/v1/posts":                  {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/posts":                 {"admin", "pr"},
-	"GET /api/v1/posts/{id}":             {"admin", "pr", "moderator", "safety", "viewer"},
-	"PUT /api/v1/posts/{id}":             {"admin", "pr"},
-	"POST /api/v1/posts/{id}/submit":     {"admin", "pr"},
-	"POST /api/v1/posts/{id}/approve":    {"admin", "pr"},
-	"POST /api/v1/posts/{id}/cancel":     {"admin", "pr"},
-	"POST /api/v1/posts/{id}/retry":      {"admin", "pr"},
-	"GET /api/v1/schedule/hours":         {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/uploads":               {"admin", "pr"},
-	"GET /media/{name}":                  {"public"},
-	"GET /api/v1/catalogue":              {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/catalogue":             {"admin", "pr"},
-	"POST /api/v1/catalogue/import":      {"admin", "pr"},
-	"GET /api/v1/catalogue/{id}":         {"admin", "pr", "moderator", "safety", "viewer"},
-	"PUT /api/v1/catalogue/{id}":         {"admin", "pr"},
-	"DELETE /api/v1/catalogue/{id}":      {"admin", "pr"},
-	"GET /api/v1/segments":               {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/segments":              {"admin", "pr"},
-	"POST /api/v1/segments/preview":      {"admin", "pr"},
-	"GET /api/v1/segments/{id}":          {"admin", "pr", "moderator", "safety", "viewer"},
-	"PUT /api/v1/segments/{id}":          {"admin", "pr"},
-	"DELETE /api/v1/segments/{id}":       {"admin", "pr"},
-	"GET /api/v1/model":                  {"admin", "pr", "moderator"},
-	"POST /api/v1/model/train":           {"admin", "pr"},
-	"POST /api/v1/model/rollback":        {"admin", "pr"},
-	"POST /api/v1/model/examples":        {"admin", "pr"},
+	"POST /login":                           {"public"},
+	"POST /logout":                          {"public"},
+	"POST /api/v1/me/lang":                  {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/me":                        {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/openapi.json":              {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/flags":                     {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/threads/{id}":              {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/threads/{id}/takeover":    {"admin", "moderator"},
+	"POST /api/v1/threads/{id}/release":     {"admin", "moderator"},
+	"POST /api/v1/threads/{id}/resolve":     {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/reply":       {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/note":        {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/mute":        {"admin", "moderator"},
+	"GET /api/v1/audit":                     {"admin"},
+	"GET /api/v1/users":                     {"admin"},
+	"POST /api/v1/users":                    {"admin"},
+	"GET /api/v1/tokens":                    {"admin"},
+	"DELETE /api/v1/tokens/{id}":            {"admin"},
+	"GET /api/v1/posts":                     {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/posts":                    {"admin", "pr"},
+	"GET /api/v1/posts/{id}":                {"admin", "pr", "moderator", "safety", "viewer"},
+	"PUT /api/v1/posts/{id}":                {"admin", "pr"},
+	"POST /api/v1/posts/{id}/submit":        {"admin", "pr"},
+	"POST /api/v1/posts/{id}/approve":       {"admin", "pr"},
+	"POST /api/v1/posts/{id}/cancel":        {"admin", "pr"},
+	"POST /api/v1/posts/{id}/retry":         {"admin", "pr"},
+	"GET /api/v1/schedule/hours":            {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/uploads":                  {"admin", "pr"},
+	"GET /media/{name}":                     {"public"},
+	"GET /api/v1/catalogue":                 {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/catalogue":                {"admin", "pr"},
+	"POST /api/v1/catalogue/import":         {"admin", "pr"},
+	"GET /api/v1/catalogue/{id}":            {"admin", "pr", "moderator", "safety", "viewer"},
+	"PUT /api/v1/catalogue/{id}":            {"admin", "pr"},
+	"DELETE /api/v1/catalogue/{id}":         {"admin", "pr"},
+	"GET /api/v1/segments":                  {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/segments":                 {"admin", "pr"},
+	"POST /api/v1/segments/preview":         {"admin", "pr"},
+	"GET /api/v1/segments/{id}":             {"admin", "pr", "moderator", "safety", "viewer"},
+	"PUT /api/v1/segments/{id}":             {"admin", "pr"},
+	"DELETE /api/v1/segments/{id}":          {"admin", "pr"},
+	"GET /api/v1/campaigns":                 {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/campaigns":                {"admin", "pr"},
+	"GET /api/v1/campaigns/{id}":            {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/campaigns/{id}/start":     {"admin", "pr"},
+	"POST /api/v1/campaigns/{id}/pause":     {"admin", "pr"},
+	"POST /api/v1/campaigns/{id}/resume":    {"admin", "pr"},
+	"POST /api/v1/campaigns/{id}/cancel":    {"admin", "pr"},
+	"GET /api/v1/campaigns/{id}/recipients": {"admin", "pr"},
+	"GET /api/v1/model":                     {"admin", "pr", "moderator"},
+	"POST /api/v1/model/train":              {"admin", "pr"},
+	"POST /api/v1/model/rollback":           {"admin", "pr"},
+	"POST /api/v1/model/examples":           {"admin", "pr"},
 
 	// The dashboard's pages.
 	"GET /login":                        {"public"},
@@ -591,6 +599,7 @@ var bodies = map[string]string{
 	"POST /api/v1/segments":             `{"name":"fa","rule":{"lang":"fa"}}`,
 	"PUT /api/v1/segments/{id}":         `{"name":"fa","rule":{"lang":"fa"}}`,
 	"POST /api/v1/segments/preview":     `{"rule":{"lang":"fa"}}`,
+	"POST /api/v1/campaigns":            `{"name":"winter","segment":"1","accounts":["telegram.support"],"text":"hello"}`,
 	"POST /api/v1/model/examples":       `{"name":"brand.tsv","tsv":"text\tlabel\nok\tpos\n"}`,
 }
 
@@ -608,7 +617,8 @@ func pathOf(rt web.Route) string {
 		return strings.ReplaceAll(rt.Pattern, "{id}", "0123456789abcdef")
 	case strings.HasPrefix(rt.Pattern, "/api/v1/catalogue/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "diabetes-guide")
-	case strings.Contains(rt.Pattern, "/cases/"), strings.HasPrefix(rt.Pattern, "/api/v1/posts/"), strings.HasPrefix(rt.Pattern, "/api/v1/segments/"):
+	case strings.Contains(rt.Pattern, "/cases/"), strings.HasPrefix(rt.Pattern, "/api/v1/posts/"), strings.HasPrefix(rt.Pattern, "/api/v1/segments/"),
+		strings.HasPrefix(rt.Pattern, "/api/v1/campaigns/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "1")
 	case rt.Pattern == "/api/v1/schedule/hours":
 		return rt.Pattern + "?platform=telegram"
@@ -687,10 +697,11 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 		}
 	}
 	// A viewer changes nothing but its own workspace language, and PR
-	// staff only that, posts, the catalogue and segments: every other POST
+	// staff only that, posts, the catalogue, segments, the model and
+	// campaigns: every other POST
 	// they tried was refused.
 	prOwn := func(c string) bool {
-		return strings.Contains(c, " post.") || strings.Contains(c, " catalogue.") || strings.Contains(c, " segment.") || strings.Contains(c, " model.")
+		return strings.Contains(c, " post.") || strings.Contains(c, " catalogue.") || strings.Contains(c, " segment.") || strings.Contains(c, " model.") || strings.Contains(c, " campaign.")
 	}
 	for _, c := range st.actions.took() {
 		if (strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ") && !prOwn(c)) && !strings.Contains(c, " lang(") {
