@@ -48,7 +48,11 @@ func startCampaignEngine(t *testing.T, path string, c *fakeClock, a *Adapter) *h
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}, Workers: 2, Now: c.now})
+	o := bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: Renderer{}, Workers: 2}
+	if c != nil {
+		o.Now = c.now
+	}
+	e, err := bot.NewEngine(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -687,6 +687,9 @@ func (d *dispatcher) finish(ctx context.Context, o *Outbound, serr error) error 
 	if err != nil {
 		e.log.Error("record send outcome", "outbound", o.ID, "err", err)
 	}
+	if isBulk(o) && o.State != OutPending {
+		e.wakeCampaigns() // room for the campaign's next recipients
+	}
 	if o.State == OutFailed || o.State == OutUnknown {
 		d.move("", o.State)
 	}

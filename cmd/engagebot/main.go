@@ -46,6 +46,8 @@ Usage:
   engagebot token create -config FILE [-data DIR] -name NAME -role ROLE[,ROLE]
   engagebot post VERB    [-server URL] ...
   engagebot catalogue VERB [-server URL] ...
+  engagebot campaign VERB [-server URL] ...
+  engagebot survey VERB  [-server URL] ...
   engagebot version
 
 serve          runs the service (embedded bbolt store, web chat at /chat)
@@ -64,6 +66,12 @@ post           schedules posts through the running service's API (token in
 catalogue      keeps the content catalogue through the running service's API
                (token in $ENGAGEBOT_TOKEN); verbs: list, add, edit, remove,
                import (YAML or CSV); "engagebot catalogue -h" tells more
+campaign       runs personalized campaigns to a segment through the running
+               service's API; verbs: create, list, show, start (-dry-run N),
+               pause, resume, cancel, recipients; "engagebot campaign -h"
+survey         the same for surveys (native polls where the platform has
+               them); verbs: create, list, show, start, pause, resume,
+               cancel, answers; "engagebot survey -h"
 version        prints the version
 `
 
@@ -91,6 +99,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = runPost(ctx, args[1:], stdout, stderr)
 	case "catalogue":
 		err = runCatalogue(ctx, args[1:], stdin, stdout, stderr)
+	case "campaign":
+		err = runCampaign(ctx, args[1:], stdin, stdout, stderr)
+	case "survey":
+		err = runSurvey(ctx, args[1:], stdin, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "engagebot", Version())
 		return 0
