@@ -126,7 +126,10 @@ type Campaign struct {
 	Listed bool        `json:"listed,omitempty"`
 	Cursor FollowerKey `json:"cursor,omitzero"`
 	// Queued counts recipients whose item is in the outbox, not settled.
-	Queued   int  `json:"queued"`
+	Queued int `json:"queued"`
+	// Standing marks a survey that never ends (the CSAT question that
+	// may follow a resolved thread).
+	Standing bool `json:"standing,omitempty"`
 	Reminded bool `json:"reminded,omitempty"`
 
 	Author   string    `json:"author"`

@@ -183,6 +183,13 @@ func recordAnswer(tx Tx, ans answer, fk FollowerKey, now time.Time) error {
 		c.Answers[ans.option]++
 		r.Answer = ans.option + 1
 	}
+	if c.Kind == CampaignEvent && ans.option == 0 && c.Reminded && !r.Reminded && c.Event != nil && now.Before(c.Event.At) {
+		// A yes after the reminders went: the runner reminds them too.
+		c.Reminded = false
+		if c.State == CampaignDone {
+			c.State, c.Finished = CampaignRunning, time.Time{}
+		}
+	}
 	c.Updated = now
 	if err := tx.PutRecipient(r); err != nil {
 		return err

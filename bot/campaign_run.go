@@ -456,11 +456,17 @@ func recipientState(s OutState) RecipientState {
 // finishIfDone ends a running campaign whose recipients are all listed and
 // settled, and reports whether it did.
 func (c *Campaign) finishIfDone(now time.Time) bool {
-	if c.State != CampaignRunning || !c.Listed || c.Progress.Pending > 0 {
+	if c.State != CampaignRunning || !c.Listed || c.Progress.Pending > 0 || c.Standing || c.remindLater() {
 		return false
 	}
 	c.State, c.Finished = CampaignDone, now
 	return true
+}
+
+// remindLater reports an event whose reminder has yet to go: the campaign
+// runs until it has.
+func (c *Campaign) remindLater() bool {
+	return c.Kind == CampaignEvent && c.Event != nil && c.Event.Remind > 0 && !c.Reminded
 }
 
 // campaignSettled follows an outbox item of a campaign to its recipient,
@@ -468,7 +474,7 @@ func (c *Campaign) finishIfDone(now time.Time) bool {
 // waiting for a person. Every writer of outbox states calls it.
 func (e *Engine) campaignSettled(tx Tx, o *Outbound, now time.Time) error {
 	id, ok := campaignOf(o.Source)
-	if !ok || o.Key != campaignKey(id, FollowerKey{Platform: o.Platform, UserID: o.Recipient}) {
+	if !ok || !isCampaignItem(o.Key, id, FollowerKey{Platform: o.Platform, UserID: o.Recipient}) {
 		return nil // not a campaign's message (a reminder, a moderator's)
 	}
 	fk := FollowerKey{Platform: o.Platform, UserID: o.Recipient}
@@ -602,6 +608,7 @@ func (e *Engine) remind(ctx context.Context, id string) error {
 			}
 			if done = len(rs) < listPage; done {
 				c.Reminded, c.Updated = true, now
+				c.finishIfDone(now)
 				return tx.PutCampaign(c)
 			}
 			return nil

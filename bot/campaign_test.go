@@ -284,3 +284,120 @@ func TestWindow(t *testing.T) {
 		}
 	}
 }
+
+// An event invitation: followers answer with a button or a word, the
+// reminder goes to those who said yes, once, and they are the attendees.
+func TestCampaign_EventRSVPAndReminder(t *testing.T) {
+	ctx := context.Background()
+	a := newAdapter("webchat")
+	h := startCampaignEngine(t, filepath.Join(t.TempDir(), "ev.db"), nil, a)
+	now := time.Now()
+	err := h.db.Update(ctx, func(tx bot.Tx) error {
+		for _, id := range []string{"1", "2", "3"} {
+			f := &bot.Follower{Key: bot.FollowerKey{Platform: "webchat", UserID: id}, Name: "F" + id, Consent: bot.ConsentGiven,
+				Chats: []bot.PrivateChat{{Account: "webchat.test", Chat: id, At: now}}}
+			if err := tx.PutFollower(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act := h.engine.Actions()
+	seg, err := act.CreateSegment(ctx, pr, &bot.Segment{Name: "web", Rule: bot.Rule{Platform: "webchat"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := act.CreateCampaign(ctx, pr, &bot.Campaign{Name: "pharmacy day", Kind: bot.CampaignEvent, Segment: seg.ID,
+		Accounts: []string{"webchat.test"}, Window: "00:00-24:00",
+		Event: &bot.CampaignEventInfo{Title: "Pharmacy day", At: now.Add(2 * time.Hour), Remind: bot.Duration(3 * time.Hour)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := act.StartCampaign(ctx, pr, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "invitations sent", func() bool { return campaignOf(t, h, c.ID).Progress.Sent == 3 })
+	for _, s := range a.delivered() {
+		if len(s.o.Buttons) == 0 || s.o.Buttons[len(s.o.Buttons)-1][0].Data != "survey:"+c.ID+":0" {
+			t.Fatalf("invitation %+v: want yes and no buttons", s.o)
+		}
+	}
+	ev := func(id, user string, kind bot.EventKind, text, data string) bot.Event {
+		return bot.Event{Platform: "webchat", Account: "test", ID: id, Kind: kind, Chat: user, ChatType: bot.ChatPrivate,
+			Addressed: true, From: bot.Sender{ID: user}, Text: text, Data: data}
+	}
+	if err := h.engine.Accept(ctx, []bot.Event{
+		ev("e1", "1", bot.EventCallback, "", "survey:"+c.ID+":0"),
+		ev("e2", "2", bot.EventMessage, "بله", ""),
+		ev("e3", "3", bot.EventMessage, "no", ""),
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the reminders", func() bool {
+		n := 0
+		for _, s := range a.delivered() {
+			if s.o.Template == "campaign.reminder" || strings.Contains(s.o.Key, ":remind:") {
+				n++
+			}
+		}
+		got := campaignOf(t, h, c.ID)
+		return n == 2 && got.Reminded && len(got.Answers) == 2 && got.Answers[0] == 2 && got.Answers[1] == 1
+	})
+	rs, err := act.CampaignRecipients(ctx, pr, c.ID, bot.RecipientFilter{Answer: 1})
+	if err != nil || len(rs) != 2 {
+		t.Fatalf("attendees %v %v, want followers 1 and 2", rs, err)
+	}
+}
+
+// The satisfaction question after a resolved thread: a native poll on
+// Telegram, whose latest answer counts in the standing CSAT survey.
+func TestCampaign_CSATAfterResolve(t *testing.T) {
+	ctx := context.Background()
+	a := newAdapter("telegram")
+	h := startCampaignEngine(t, filepath.Join(t.TempDir(), "csat.db"), nil, a)
+	in := bot.Event{Platform: "telegram", Account: "test", ID: "m1", Kind: bot.EventMessage, Chat: "77", ChatType: bot.ChatPrivate,
+		Addressed: true, From: bot.Sender{ID: "77", Name: "Sara"}, Text: "bad service"}
+	if err := h.engine.Accept(ctx, []bot.Event{in}, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the reply", func() bool { return len(a.delivered()) == 1 })
+	mod := bot.Actor{Name: "mona", Roles: []bot.Role{bot.RoleModerator}}
+	act := h.engine.Actions()
+	if err := act.Resolve(ctx, mod, in.ThreadKey(), "called her"); err != nil {
+		t.Fatal(err)
+	}
+	ask := func(option string) {
+		t.Helper()
+		before := len(a.delivered())
+		if err := act.AskCSAT(ctx, mod, in.ThreadKey()); err != nil {
+			t.Fatal(err)
+		}
+		waitUntil(t, "the question", func() bool { return len(a.delivered()) == before+1 })
+		q := a.delivered()[before].o
+		if q.Poll == nil || len(q.Poll.Options) != 5 {
+			t.Fatalf("CSAT item %+v: want a native poll of 1-5", q)
+		}
+		vote := bot.Event{Platform: "telegram", Account: "test", ID: "v" + option, Kind: bot.EventPollAnswer, Chat: "77", ChatType: bot.ChatPrivate,
+			Addressed: true, From: bot.Sender{ID: "77"}, Data: option, Extra: map[string]string{bot.ExtraPollID: fmt.Sprintf("p%d", q.ID)}}
+		if err := h.engine.Accept(ctx, []bot.Event{vote}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	csat := func() *bot.Campaign {
+		cs, err := act.Campaigns(ctx, pr)
+		if err != nil || len(cs) != 1 || !cs[0].Standing {
+			t.Fatalf("campaigns %v %v: want the standing CSAT survey", cs, err)
+		}
+		return cs[0]
+	}
+	ask("4")
+	waitUntil(t, "a 5 counted", func() bool { c := csat(); return len(c.Answers) == 5 && c.Answers[4] == 1 })
+	ask("1")
+	waitUntil(t, "the latest answer counted", func() bool {
+		c := csat()
+		return c.Answers[4] == 0 && c.Answers[1] == 1 && c.State == bot.CampaignRunning
+	})
+}

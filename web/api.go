@@ -459,11 +459,16 @@ func (s *Server) release(r *http.Request, a bot.Actor, k bot.ThreadKey) error {
 func (s *Server) resolve(r *http.Request, a bot.Actor, k bot.ThreadKey) error {
 	var body struct {
 		Note string `json:"note"`
+		// CSAT asks the follower the satisfaction question after.
+		CSAT bool `json:"csat"`
 	}
 	if err := readJSON(r, &body, true); err != nil {
 		return err
 	}
-	return s.opts.Actions.Resolve(r.Context(), a, k, body.Note)
+	if err := s.opts.Actions.Resolve(r.Context(), a, k, body.Note); err != nil || !body.CSAT {
+		return err
+	}
+	return s.askCSAT(r, a, k)
 }
 
 func (s *Server) writeThreadState(w http.ResponseWriter, r *http.Request, k bot.ThreadKey) {

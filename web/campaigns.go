@@ -24,6 +24,7 @@ type CampaignActions interface {
 	ResumeCampaign(ctx context.Context, actor bot.Actor, id string) (*bot.Campaign, error)
 	CancelCampaign(ctx context.Context, actor bot.Actor, id string) (*bot.Campaign, error)
 	CampaignRecipients(ctx context.Context, actor bot.Actor, id string, f bot.RecipientFilter) ([]bot.RecipientView, error)
+	AskCSAT(ctx context.Context, actor bot.Actor, k bot.ThreadKey) error
 }
 
 // campaignRoutes are the campaigns' rows of the API's route table.
@@ -51,6 +52,7 @@ func (s *Server) campaignRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/campaigns/{id}/resume", Roles: pr, Handle: move(CampaignActions.ResumeCampaign), Doc: docResumeCampaign},
 		{Method: "POST", Pattern: "/api/v1/campaigns/{id}/cancel", Roles: pr, Handle: move(CampaignActions.CancelCampaign), Doc: docCancelCampaign},
 		{Method: "GET", Pattern: "/api/v1/campaigns/{id}/recipients", Roles: pr, Handle: s.handleRecipients, Doc: docRecipients},
+		{Method: "POST", Pattern: "/api/v1/threads/{id}/csat", Roles: []bot.Role{bot.RoleModerator, bot.RoleSafety}, Handle: s.threadAction(s.askCSAT), Doc: docAskCSAT},
 	}
 }
 
@@ -265,8 +267,18 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// askCSAT sends a private thread's follower the satisfaction question.
+func (s *Server) askCSAT(r *http.Request, a bot.Actor, k bot.ThreadKey) error {
+	ca, err := s.campaigns()
+	if err != nil {
+		return err
+	}
+	return ca.AskCSAT(r.Context(), a, k)
+}
+
 // Route documents and schemas of the campaigns API.
 var (
+	docAskCSAT        = &OpDoc{Summary: "ask the follower of a private thread how satisfied they are (1-5); answers count in the standing CSAT survey", Response: "ThreadState"}
 	docCampaigns      = &OpDoc{Summary: "the campaigns, each with its progress", Response: "CampaignList"}
 	docCreateCampaign = &OpDoc{Summary: "create a draft campaign, survey or event invitation to a segment; its texts are checked by rendering them", Body: "NewCampaign", Status: http.StatusCreated, Response: "Campaign"}
 	docCampaign       = &OpDoc{Summary: "a campaign with progress (sent, failed, pending, skipped by reason, adding up to targeted), variants compared and survey answers", Response: "Campaign"}

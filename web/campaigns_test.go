@@ -77,6 +77,11 @@ func (a *Actions) CampaignRecipients(_ context.Context, actor bot.Actor, id stri
 	return []bot.RecipientView{{Recipient: &bot.Recipient{Campaign: id, Follower: sara, State: bot.RecipientSent, Answer: 1}, Name: "=cmd"}}, nil
 }
 
+func (a *Actions) AskCSAT(_ context.Context, actor bot.Actor, k bot.ThreadKey) error {
+	a.record(actor, "csat()", k)
+	return nil
+}
+
 // The contract: POST /api/v1/campaigns creates a draft from name, segment,
 // accounts and text; start with ?dry_run=N shows N messages and changes
 // nothing; GET answers progress whose counts add up; the export quotes a

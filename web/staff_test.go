@@ -524,6 +524,7 @@ var matrix = map[string][]string{
 	"POST /api/v1/campaigns/{id}/resume":    {"admin", "pr"},
 	"POST /api/v1/campaigns/{id}/cancel":    {"admin", "pr"},
 	"GET /api/v1/campaigns/{id}/recipients": {"admin", "pr"},
+	"POST /api/v1/threads/{id}/csat":        {"admin", "moderator", "safety"},
 	"GET /api/v1/model":                     {"admin", "pr", "moderator"},
 	"POST /api/v1/model/train":              {"admin", "pr"},
 	"POST /api/v1/model/rollback":           {"admin", "pr"},
