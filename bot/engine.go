@@ -95,6 +95,9 @@ type Engine struct {
 	disp       *dispatcher
 	posts      PostPolicy // SetPostPolicy
 	campWake   chan struct{}
+	// segs are the segments as the campaign runner last read them, for
+	// the templates written for a segment ("reply.greeting.<segment>").
+	segs atomic.Pointer[[]*Segment]
 	running    atomic.Bool
 }
 

@@ -56,6 +56,9 @@ type Follower struct {
 	// where a campaign can reach them, and when they last wrote there
 	// (Meta allows messages only within a window after that).
 	Chats []PrivateChat `json:"chats,omitempty"`
+	// Linked are the other profiles of the same person, linked by a
+	// moderator (see LinkFollowers).
+	Linked []FollowerKey `json:"linked,omitempty"`
 }
 
 // PrivateChat is a follower's private conversation with one account.

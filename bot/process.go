@@ -172,12 +172,13 @@ func (e *Engine) prerender(ctx context.Context, xs []analyzed, now time.Time) ma
 			}
 			observe(f, th, &ev, x, now)
 			p := &prerendered{f: f, th: th}
+			var linked []*Follower
 			if ev.From.ID != "" {
-				if p.openCase, err = HasOpenCase(tx, f.Key); err != nil {
+				if linked, p.openCase, err = personOf(tx, f); err != nil {
 					return nil
 				}
 			}
-			if p.o, err = e.reply(ctx, &ev, x.a, f, th, p.openCase, now); err != nil {
+			if p.o, err = e.reply(ctx, &ev, x.a, together(f, linked), th, p.openCase, now); err != nil {
 				continue
 			}
 			out[x.it.Seq] = p
@@ -271,11 +272,12 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time, pr
 		}
 	}
 	var openCase bool
+	var linked []*Follower
 	if ev.From.ID != "" {
 		if err := e.campaignInbound(tx, &ev, a, f, logged, now); err != nil {
 			return nil, err
 		}
-		if openCase, err = HasOpenCase(tx, f.Key); err != nil {
+		if linked, openCase, err = personOf(tx, f); err != nil {
 			return nil, err
 		}
 	}
@@ -285,7 +287,7 @@ func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time, pr
 			cp := *pre.o // Enqueue fills it in, and this function may run again
 			o = &cp
 		}
-	} else if o, err = e.reply(ctx, &ev, a, f, th, openCase, now); err != nil {
+	} else if o, err = e.reply(ctx, &ev, a, together(f, linked), th, openCase, now); err != nil {
 		return nil, err
 	}
 	if o != nil {
@@ -344,7 +346,7 @@ func (e *Engine) reply(ctx context.Context, ev *Event, a Analysis, f *Follower, 
 	}
 	r, err := e.renderer.Render(ctx, RenderRequest{
 		Purpose: PurposeReply, Lang: lang, Event: ev, Analysis: a, Follower: f, Thread: th, Now: now,
-		OpenCase: openCase,
+		OpenCase: openCase, Segments: e.segmentsOf(f, openCase, now),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)

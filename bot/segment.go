@@ -275,6 +275,37 @@ func (e *Engine) EachReachable(ctx context.Context, r Rule, now time.Time, fn fu
 	})
 }
 
+// refreshSegments reads the segments for segmentsOf now, after a change;
+// the campaign runner reads them every second too.
+func (e *Engine) refreshSegments(ctx context.Context) {
+	var segs []*Segment
+	if err := e.store.View(ctx, func(tx Tx) (err error) {
+		segs, err = tx.Segments()
+		return err
+	}); err != nil {
+		e.log.Warn("segments: read", "err", err)
+		return
+	}
+	e.segs.Store(&segs)
+}
+
+// segmentsOf names the segments a follower is in now, for templates
+// written for a segment; the segments are those the runner read last
+// (within a second).
+func (e *Engine) segmentsOf(f *Follower, openCase bool, now time.Time) []string {
+	p := e.segs.Load()
+	if p == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range *p {
+		if s.Rule.Match(f, openCase, now) {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}
+
 // SegmentCount is how many followers a rule matches, with the first of
 // them as a sample.
 type SegmentCount struct {
@@ -321,6 +352,7 @@ func (s *Actions) CreateSegment(ctx context.Context, actor Actor, seg *Segment) 
 	if err != nil {
 		return SegmentView{}, err
 	}
+	s.e.refreshSegments(ctx) // the replies' segments
 	c, err := s.e.CountSegment(ctx, seg.Rule, 0)
 	return SegmentView{Segment: seg, SegmentCount: c}, err
 }
@@ -344,19 +376,24 @@ func (s *Actions) EditSegment(ctx context.Context, actor Actor, id string, name 
 	if err != nil {
 		return SegmentView{}, err
 	}
+	s.e.refreshSegments(ctx) // the replies' segments
 	c, err := s.e.CountSegment(ctx, seg.Rule, 0)
 	return SegmentView{Segment: seg, SegmentCount: c}, err
 }
 
 // DeleteSegment removes a segment.
 func (s *Actions) DeleteSegment(ctx context.Context, actor Actor, id string) error {
-	return s.do(ctx, actor, "segment.delete", segmentTarget(id), []Role{RolePR}, func(tx *actTx) (change, error) {
+	err := s.do(ctx, actor, "segment.delete", segmentTarget(id), []Role{RolePR}, func(tx *actTx) (change, error) {
 		old, err := tx.Segment(id)
 		if err != nil {
 			return change{}, err
 		}
 		return change{before: old}, tx.DeleteSegment(id)
 	})
+	if err == nil {
+		s.e.refreshSegments(ctx) // the replies' segments
+	}
+	return err
 }
 
 // Segments lists the segments, each with its count now.

@@ -87,7 +87,7 @@ func (s *Server) apiRoutes() []Route {
 		{Method: "POST", Pattern: "/api/v1/users", Roles: admin, Handle: s.handleAddUser, Doc: docAddUser},
 		{Method: "GET", Pattern: "/api/v1/tokens", Roles: admin, Handle: s.handleTokens, Doc: docTokens},
 		{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Roles: admin, Handle: s.handleRevokeToken, Doc: docRevokeToken},
-	}, s.postRoutes(), s.catalogueRoutes(), s.segmentRoutes(), s.campaignRoutes(), s.modelRoutes())
+	}, s.postRoutes(), s.catalogueRoutes(), s.segmentRoutes(), s.campaignRoutes(), s.followerRoutes(), s.modelRoutes())
 }
 
 // meView is who the request is, and the language the workspace speaks

@@ -133,3 +133,24 @@ func TestCampaigns_Contract(t *testing.T) {
 		t.Errorf("export = %d %s %s", a.status, a.header.Get("Content-Type"), a.body)
 	}
 }
+
+// The fake's follower actions.
+
+func (a *Actions) Person(_ context.Context, actor bot.Actor, k bot.FollowerKey) (*bot.Person, error) {
+	return &bot.Person{Follower: &bot.Follower{Key: k, Consent: bot.ConsentGiven}, Linked: []*bot.Follower{{Key: bot.FollowerKey{Platform: "instagram", UserID: "9"}}}}, nil
+}
+
+func (a *Actions) LinkFollowers(_ context.Context, actor bot.Actor, x, y bot.FollowerKey) error {
+	a.record(actor, "follower.link("+x.String()+" "+y.String()+")", bot.ThreadKey{})
+	return nil
+}
+
+func (a *Actions) UnlinkFollower(_ context.Context, actor bot.Actor, k bot.FollowerKey) error {
+	a.record(actor, "follower.unlink("+k.String()+")", bot.ThreadKey{})
+	return nil
+}
+
+func (a *Actions) SetFollowerTZ(_ context.Context, actor bot.Actor, k bot.FollowerKey, tz string) error {
+	a.record(actor, "follower.tz("+tz+")", bot.ThreadKey{})
+	return nil
+}

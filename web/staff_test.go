@@ -475,60 +475,64 @@ var who = []string{"admin", "pr", "moderator", "safety", "viewer", "none"}
 // serves that has no row here fails the test, and so does a row for a
 // route it does not serve: a new route must be declared with its roles.
 var matrix = map[string][]string{
-	"POST /login":                           {"public"},
-	"POST /logout":                          {"public"},
-	"POST /api/v1/me/lang":                  {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/me":                        {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/openapi.json":              {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/flags":                     {"admin", "pr", "moderator", "safety", "viewer"},
-	"GET /api/v1/threads/{id}":              {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/threads/{id}/takeover":    {"admin", "moderator"},
-	"POST /api/v1/threads/{id}/release":     {"admin", "moderator"},
-	"POST /api/v1/threads/{id}/resolve":     {"admin", "moderator", "safety"},
-	"POST /api/v1/threads/{id}/reply":       {"admin", "moderator", "safety"},
-	"POST /api/v1/threads/{id}/note":        {"admin", "moderator", "safety"},
-	"POST /api/v1/threads/{id}/mute":        {"admin", "moderator"},
-	"GET /api/v1/audit":                     {"admin"},
-	"GET /api/v1/users":                     {"admin"},
-	"POST /api/v1/users":                    {"admin"},
-	"GET /api/v1/tokens":                    {"admin"},
-	"DELETE /api/v1/tokens/{id}":            {"admin"},
-	"GET /api/v1/posts":                     {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/posts":                    {"admin", "pr"},
-	"GET /api/v1/posts/{id}":                {"admin", "pr", "moderator", "safety", "viewer"},
-	"PUT /api/v1/posts/{id}":                {"admin", "pr"},
-	"POST /api/v1/posts/{id}/submit":        {"admin", "pr"},
-	"POST /api/v1/posts/{id}/approve":       {"admin", "pr"},
-	"POST /api/v1/posts/{id}/cancel":        {"admin", "pr"},
-	"POST /api/v1/posts/{id}/retry":         {"admin", "pr"},
-	"GET /api/v1/schedule/hours":            {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/uploads":                  {"admin", "pr"},
-	"GET /media/{name}":                     {"public"},
-	"GET /api/v1/catalogue":                 {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/catalogue":                {"admin", "pr"},
-	"POST /api/v1/catalogue/import":         {"admin", "pr"},
-	"GET /api/v1/catalogue/{id}":            {"admin", "pr", "moderator", "safety", "viewer"},
-	"PUT /api/v1/catalogue/{id}":            {"admin", "pr"},
-	"DELETE /api/v1/catalogue/{id}":         {"admin", "pr"},
-	"GET /api/v1/segments":                  {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/segments":                 {"admin", "pr"},
-	"POST /api/v1/segments/preview":         {"admin", "pr"},
-	"GET /api/v1/segments/{id}":             {"admin", "pr", "moderator", "safety", "viewer"},
-	"PUT /api/v1/segments/{id}":             {"admin", "pr"},
-	"DELETE /api/v1/segments/{id}":          {"admin", "pr"},
-	"GET /api/v1/campaigns":                 {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/campaigns":                {"admin", "pr"},
-	"GET /api/v1/campaigns/{id}":            {"admin", "pr", "moderator", "safety", "viewer"},
-	"POST /api/v1/campaigns/{id}/start":     {"admin", "pr"},
-	"POST /api/v1/campaigns/{id}/pause":     {"admin", "pr"},
-	"POST /api/v1/campaigns/{id}/resume":    {"admin", "pr"},
-	"POST /api/v1/campaigns/{id}/cancel":    {"admin", "pr"},
-	"GET /api/v1/campaigns/{id}/recipients": {"admin", "pr"},
-	"POST /api/v1/threads/{id}/csat":        {"admin", "moderator", "safety"},
-	"GET /api/v1/model":                     {"admin", "pr", "moderator"},
-	"POST /api/v1/model/train":              {"admin", "pr"},
-	"POST /api/v1/model/rollback":           {"admin", "pr"},
-	"POST /api/v1/model/examples":           {"admin", "pr"},
+	"POST /login":                                     {"public"},
+	"POST /logout":                                    {"public"},
+	"POST /api/v1/me/lang":                            {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/me":                                  {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/openapi.json":                        {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/flags":                               {"admin", "pr", "moderator", "safety", "viewer"},
+	"GET /api/v1/threads/{id}":                        {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/threads/{id}/takeover":              {"admin", "moderator"},
+	"POST /api/v1/threads/{id}/release":               {"admin", "moderator"},
+	"POST /api/v1/threads/{id}/resolve":               {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/reply":                 {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/note":                  {"admin", "moderator", "safety"},
+	"POST /api/v1/threads/{id}/mute":                  {"admin", "moderator"},
+	"GET /api/v1/audit":                               {"admin"},
+	"GET /api/v1/users":                               {"admin"},
+	"POST /api/v1/users":                              {"admin"},
+	"GET /api/v1/tokens":                              {"admin"},
+	"DELETE /api/v1/tokens/{id}":                      {"admin"},
+	"GET /api/v1/posts":                               {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/posts":                              {"admin", "pr"},
+	"GET /api/v1/posts/{id}":                          {"admin", "pr", "moderator", "safety", "viewer"},
+	"PUT /api/v1/posts/{id}":                          {"admin", "pr"},
+	"POST /api/v1/posts/{id}/submit":                  {"admin", "pr"},
+	"POST /api/v1/posts/{id}/approve":                 {"admin", "pr"},
+	"POST /api/v1/posts/{id}/cancel":                  {"admin", "pr"},
+	"POST /api/v1/posts/{id}/retry":                   {"admin", "pr"},
+	"GET /api/v1/schedule/hours":                      {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/uploads":                            {"admin", "pr"},
+	"GET /media/{name}":                               {"public"},
+	"GET /api/v1/catalogue":                           {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/catalogue":                          {"admin", "pr"},
+	"POST /api/v1/catalogue/import":                   {"admin", "pr"},
+	"GET /api/v1/catalogue/{id}":                      {"admin", "pr", "moderator", "safety", "viewer"},
+	"PUT /api/v1/catalogue/{id}":                      {"admin", "pr"},
+	"DELETE /api/v1/catalogue/{id}":                   {"admin", "pr"},
+	"GET /api/v1/segments":                            {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/segments":                           {"admin", "pr"},
+	"POST /api/v1/segments/preview":                   {"admin", "pr"},
+	"GET /api/v1/segments/{id}":                       {"admin", "pr", "moderator", "safety", "viewer"},
+	"PUT /api/v1/segments/{id}":                       {"admin", "pr"},
+	"DELETE /api/v1/segments/{id}":                    {"admin", "pr"},
+	"GET /api/v1/campaigns":                           {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/campaigns":                          {"admin", "pr"},
+	"GET /api/v1/campaigns/{id}":                      {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /api/v1/campaigns/{id}/start":               {"admin", "pr"},
+	"POST /api/v1/campaigns/{id}/pause":               {"admin", "pr"},
+	"POST /api/v1/campaigns/{id}/resume":              {"admin", "pr"},
+	"POST /api/v1/campaigns/{id}/cancel":              {"admin", "pr"},
+	"GET /api/v1/campaigns/{id}/recipients":           {"admin", "pr"},
+	"POST /api/v1/threads/{id}/csat":                  {"admin", "moderator", "safety"},
+	"GET /api/v1/followers/{platform}/{user}":         {"admin", "pr", "moderator", "safety"},
+	"POST /api/v1/followers/{platform}/{user}/link":   {"admin", "moderator"},
+	"DELETE /api/v1/followers/{platform}/{user}/link": {"admin", "moderator"},
+	"PUT /api/v1/followers/{platform}/{user}/tz":      {"admin", "pr", "moderator"},
+	"GET /api/v1/model":                               {"admin", "pr", "moderator"},
+	"POST /api/v1/model/train":                        {"admin", "pr"},
+	"POST /api/v1/model/rollback":                     {"admin", "pr"},
+	"POST /api/v1/model/examples":                     {"admin", "pr"},
 
 	// The dashboard's pages.
 	"GET /login":                        {"public"},
@@ -562,6 +566,19 @@ var matrix = map[string][]string{
 	"POST /admin/followers/export":      {"admin"},
 	"POST /admin/followers/erase":       {"admin"},
 	"GET /admin/audit":                  {"admin"},
+	"GET /segments":                     {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /segments":                    {"admin", "pr"},
+	"POST /segments/preview":            {"admin", "pr"},
+	"GET /segments/{id}":                {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /segments/{id}/delete":        {"admin", "pr"},
+	"GET /campaigns":                    {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /campaigns":                   {"admin", "pr"},
+	"GET /campaigns/{id}":               {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /campaigns/{id}/dry-run":      {"admin", "pr"},
+	"POST /campaigns/{id}/start":        {"admin", "pr"},
+	"POST /campaigns/{id}/pause":        {"admin", "pr"},
+	"POST /campaigns/{id}/resume":       {"admin", "pr"},
+	"POST /campaigns/{id}/cancel":       {"admin", "pr"},
 }
 
 // forms are valid forms of the pages' POSTs.
@@ -578,38 +595,43 @@ var forms = map[string]url.Values{
 	"POST /admin/users":                 {"name": {"reza"}, "role": {"viewer"}, "password": {"reza's long password"}},
 	"POST /admin/followers/export":      {"platform": {"telegram"}, "user": {"u1"}},
 	"POST /admin/followers/erase":       {"platform": {"telegram"}, "user": {"u1"}, "confirm": {"u1"}},
+	"POST /segments":                    {"name": {"fa"}, "lang": {"fa"}, "interests": {"diabetes, skin"}},
+	"POST /segments/preview":            {"lang": {"fa"}},
+	"POST /campaigns":                   {"name": {"winter"}, "kind": {"message"}, "segment": {"1"}, "accounts": {"telegram.support"}, "text": {"hello"}},
 }
 
 // bodies are valid bodies of the routes that take one.
 var bodies = map[string]string{
-	"POST /api/v1/me/lang":              `{"lang":"en"}`,
-	"POST /api/v1/threads/{id}/reply":   `{"text":"hello"}`,
-	"POST /api/v1/threads/{id}/note":    `{"text":"called her back"}`,
-	"POST /api/v1/threads/{id}/mute":    `{"mute":true}`,
-	"POST /api/v1/threads/{id}/resolve": `{"note":"done"}`,
-	"POST /api/v1/users":                `{"name":"reza","roles":["viewer"],"password":"reza's long password"}`,
-	"POST /api/v1/posts":                `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"2026-12-02T09:30:00+03:30"}`,
-	"PUT /api/v1/posts/{id}":            `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"1405-09-11 09:30"}`,
-	"POST /api/v1/posts/{id}/approve":   `{"note":"medical: ok"}`,
-	"POST /api/v1/posts/{id}/cancel":    `{"note":"withdrawn"}`,
-	"POST /api/v1/posts/{id}/retry":     `{"at":"2026-12-02T06:00:00Z","account":"telegram.support"}`,
-	"POST /api/v1/uploads":              `{"image":"` + pngBase64 + `"}`,
-	"POST /api/v1/catalogue":            `{"id":"diabetes-guide","kind":"article","title":{"fa":"x"},"tags":["diabetes"]}`,
-	"PUT /api/v1/catalogue/{id}":        `{"kind":"article","title":{"en":"A guide"}}`,
-	"POST /api/v1/catalogue/import":     `{"items":[{"id":"a","kind":"article","title":{"fa":"x"}}]}`,
-	"POST /api/v1/segments":             `{"name":"fa","rule":{"lang":"fa"}}`,
-	"PUT /api/v1/segments/{id}":         `{"name":"fa","rule":{"lang":"fa"}}`,
-	"POST /api/v1/segments/preview":     `{"rule":{"lang":"fa"}}`,
-	"POST /api/v1/campaigns":            `{"name":"winter","segment":"1","accounts":["telegram.support"],"text":"hello"}`,
-	"POST /api/v1/model/examples":       `{"name":"brand.tsv","tsv":"text\tlabel\nok\tpos\n"}`,
+	"POST /api/v1/me/lang":                          `{"lang":"en"}`,
+	"POST /api/v1/threads/{id}/reply":               `{"text":"hello"}`,
+	"POST /api/v1/threads/{id}/note":                `{"text":"called her back"}`,
+	"POST /api/v1/threads/{id}/mute":                `{"mute":true}`,
+	"POST /api/v1/threads/{id}/resolve":             `{"note":"done"}`,
+	"POST /api/v1/users":                            `{"name":"reza","roles":["viewer"],"password":"reza's long password"}`,
+	"POST /api/v1/posts":                            `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"2026-12-02T09:30:00+03:30"}`,
+	"PUT /api/v1/posts/{id}":                        `{"text":"hello","targets":[{"account":"telegram.support","chat":"@brand"}],"at":"1405-09-11 09:30"}`,
+	"POST /api/v1/posts/{id}/approve":               `{"note":"medical: ok"}`,
+	"POST /api/v1/posts/{id}/cancel":                `{"note":"withdrawn"}`,
+	"POST /api/v1/posts/{id}/retry":                 `{"at":"2026-12-02T06:00:00Z","account":"telegram.support"}`,
+	"POST /api/v1/uploads":                          `{"image":"` + pngBase64 + `"}`,
+	"POST /api/v1/catalogue":                        `{"id":"diabetes-guide","kind":"article","title":{"fa":"x"},"tags":["diabetes"]}`,
+	"PUT /api/v1/catalogue/{id}":                    `{"kind":"article","title":{"en":"A guide"}}`,
+	"POST /api/v1/catalogue/import":                 `{"items":[{"id":"a","kind":"article","title":{"fa":"x"}}]}`,
+	"POST /api/v1/segments":                         `{"name":"fa","rule":{"lang":"fa"}}`,
+	"PUT /api/v1/segments/{id}":                     `{"name":"fa","rule":{"lang":"fa"}}`,
+	"POST /api/v1/segments/preview":                 `{"rule":{"lang":"fa"}}`,
+	"POST /api/v1/campaigns":                        `{"name":"winter","segment":"1","accounts":["telegram.support"],"text":"hello"}`,
+	"POST /api/v1/followers/{platform}/{user}/link": `{"platform":"instagram","user_id":"9"}`,
+	"PUT /api/v1/followers/{platform}/{user}/tz":    `{"tz":"Europe/Berlin"}`,
+	"POST /api/v1/model/examples":                   `{"name":"brand.tsv","tsv":"text\tlabel\nok\tpos\n"}`,
 }
 
 // pngBase64 is a 1x1 PNG image.
 const pngBase64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 
 // noAction are the POST routes that change no data, so reach no action:
-// an upload writes a file.
-var noAction = map[string]bool{"POST /api/v1/uploads": true}
+// an upload writes a file; a campaign's dry run only shows.
+var noAction = map[string]bool{"POST /api/v1/uploads": true, "POST /campaigns/{id}/dry-run": true}
 
 // pathOf fills a route's pattern with ids the fakes know.
 func pathOf(rt web.Route) string {
@@ -619,8 +641,10 @@ func pathOf(rt web.Route) string {
 	case strings.HasPrefix(rt.Pattern, "/api/v1/catalogue/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "diabetes-guide")
 	case strings.Contains(rt.Pattern, "/cases/"), strings.HasPrefix(rt.Pattern, "/api/v1/posts/"), strings.HasPrefix(rt.Pattern, "/api/v1/segments/"),
-		strings.HasPrefix(rt.Pattern, "/api/v1/campaigns/"):
+		strings.HasPrefix(rt.Pattern, "/api/v1/campaigns/"), strings.HasPrefix(rt.Pattern, "/segments/"), strings.HasPrefix(rt.Pattern, "/campaigns/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "1")
+	case strings.HasPrefix(rt.Pattern, "/api/v1/followers/"):
+		return strings.NewReplacer("{platform}", "telegram", "{user}", "u1").Replace(rt.Pattern)
 	case rt.Pattern == "/api/v1/schedule/hours":
 		return rt.Pattern + "?platform=telegram"
 	case rt.Pattern == "/charts/export":
@@ -702,7 +726,7 @@ func TestRoutes_RoleMatrix(t *testing.T) {
 	// campaigns: every other POST
 	// they tried was refused.
 	prOwn := func(c string) bool {
-		return strings.Contains(c, " post.") || strings.Contains(c, " catalogue.") || strings.Contains(c, " segment.") || strings.Contains(c, " model.") || strings.Contains(c, " campaign.")
+		return strings.Contains(c, " post.") || strings.Contains(c, " catalogue.") || strings.Contains(c, " segment.") || strings.Contains(c, " model.") || strings.Contains(c, " campaign.") || strings.Contains(c, " follower.tz(")
 	}
 	for _, c := range st.actions.took() {
 		if (strings.HasPrefix(c, "token-viewer ") || strings.HasPrefix(c, "token-pr ") && !prOwn(c)) && !strings.Contains(c, " lang(") {

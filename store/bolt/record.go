@@ -293,6 +293,11 @@ func encodeFollower(f *bot.Follower) []byte {
 		e.rel(c.Chat, f.Key.UserID)
 		e.time(c.At)
 	}
+	e.uvar(uint64(len(f.Linked)))
+	for _, k := range f.Linked {
+		e.str(k.Platform)
+		e.str(k.UserID)
+	}
 	return e.b
 }
 
@@ -341,6 +346,15 @@ func decodeFollower(k, v []byte) (*bot.Follower, error) {
 			if n := d.uvar(); n <= uint64(len(d.b)) {
 				for range n {
 					f.Chats = append(f.Chats, bot.PrivateChat{Account: d.str(), Chat: d.rel(fk.UserID), At: d.time()})
+				}
+			} else {
+				d.fail()
+			}
+		}
+		if d.more() {
+			if n := d.uvar(); n <= uint64(len(d.b)) {
+				for range n {
+					f.Linked = append(f.Linked, bot.FollowerKey{Platform: d.str(), UserID: d.str()})
 				}
 			} else {
 				d.fail()

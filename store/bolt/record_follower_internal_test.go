@@ -34,27 +34,29 @@ func TestFollowerRecordOlderLayout(t *testing.T) {
 	e.time(at)
 	e.uvar(1)            // muted
 	e.uvar(0)            // no private chats
+	e.uvar(0)            // no linked profiles
 	tail := len(e.b) - 1 // newEnc starts with the codec's version byte
 	got, err = decodeFollower(k, full[:len(full)-tail])
 	if err != nil || !reflect.DeepEqual(got, old) {
 		t.Errorf("older layout = %+v, %v; want %+v", got, err, old)
 	}
-	// Before muting was kept: the record without its last two bytes.
+	// Before muting was kept: the record without its last three bytes.
 	unmuted := now
 	unmuted.Muted = false
-	got, err = decodeFollower(k, full[:len(full)-2])
+	got, err = decodeFollower(k, full[:len(full)-3])
 	if err != nil || !reflect.DeepEqual(got, &unmuted) {
 		t.Errorf("layout before muting = %+v, %v; want %+v", got, err, &unmuted)
 	}
 }
 
-// Private chats round-trip; a chat equal to the user id takes one byte.
+// Private chats and linked profiles round-trip; a chat equal to the user id takes one byte.
 func TestFollowerRecordChats(t *testing.T) {
 	at := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	f := &bot.Follower{Key: bot.FollowerKey{Platform: "rubika", UserID: "u1"}, Chats: []bot.PrivateChat{
-		{Account: "rubika.support", Chat: "b0XYZ", At: at}, {Account: "rubika.shop", Chat: "u1", At: at.Add(time.Hour)}}}
+		{Account: "rubika.support", Chat: "b0XYZ", At: at}, {Account: "rubika.shop", Chat: "u1", At: at.Add(time.Hour)}},
+		Linked: []bot.FollowerKey{{Platform: "instagram", UserID: "17841"}}}
 	got, err := decodeFollower(followerKey(f.Key), encodeFollower(f))
-	if err != nil || !reflect.DeepEqual(got.Chats, f.Chats) {
-		t.Fatalf("chats = %+v, %v; want %+v", got.Chats, err, f.Chats)
+	if err != nil || !reflect.DeepEqual(got.Chats, f.Chats) || !reflect.DeepEqual(got.Linked, f.Linked) {
+		t.Fatalf("chats = %+v, linked %+v, %v; want %+v, %+v", got.Chats, got.Linked, err, f.Chats, f.Linked)
 	}
 }
