@@ -128,6 +128,13 @@ func (k SendErrorKind) String() string {
 	return "invalid"
 }
 
+// CodeBlocked is the SendError code of a permanent failure because the
+// recipient blocked the account (Telegram's 403 "bot was blocked by the
+// user"): the follower is no longer reachable there, so their consent to
+// be messaged is withdrawn, as when the platform tells us they stopped
+// the bot.
+const CodeBlocked = "blocked"
+
 // SendError is an adapter's classified send failure.
 type SendError struct {
 	Kind SendErrorKind

@@ -401,3 +401,32 @@ func TestCampaign_CSATAfterResolve(t *testing.T) {
 		return c.Answers[4] == 0 && c.Answers[1] == 1 && c.State == bot.CampaignRunning
 	})
 }
+
+// A follower who blocked the bot is told to us by the send that fails:
+// their consent is withdrawn through that account, so no later campaign
+// tries them again.
+func TestCampaign_BlockedBotWithdrawsConsent(t *testing.T) {
+	ctx := context.Background()
+	a := newAdapter("telegram")
+	a.failNext(&bot.SendError{Kind: bot.SendPermanent, Code: bot.CodeBlocked, Err: fmt.Errorf("Forbidden: bot was blocked by the user")})
+	h := startCampaignEngine(t, filepath.Join(t.TempDir(), "b.db"), nil, a)
+	seedFollowers(t, h.db, time.Now(), []seed{{id: "1", consent: bot.ConsentGiven}})
+	act := h.engine.Actions()
+	seg, _ := act.CreateSegment(ctx, pr, &bot.Segment{Name: "all", Rule: bot.Rule{}})
+	c, err := act.CreateCampaign(ctx, pr, &bot.Campaign{Name: "x", Segment: seg.ID, Accounts: []string{"telegram.test"}, Text: "hi", Window: "00:00-24:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := act.StartCampaign(ctx, pr, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the send failed", func() bool { return campaignOf(t, h, c.ID).Progress.Failed == 1 })
+	var f *bot.Follower
+	h.view(t, func(tx bot.Tx) (err error) {
+		f, err = tx.Follower(bot.FollowerKey{Platform: "telegram", UserID: "1"})
+		return err
+	})
+	if f.Consent != bot.ConsentRevoked || f.ConsentVia != "telegram.test" {
+		t.Errorf("follower consent %q via %q, want revoked via telegram.test", f.Consent, f.ConsentVia)
+	}
+}

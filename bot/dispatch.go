@@ -679,6 +679,11 @@ func (d *dispatcher) finish(ctx context.Context, o *Outbound, serr error) error 
 		if err := e.putOutbound(tx, o, now); err != nil {
 			return err
 		}
+		if se != nil && se.Code == CodeBlocked {
+			if err := blockedBy(tx, o, now); err != nil {
+				return err
+			}
+		}
 		if o.State == OutFailed || o.State == OutUnknown {
 			return tx.AddFlag(deliveryFlag(o, now))
 		}
@@ -697,6 +702,26 @@ func (d *dispatcher) finish(ctx context.Context, o *Outbound, serr error) error 
 		return se
 	}
 	return nil
+}
+
+// blockedBy withdraws the consent of the follower who blocked the account
+// an item went to, through that account.
+func blockedBy(tx Tx, o *Outbound, now time.Time) error {
+	user := o.Recipient
+	if user == "" && o.ChatType == ChatPrivate {
+		user = o.Chat
+	}
+	if user == "" {
+		return nil
+	}
+	f, err := tx.Follower(FollowerKey{Platform: o.Platform, UserID: user})
+	if ErrorCode(err) == ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	f.SetConsentVia(ConsentRevoked, now, o.AccountKey())
+	return tx.PutFollower(f)
 }
 
 func backoff(o SendOptions, attempts int) time.Duration {

@@ -97,8 +97,8 @@ type Engine struct {
 	campWake   chan struct{}
 	// segs are the segments as the campaign runner last read them, for
 	// the templates written for a segment ("reply.greeting.<segment>").
-	segs atomic.Pointer[[]*Segment]
-	running    atomic.Bool
+	segs    atomic.Pointer[[]*Segment]
+	running atomic.Bool
 }
 
 // NewEngine returns an Engine; add adapters, then Run it.

@@ -451,14 +451,15 @@ func TestSendErrorClassification(t *testing.T) {
 		fail  telegramtest.Failure
 		kind  bot.SendErrorKind
 		retry time.Duration
+		code  string // when not empty, the SendError's code
 	}{
-		{"retry_after", telegramtest.Failure{Kind: telegramtest.RateLimit, RetryAfter: 7}, bot.SendRateLimited, 7 * time.Second},
-		{"blocked", telegramtest.Failure{Kind: telegramtest.Forbidden}, bot.SendPermanent, 0},
-		{"migrated", telegramtest.Failure{Kind: telegramtest.MigrateChat, MigrateTo: -1009}, bot.SendPermanent, 0},
-		{"bad_request", telegramtest.Failure{Kind: telegramtest.BadRequest, Description: "chat not found"}, bot.SendPermanent, 0},
-		{"5xx", telegramtest.Failure{Kind: telegramtest.ServerError, Status: 503}, bot.SendTemporary, 0},
-		{"timeout_after_delivery", telegramtest.Failure{Kind: telegramtest.Timeout, Delay: 5 * time.Second, Deliver: true}, bot.SendUnknown, 0},
-		{"garbled_answer", telegramtest.Failure{Kind: telegramtest.Garbled}, bot.SendUnknown, 0},
+		{"retry_after", telegramtest.Failure{Kind: telegramtest.RateLimit, RetryAfter: 7}, bot.SendRateLimited, 7 * time.Second, ""},
+		{"blocked", telegramtest.Failure{Kind: telegramtest.Forbidden}, bot.SendPermanent, 0, bot.CodeBlocked},
+		{"migrated", telegramtest.Failure{Kind: telegramtest.MigrateChat, MigrateTo: -1009}, bot.SendPermanent, 0, ""},
+		{"bad_request", telegramtest.Failure{Kind: telegramtest.BadRequest, Description: "chat not found"}, bot.SendPermanent, 0, ""},
+		{"5xx", telegramtest.Failure{Kind: telegramtest.ServerError, Status: 503}, bot.SendTemporary, 0, ""},
+		{"timeout_after_delivery", telegramtest.Failure{Kind: telegramtest.Timeout, Delay: 5 * time.Second, Deliver: true}, bot.SendUnknown, 0, ""},
+		{"garbled_answer", telegramtest.Failure{Kind: telegramtest.Garbled}, bot.SendUnknown, 0, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t, telegram.ModeWebhook, &adaptertest.Recorder{})
@@ -468,7 +469,7 @@ func TestSendErrorClassification(t *testing.T) {
 			if !errors.As(err, &se) {
 				t.Fatalf("err = %v, want a *bot.SendError", err)
 			}
-			if se.Kind != tc.kind || se.RetryAfter != tc.retry {
+			if se.Kind != tc.kind || se.RetryAfter != tc.retry || (tc.code != "" && se.Code != tc.code) {
 				t.Errorf("got %v retry %v, want %v retry %v (%v)", se.Kind, se.RetryAfter, tc.kind, tc.retry, err)
 			}
 			if strings.Contains(err.Error(), e.fake.Token) {

@@ -108,6 +108,8 @@ func classify(err error) *bot.SendError {
 			return &bot.SendError{Kind: bot.SendUnauthorized, Code: code, Err: err}
 		case ae.Code >= 500:
 			return &bot.SendError{Kind: bot.SendTemporary, Code: code, Err: err}
+		case ae.Code == http.StatusForbidden && strings.Contains(ae.Description, "blocked by the user"):
+			return &bot.SendError{Kind: bot.SendPermanent, Code: bot.CodeBlocked, Err: err}
 		case ae.Code >= 400:
 			// 400 bad request (including a group that became a supergroup:
 			// the text names the new id), 403 blocked by the user or removed
