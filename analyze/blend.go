@@ -28,13 +28,13 @@ type Blend struct {
 // own messages, which is the traffic it then reads. Out of domain a model is
 // often confidently wrong, and no threshold kept the lexicon's figures
 // there (README.md); WithBlend sets others.
-var DefaultBlend = Blend{Confident: 0.6, NoCue: 0.5}
+var DefaultBlend = Blend{Confident: 0.5, NoCue: 0.5}
 
 // decide blends the model's prediction for the normalised text n with the
 // lexicon's sentiment s; cue says the lexicon found a sentiment word.
 func (b Blend) decide(m *Model, n string, s bot.Sentiment, cue bool) bot.Sentiment {
 	var p [maxLabels]float64
-	best := m.predictNorm(n, &p)
+	best := m.predictNorm(n, reading{s, cue}, &p)
 	conf := p[best]
 	if conf < b.Confident && (cue || conf < b.NoCue) {
 		return s

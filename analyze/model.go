@@ -20,8 +20,9 @@ import (
 
 // Model is a learned sentiment classifier: a linear softmax over hashed
 // features of the normalised text (word unigrams and bigrams, and the
-// character n-grams of each word, as fastText reads a text), trained with
-// SGD. It learns the register of a brand's own followers from the labels
+// character n-grams of each word, as fastText reads a text) and, in a model
+// of format 2, the lexicon's reading of it (its label, its score in steps
+// of 0.25 and whether it found a sentiment word), trained with SGD. It learns the register of a brand's own followers from the labels
 // its moderators give; the lexicon and the rules stay beside it (see
 // Analyzer.blend).
 //
@@ -51,6 +52,9 @@ type modelHeader struct {
 	MinN    int       `json:"minn"` // character n-grams of each word, from MinN
 	MaxN    int       `json:"maxn"` // to MaxN runes, with < and > at its ends
 	Words   int       `json:"word_ngrams"`
+	// Lexicon is how many times the lexicon's reading of a text enters its
+	// features (0: not at all, as in a model of format 1).
+	Lexicon int       `json:"lexicon,omitempty"`
 	Info    ModelInfo `json:"info"`
 	// NonZero is how many buckets the file lists.
 	NonZero int `json:"nonzero"`
@@ -67,19 +71,35 @@ func (m *Model) Info() ModelInfo { return m.hdr.Info }
 const maxLabels = 8
 
 // Predict gives the probability of each label (in Labels order) for a
-// text, and the index of the most probable.
+// text, and the index of the most probable. A model that reads the lexicon
+// reads it with the embedded lexicons (those of New without options).
 func (m *Model) Predict(text string) ([]float64, int) {
 	var p [maxLabels]float64
-	best := m.predictNorm(lowerIfNeeded(normalize(text)), &p)
+	var lx reading
+	n := lowerIfNeeded(normalize(text))
+	if m.hdr.Lexicon > 0 {
+		lx = builtinReading(text)
+	}
+	best := m.predictNorm(n, lx, &p)
 	return slices.Clone(p[:len(m.hdr.Labels)]), best
 }
 
-// predictNorm scores a normalised, lower-cased text into p and returns the
-// best label. It allocates nothing for a message of usual length.
-func (m *Model) predictNorm(n string, p *[maxLabels]float64) int {
+// reading is the lexicon's reading of a text, a feature of the model: the
+// sentiment it gives before the safety rules, and whether it found a
+// sentiment word.
+type reading struct {
+	s   bot.Sentiment
+	cue bool
+}
+
+// predictNorm scores a normalised, lower-cased text, whose lexicon reading
+// is lx, into p and returns the best label. It allocates nothing for a
+// message of usual length.
+func (m *Model) predictNorm(n string, lx reading, p *[maxLabels]float64) int {
 	c := len(m.hdr.Labels)
 	var buf [1024]uint32
 	fs := m.hdr.appendFeatures(buf[:0], n)
+	fs = m.hdr.appendLexicon(fs, lx)
 	var sum [maxLabels]float32
 	w := m.w
 	switch c {
@@ -140,7 +160,30 @@ const (
 	seedWord  = 2166136261
 	seedBigr  = 0x9e3779b9
 	seedChars = 0x85ebca6b
+	seedLex   = 0x27d4eb2f
 )
+
+// appendLexicon appends the lexicon's reading as h.Lexicon copies of three
+// features: its label, its score rounded to a quarter, and whether it found
+// a sentiment word. The copies give the reading the weight of that many
+// words beside the text's n-grams, which are averaged with it.
+func (h *modelHeader) appendLexicon(buf []uint32, lx reading) []uint32 {
+	if h.Lexicon <= 0 {
+		return buf
+	}
+	b := uint32(h.Buckets - 1)
+	label := rune(slices.Index(labelOrder, lx.s.Label) + 1) // 0 for none
+	bin := rune(16 + math.Round(lx.s.Score*4))              // 12 to 20
+	cue := rune(32)
+	if lx.cue {
+		cue++
+	}
+	f := [3]uint32{mix(seedLex, label) & b, mix(seedLex, bin) & b, mix(seedLex, cue) & b}
+	for range h.Lexicon {
+		buf = append(buf, f[:]...)
+	}
+	return buf
+}
 
 func mix(h uint32, r rune) uint32 {
 	h ^= uint32(r)
@@ -219,15 +262,17 @@ func isFeatureRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || unicode.Is(unicode.Mn, r)
 }
 
-// The model file: a magic, a format version, a JSON header, the biases, the
+// The model file: a magic, a format version (2; 1 is a model without the
+// lexicon's reading, read as one with Lexicon 0), a JSON header, the biases, the
 // non-zero buckets (index and weights, in increasing order), and a SHA-256
 // of everything before it. Numbers are little-endian.
 const (
 	modelMagic   = "EBSM"
-	modelVersion = 1
+	modelVersion = 2
 	// maxModelFile bounds what LoadModel reads: a model is a few MB.
 	maxModelFile = 64 << 20
 	maxBuckets   = 1 << 24
+	maxLexicon   = 16
 )
 
 // ErrModelFormat is wrapped by every error about a model file that is not
@@ -351,8 +396,9 @@ func ReadModel(r io.Reader) (*Model, error) {
 	case len(b) < len(modelMagic)+2+4+sha256.Size || string(b[:4]) != modelMagic:
 		return nil, bad("no model header")
 	}
-	if v := binary.LittleEndian.Uint16(b[4:]); v != modelVersion {
-		return nil, bad("format version %d, this build reads version %d", v, modelVersion)
+	v := binary.LittleEndian.Uint16(b[4:])
+	if v < 1 || v > modelVersion {
+		return nil, bad("format version %d, this build reads versions 1 to %d", v, modelVersion)
 	}
 	body, sum := b[:len(b)-sha256.Size], b[len(b)-sha256.Size:]
 	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
@@ -376,6 +422,8 @@ func ReadModel(r io.Reader) (*Model, error) {
 		return nil, bad("%d buckets, want a power of two up to %d", hdr.Buckets, maxBuckets)
 	case hdr.MinN < 0 || hdr.MaxN < hdr.MinN || hdr.MaxN > 8 || hdr.Words < 1 || hdr.Words > 2:
 		return nil, bad("n-gram sizes %d-%d, word n-grams %d", hdr.MinN, hdr.MaxN, hdr.Words)
+	case hdr.Lexicon < 0 || hdr.Lexicon > maxLexicon || v == 1 && hdr.Lexicon != 0:
+		return nil, bad("lexicon weight %d (0 to %d, 0 in version 1)", hdr.Lexicon, maxLexicon)
 	case hdr.NonZero < 0 || hdr.NonZero > hdr.Buckets:
 		return nil, bad("%d non-zero buckets of %d", hdr.NonZero, hdr.Buckets)
 	}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 
 	"engagebot/bot"
 )
@@ -27,6 +28,10 @@ type TrainOptions struct {
 	MinN    int     // shortest character n-gram (default 2)
 	MaxN    int     // longest character n-gram (default 4)
 	NoChars bool    // words only, no character n-grams
+	// Lexicon is how many copies of the lexicon's reading of a text join
+	// its features (default 2, chosen by cross-validation on the Instagram
+	// split, README.md); below 0 leaves the lexicon out.
+	Lexicon int
 	Seed    uint64  // shuffling; the same seed and examples give the same model
 }
 
@@ -55,16 +60,64 @@ func (o TrainOptions) withDefaults(n int) TrainOptions {
 	if o.NoChars {
 		o.MinN, o.MaxN = 0, 0
 	}
+	switch {
+	case o.Lexicon == 0:
+		o.Lexicon = 2
+	case o.Lexicon < 0:
+		o.Lexicon = 0
+	}
 	return o
 }
 
 // Train learns a model from examples with SGD on the softmax loss. It is
 // deterministic: the same examples, options and seed give the same model,
 // byte for byte. It uses one goroutine.
+//
+// The lexicon's reading of each text, a feature unless opts.Lexicon is
+// below 0, is that of the embedded lexicons; Learn uses its analyzer's.
 func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, error) {
+	texts, err := readTexts(nil, examples, opts)
+	if err != nil {
+		return nil, err
+	}
+	return train(ctx, examples, texts, opts)
+}
+
+// text is an example's normalised, lower-cased text and the lexicon's
+// reading of it.
+type text struct {
+	n  string
+	lx reading
+}
+
+// readTexts normalises the texts of the examples and, when the model is to
+// read the lexicon, has lex read them (nil: the embedded lexicons).
+func readTexts(lex *Analyzer, examples []Example, opts TrainOptions) ([]text, error) {
+	if opts.withDefaults(len(examples)).Lexicon > 0 && lex == nil {
+		var err error
+		if lex, err = builtinLexicon(); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]text, len(examples))
+	for i, e := range examples {
+		if lex != nil {
+			out[i].n, out[i].lx = lex.read(e.Text)
+		} else {
+			out[i].n = lowerIfNeeded(normalize(e.Text))
+		}
+	}
+	return out, nil
+}
+
+// train is Train with the texts read.
+func train(ctx context.Context, examples []Example, texts []text, opts TrainOptions) (*Model, error) {
 	opts = opts.withDefaults(len(examples))
 	if opts.Buckets > maxBuckets {
 		return nil, bot.Errorf(bot.EINVALID, "train: at most %d buckets", maxBuckets)
+	}
+	if opts.Lexicon > maxLexicon {
+		return nil, bot.Errorf(bot.EINVALID, "train: at most %d copies of the lexicon's reading", maxLexicon)
 	}
 	labels, counts, err := labelSet(examples)
 	if err != nil {
@@ -73,7 +126,7 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 	c := len(labels)
 	m := &Model{
 		hdr: modelHeader{
-			Labels: labels, Buckets: opts.Buckets, MinN: opts.MinN, MaxN: opts.MaxN, Words: 2,
+			Labels: labels, Buckets: opts.Buckets, MinN: opts.MinN, MaxN: opts.MaxN, Words: 2, Lexicon: opts.Lexicon,
 			Info: ModelInfo{Examples: len(examples), Counts: counts, Epochs: opts.Epochs, Seed: opts.Seed},
 		},
 		bias: make([]float32, c),
@@ -83,20 +136,30 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 	feats := make([][]uint32, len(examples))
 	ys := make([]int, len(examples))
 	for i, e := range examples {
-		feats[i] = m.hdr.appendFeatures(nil, lowerIfNeeded(normalize(e.Text)))
+		feats[i] = m.hdr.appendLexicon(m.hdr.appendFeatures(nil, texts[i].n), texts[i].lx)
 		ys[i] = slices.Index(labels, e.Label)
 	}
-	order := make([]int, len(examples))
+	if err := m.fit(ctx, feats, ys, opts); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// fit runs SGD over the hashed features of each example and its label's
+// index, opts.Epochs passes in an order shuffled with opts.Seed.
+func (m *Model) fit(ctx context.Context, feats [][]uint32, ys []int, opts TrainOptions) error {
+	c := len(m.hdr.Labels)
+	order := make([]int, len(feats))
 	for i := range order {
 		order[i] = i
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x656e67616765))
-	total := float64(opts.Epochs * len(examples))
+	total := float64(opts.Epochs * len(feats))
 	step := 0.0
 	var p [maxLabels]float64
 	for ep := 0; ep < opts.Epochs; ep++ {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
@@ -137,7 +200,7 @@ func Train(ctx context.Context, examples []Example, opts TrainOptions) (*Model, 
 			}
 		}
 	}
-	return m, nil
+	return nil
 }
 
 // labelSet checks the labels of the examples and returns them in the order
@@ -166,8 +229,18 @@ func labelSet(examples []Example) ([]string, map[string]int, error) {
 // scores each on its fold: the figures say how the model does on messages
 // it has not seen. Folds are drawn with the seed of opts.
 func CrossValidate(ctx context.Context, examples []Example, k int, opts TrainOptions) (Report, error) {
+	return crossValidate(ctx, nil, examples, k, opts)
+}
+
+// crossValidate is CrossValidate with the lexicon of lex (nil: the embedded
+// lexicons).
+func crossValidate(ctx context.Context, lex *Analyzer, examples []Example, k int, opts TrainOptions) (Report, error) {
 	if k < 2 || k > len(examples) {
 		return Report{}, bot.Errorf(bot.EINVALID, "cross-validation: %d folds for %d examples", k, len(examples))
+	}
+	texts, err := readTexts(lex, examples, opts)
+	if err != nil {
+		return Report{}, err
 	}
 	idx := make([]int, len(examples))
 	for i := range idx {
@@ -176,21 +249,25 @@ func CrossValidate(ctx context.Context, examples []Example, k int, opts TrainOpt
 	rand.New(rand.NewPCG(opts.Seed, 0x666f6c6473)).Shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
 	r := Report{Confusion: map[string]map[string]int{}}
 	for f := range k {
-		var train, test []Example
+		var learn []Example
+		var learnTexts []text
+		var test []int
 		for n, i := range idx {
 			if n%k == f {
-				test = append(test, examples[i])
+				test = append(test, i)
 			} else {
-				train = append(train, examples[i])
+				learn = append(learn, examples[i])
+				learnTexts = append(learnTexts, texts[i])
 			}
 		}
-		m, err := Train(ctx, train, opts)
+		m, err := train(ctx, learn, learnTexts, opts)
 		if err != nil {
 			return Report{}, fmt.Errorf("fold %d: %w", f+1, err)
 		}
 		var p [maxLabels]float64
-		for _, e := range test {
-			got := m.hdr.Labels[m.predictNorm(lowerIfNeeded(normalize(e.Text)), &p)]
+		for _, i := range test {
+			e := examples[i]
+			got := m.hdr.Labels[m.predictNorm(texts[i].n, texts[i].lx, &p)]
 			if r.Confusion[e.Label] == nil {
 				r.Confusion[e.Label] = map[string]int{}
 			}
@@ -260,16 +337,58 @@ func ReadExamples(name string, in io.Reader) ([]Example, error) {
 func (a *Analyzer) Learn(ctx context.Context, examples []Example, folds int, opts TrainOptions) (learned, previous *Model, err error) {
 	var cv *Report
 	if folds >= 2 {
-		r, err := CrossValidate(ctx, examples, folds, opts)
+		r, err := crossValidate(ctx, a, examples, folds, opts)
 		if err != nil {
 			return nil, nil, err
 		}
 		cv = &r
 	}
-	m, err := Train(ctx, examples, opts)
+	texts, err := readTexts(a, examples, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := train(ctx, examples, texts, opts)
 	if err != nil {
 		return nil, nil, err
 	}
 	m.hdr.Info.CV = cv
 	return m, a.SetModel(m), nil
+}
+
+// read gives the normalised, lower-cased text and the lexicon's reading of
+// it: the steps of Analyze up to the sentiment, before the blend and the
+// safety rules, so that the model learns from the reading it will be given.
+func (a *Analyzer) read(t string) (string, reading) {
+	sc := a.bufs.Get().(*scratch)
+	defer a.bufs.Put(sc)
+	n := normalize(t)
+	toks, pu := tokenize(n, a.emoticons, sc.toks)
+	sc.toks = toks
+	for i := range toks {
+		toks[i].info = a.tokInfo(toks[i].s)
+	}
+	ms := a.index().scan(toks, sc.ms[:0])
+	sc.ms = ms
+	f := a.facts(toks, ms)
+	norm := lowerIfNeeded(n)
+	f.norm = norm
+	sc.mute = f.muted(toks, sc.mute)
+	var lx reading
+	lx.s, sc.pieces = a.sentiment(toks, ms, pu, sc.mute, sc.pieces)
+	lx.cue = len(sc.pieces) > 0
+	return norm, lx
+}
+
+// builtinLexicon is an analyzer of the embedded data, built once: the
+// lexicon Train and Predict read texts with.
+var builtinLexicon = sync.OnceValues(func() (*Analyzer, error) { return New() })
+
+// builtinReading is the embedded lexicons' reading of a text.
+func builtinReading(t string) reading {
+	a, err := builtinLexicon()
+	if err != nil {
+		return reading{s: bot.Sentiment{Label: bot.SentimentNeutral}}
+	}
+	_, lx := a.read(t)
+	return lx
 }
