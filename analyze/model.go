@@ -47,11 +47,11 @@ type ModelInfo struct {
 }
 
 type modelHeader struct {
-	Labels  []string  `json:"labels"`
-	Buckets int       `json:"buckets"`
-	MinN    int       `json:"minn"` // character n-grams of each word, from MinN
-	MaxN    int       `json:"maxn"` // to MaxN runes, with < and > at its ends
-	Words   int       `json:"word_ngrams"`
+	Labels  []string `json:"labels"`
+	Buckets int      `json:"buckets"`
+	MinN    int      `json:"minn"` // character n-grams of each word, from MinN
+	MaxN    int      `json:"maxn"` // to MaxN runes, with < and > at its ends
+	Words   int      `json:"word_ngrams"`
 	// Lexicon is how many times the lexicon's reading of a text enters its
 	// features (0: not at all, as in a model of format 1).
 	Lexicon int       `json:"lexicon,omitempty"`

@@ -32,7 +32,7 @@ type TrainOptions struct {
 	// its features (default 2, chosen by cross-validation on the Instagram
 	// split, README.md); below 0 leaves the lexicon out.
 	Lexicon int
-	Seed    uint64  // shuffling; the same seed and examples give the same model
+	Seed    uint64 // shuffling; the same seed and examples give the same model
 }
 
 func (o TrainOptions) withDefaults(n int) TrainOptions {
