@@ -193,7 +193,7 @@ func (s *Server) pageRoutes() []Route {
 	page := func(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
 		return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
 	}
-	return []Route{
+	routes := []Route{
 		{Method: "GET", Pattern: "/login", Public: true, Handle: s.pageLogin},
 		page("GET", "/dashboard", anyRole, s.pageHome),
 		page("POST", "/lang", anyRole, s.postLang),
@@ -226,6 +226,7 @@ func (s *Server) pageRoutes() []Route {
 		page("POST", "/admin/followers/erase", admin, s.eraseFollower),
 		page("GET", "/admin/audit", admin, s.pageAudit),
 	}
+	return append(routes, s.campaignPageRoutes()...)
 }
 
 // denyPage is a page's refusal: to the sign-in form without a session,
