@@ -55,7 +55,7 @@ func (s *Actions) CreateCampaign(ctx context.Context, actor Actor, c *Campaign) 
 }
 
 // checkCampaignTexts renders each variant for a sample follower in each
-// language.
+// language, and refuses one that reads as dosing advice (DosingAdvice).
 func (e *Engine) checkCampaignTexts(ctx context.Context, c *Campaign) error {
 	sample := &Follower{Key: FollowerKey{Platform: PlatformTelegram, UserID: "sample"}, Name: "Sara", Messages: 3,
 		Interests: map[string]int{}, Consent: ConsentGiven}
@@ -67,11 +67,15 @@ func (e *Engine) checkCampaignTexts(ctx context.Context, c *Campaign) error {
 			req := probe.request(&Recipient{Follower: sample.Key}, lang)
 			req.Follower, req.Now = sample, e.now()
 			req.Event = &Event{Platform: PlatformTelegram, Account: "sample", Chat: "sample", ChatType: ChatPrivate, From: Sender{ID: "sample", Name: "Sara"}}
-			if _, err := e.renderer.Render(ctx, req); err != nil {
+			rep, err := e.renderer.Render(ctx, req)
+			if err != nil {
 				if ErrorCode(err) == EINVALID || ErrorCode(err) == ENOTFOUND {
 					return Errorf(EINVALID, "variant %s (%s): %s", v.Name, lang, ErrorMessage(err))
 				}
 				return Errorf(EINVALID, "variant %s (%s): %v", v.Name, lang, err)
+			}
+			if DosingAdvice(rep.Text) {
+				return Errorf(EINVALID, "variant %s (%s): it reads as dosing advice, which the brand never sends; point to a pharmacist or physician instead", v.Name, lang)
 			}
 		}
 	}

@@ -111,6 +111,9 @@ func TestCampaign_SendsOnceInWindow(t *testing.T) {
 	if _, err := act.CreateCampaign(ctx, pr, &bot.Campaign{Name: "bad", Segment: seg.ID, Accounts: []string{"telegram.nope"}, Text: "x"}); bot.ErrorCode(err) != bot.EINVALID {
 		t.Fatalf("an unknown account: %v, want EINVALID", err)
 	}
+	if _, err := act.CreateCampaign(ctx, pr, &bot.Campaign{Name: "dose", Segment: seg.ID, Accounts: []string{"telegram.test"}, Text: "take 2 tablets a day"}); bot.ErrorCode(err) != bot.EINVALID {
+		t.Fatalf("a campaign giving a dose: %v, want EINVALID", err)
+	}
 	c, err := act.CreateCampaign(ctx, pr, &bot.Campaign{Name: "winter", Segment: seg.ID, Accounts: []string{"telegram.test"},
 		Variants: []bot.Variant{{Name: "A", Text: "hello"}, {Name: "B", Text: "hi there"}}})
 	if err != nil {
