@@ -160,7 +160,8 @@ func BenchmarkLexiconWeightCV(b *testing.B) {
 // stricter one costs: a model trained on four fifths of the Instagram
 // training split, the blend's accuracy on the fifth it did not see, and
 // the macro-F1 on the SentiPers training split (pos and neu, out of the
-// model's domain; the lexicon alone is reported as confident=off). Run with
+// model's domain), for the lexicon alone, the blend at several thresholds,
+// and the model only where the lexicon has no cue. Run with
 // -benchtime 1x; it measures no evaluation set.
 func BenchmarkBlendHeldOut(b *testing.B) {
 	ctx := context.Background()
@@ -190,15 +191,23 @@ func BenchmarkBlendHeldOut(b *testing.B) {
 		}
 		return r
 	}
-	for _, c := range []float64{0, 0.5, 0.6, 0.7, 0.9, 0.99, 0.999} {
-		name := fmt.Sprintf("confident=%g", c)
-		if c == 0 {
-			name = "confident=off"
-		}
-		b.Run(name, func(b *testing.B) {
-			opts := []analyze.Option{analyze.WithModel(m), analyze.WithBlend(analyze.Blend{Confident: c, NoCue: c})}
-			if c == 0 {
-				opts = nil
+	type tc struct {
+		name  string
+		blend *analyze.Blend // nil: the lexicon alone
+	}
+	cases := []tc{{"lexicon", nil}}
+	for _, c := range []float64{0.5, 0.6, 0.7, 0.9, 0.99, 0.999} {
+		cases = append(cases, tc{fmt.Sprintf("confident=%g", c), &analyze.Blend{Confident: c, NoCue: c}})
+	}
+	// The model only where the lexicon found no sentiment word.
+	for _, c := range []float64{0.5, 0.9, 0.99} {
+		cases = append(cases, tc{fmt.Sprintf("nocue-only=%g", c), &analyze.Blend{Confident: 1, NoCue: c}})
+	}
+	for _, bc := range cases {
+		b.Run(bc.name, func(b *testing.B) {
+			var opts []analyze.Option
+			if bc.blend != nil {
+				opts = []analyze.Option{analyze.WithModel(m), analyze.WithBlend(*bc.blend)}
 			}
 			a := mustNew(b, opts...)
 			var in, out analyze.Report
