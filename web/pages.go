@@ -226,7 +226,8 @@ func (s *Server) pageRoutes() []Route {
 		page("POST", "/admin/followers/erase", admin, s.eraseFollower),
 		page("GET", "/admin/audit", admin, s.pageAudit),
 	}
-	return append(routes, s.campaignPageRoutes()...)
+	routes = append(routes, s.campaignPageRoutes()...)
+	return append(routes, s.cataloguePageRoutes()...)
 }
 
 // denyPage is a page's refusal: to the sign-in form without a session,

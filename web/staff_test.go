@@ -579,6 +579,10 @@ var matrix = map[string][]string{
 	"POST /campaigns/{id}/pause":        {"admin", "pr"},
 	"POST /campaigns/{id}/resume":       {"admin", "pr"},
 	"POST /campaigns/{id}/cancel":       {"admin", "pr"},
+	"GET /catalogue":                    {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /catalogue":                   {"admin", "pr"},
+	"POST /catalogue/import":            {"admin", "pr"},
+	"POST /catalogue/{id}/remove":       {"admin", "pr"},
 }
 
 // forms are valid forms of the pages' POSTs.
@@ -598,6 +602,8 @@ var forms = map[string]url.Values{
 	"POST /segments":                    {"name": {"fa"}, "lang": {"fa"}, "interests": {"diabetes, skin"}},
 	"POST /segments/preview":            {"lang": {"fa"}},
 	"POST /campaigns":                   {"name": {"winter"}, "kind": {"message"}, "segment": {"1"}, "accounts": {"telegram.support"}, "text": {"hello"}},
+	"POST /catalogue":                   {"id": {"winter"}, "kind": {"offer"}, "title_fa": {"زمستان"}, "from": {"1405-10-01"}},
+	"POST /catalogue/import":            {"text": {"id,kind,title_fa\na,article,x\n"}},
 }
 
 // bodies are valid bodies of the routes that take one.
@@ -638,7 +644,7 @@ func pathOf(rt web.Route) string {
 	switch {
 	case strings.Contains(rt.Pattern, "/tokens/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "0123456789abcdef")
-	case strings.HasPrefix(rt.Pattern, "/api/v1/catalogue/"):
+	case strings.HasPrefix(rt.Pattern, "/api/v1/catalogue/"), strings.HasPrefix(rt.Pattern, "/catalogue/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "diabetes-guide")
 	case strings.Contains(rt.Pattern, "/cases/"), strings.HasPrefix(rt.Pattern, "/api/v1/posts/"), strings.HasPrefix(rt.Pattern, "/api/v1/segments/"),
 		strings.HasPrefix(rt.Pattern, "/api/v1/campaigns/"), strings.HasPrefix(rt.Pattern, "/segments/"), strings.HasPrefix(rt.Pattern, "/campaigns/"):
