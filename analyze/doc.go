@@ -38,8 +38,9 @@
 // # Learned model
 //
 // Train learns a linear softmax classifier over hashed word and character
-// n-grams from labelled examples (model.go, train.go); Blend decides where
-// it overrides the lexicon's sentiment, never the signals (blend.go).
+// n-grams and the lexicon's reading of each text from labelled examples
+// (model.go, train.go); Blend decides where it overrides the lexicon's
+// sentiment, never the signals (blend.go).
 // SetModel swaps it atomically, so the service can retrain from moderators'
 // corrections and roll back.
 //
