@@ -227,7 +227,8 @@ func (s *Server) pageRoutes() []Route {
 		page("GET", "/admin/audit", admin, s.pageAudit),
 	}
 	routes = append(routes, s.campaignPageRoutes()...)
-	return append(routes, s.cataloguePageRoutes()...)
+	routes = append(routes, s.cataloguePageRoutes()...)
+	return append(routes, s.followerPageRoutes()...)
 }
 
 // denyPage is a page's refusal: to the sign-in form without a session,
@@ -380,6 +381,9 @@ type threadPage struct {
 	// Waiting are the thread's outbox items that wait for a person: the
 	// delivery is unknown (it may have arrived) or failed.
 	Waiting []*bot.Outbound
+	// FollowerPage is the follower's page, for those who may see it;
+	// FollowerName their name, when known.
+	FollowerPage, FollowerName string
 }
 
 func (s *Server) pageThread(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
@@ -396,6 +400,9 @@ func (s *Server) pageThread(w http.ResponseWriter, r *http.Request, actor bot.Ac
 		return
 	}
 	d.Waiting = waiting
+	if f, ok := s.threadFollower(r.Context(), d.Thread.Follower); ok && actor.Can(bot.RoleModerator, bot.RolePR, bot.RoleSafety) {
+		d.FollowerPage, d.FollowerName = followerPath(f.Key), f.Name
+	}
 	s.render(w, r, actor, http.StatusOK, "thread", "thread", d)
 }
 
@@ -457,6 +464,10 @@ func (s *Server) postThread(what string) func(http.ResponseWriter, *http.Request
 			err = s.opts.Actions.Release(ctx, actor, k)
 		case "resolve":
 			err = s.opts.Actions.Resolve(ctx, actor, k, r.FormValue("note"))
+			if err == nil && r.FormValue("csat") != "" {
+				// As the API's resolve with {"csat": true}.
+				err, done = s.askCSAT(r, actor, k), "done_resolve_csat"
+			}
 		case "reply":
 			_, err = s.opts.Actions.Reply(ctx, actor, k, r.FormValue("text"))
 		case "note":

@@ -583,6 +583,12 @@ var matrix = map[string][]string{
 	"POST /catalogue":                   {"admin", "pr"},
 	"POST /catalogue/import":            {"admin", "pr"},
 	"POST /catalogue/{id}/remove":       {"admin", "pr"},
+
+	// A follower's page, with the followers API's roles.
+	"GET /followers/{platform}/{user}":         {"admin", "pr", "moderator", "safety"},
+	"POST /followers/{platform}/{user}/link":   {"admin", "moderator"},
+	"POST /followers/{platform}/{user}/unlink": {"admin", "moderator"},
+	"POST /followers/{platform}/{user}/tz":     {"admin", "pr", "moderator"},
 }
 
 // forms are valid forms of the pages' POSTs.
@@ -604,6 +610,9 @@ var forms = map[string]url.Values{
 	"POST /campaigns":                   {"name": {"winter"}, "kind": {"message"}, "segment": {"1"}, "accounts": {"telegram.support"}, "text": {"hello"}},
 	"POST /catalogue":                   {"id": {"winter"}, "kind": {"offer"}, "title_fa": {"زمستان"}, "from": {"1405-10-01"}},
 	"POST /catalogue/import":            {"text": {"id,kind,title_fa\na,article,x\n"}},
+
+	"POST /followers/{platform}/{user}/link": {"platform": {"instagram"}, "user_id": {"9"}},
+	"POST /followers/{platform}/{user}/tz":   {"tz": {"Europe/Berlin"}},
 }
 
 // bodies are valid bodies of the routes that take one.
@@ -649,7 +658,7 @@ func pathOf(rt web.Route) string {
 	case strings.Contains(rt.Pattern, "/cases/"), strings.HasPrefix(rt.Pattern, "/api/v1/posts/"), strings.HasPrefix(rt.Pattern, "/api/v1/segments/"),
 		strings.HasPrefix(rt.Pattern, "/api/v1/campaigns/"), strings.HasPrefix(rt.Pattern, "/segments/"), strings.HasPrefix(rt.Pattern, "/campaigns/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "1")
-	case strings.HasPrefix(rt.Pattern, "/api/v1/followers/"):
+	case strings.HasPrefix(rt.Pattern, "/api/v1/followers/"), strings.HasPrefix(rt.Pattern, "/followers/"):
 		return strings.NewReplacer("{platform}", "telegram", "{user}", "u1").Replace(rt.Pattern)
 	case rt.Pattern == "/api/v1/schedule/hours":
 		return rt.Pattern + "?platform=telegram"
