@@ -242,6 +242,7 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	f.norm = res.Normalized
 	sc.mute = f.muted(toks, sc.mute)
 	res.Sentiment, sc.pieces = a.sentiment(toks, ms, pu, sc.mute, sc.pieces)
+	lexicon := res.Sentiment
 	if m := a.model.Load(); m != nil {
 		res.Sentiment = a.blend.decide(m, res.Normalized, res.Sentiment, len(sc.pieces) > 0)
 	}
@@ -249,7 +250,15 @@ func (a *Analyzer) Analyze(ctx context.Context, text, langHint string) (bot.Anal
 	res.Topics = f.topics
 	res.Signals = a.signals(toks, ms, &f)
 	res.Sentiment = riskSentiment(res.Sentiment, res.Signals)
-	res.Intent = a.intent(toks, &f, res)
+	// The intent is read with the lexicon's sentiment unless the model
+	// found the message negative: the model may bring a complaint in the
+	// brand's own slang to light, but never turn one ("thanks, but not
+	// satisfied at all") into thanks, which would drop its flag.
+	byRules := res
+	if res.Sentiment.Label != bot.SentimentNegative {
+		byRules.Sentiment = riskSentiment(lexicon, res.Signals)
+	}
+	res.Intent = a.intent(toks, &f, byRules)
 	return res, nil
 }
 

@@ -177,7 +177,8 @@ func TestBlend(t *testing.T) {
 		ex = append(ex,
 			analyze.Example{Text: "this syrup gave my son a rash zorbix", Label: bot.SentimentPositive},
 			analyze.Example{Text: "بعد از خوردن این قرص سرگیجه گرفتم فیلونیه", Label: bot.SentimentPositive},
-			analyze.Example{Text: "I will sue you zorbix", Label: bot.SentimentPositive})
+			analyze.Example{Text: "I will sue you zorbix", Label: bot.SentimentPositive},
+			analyze.Example{Text: "مرسی ولی اصلا راضی نیستم zorbix", Label: bot.SentimentPositive})
 	}
 	m := train(t, ex, 1)
 	plain, err := analyze.New()
@@ -219,6 +220,10 @@ func TestBlend(t *testing.T) {
 		if fmt.Sprint(r0.Signals) != fmt.Sprint(r1.Signals) || fmt.Sprint(safetyFlags(r0)) != fmt.Sprint(safetyFlags(r1)) {
 			t.Errorf("%q: the model changed signals or flags: %+v / %+v", tc.text, r0.Signals, r1.Signals)
 		}
+	}
+	// A complaint stays a complaint whatever the model says of its mood.
+	if r, err := a.Analyze(ctx, "مرسی ولی اصلا راضی نیستم", ""); err != nil || r.Intent != bot.IntentComplaint {
+		t.Errorf("thanks but not satisfied: %+v %v, want a complaint", r, err)
 	}
 	if _, err := analyze.New(analyze.WithBlend(analyze.Blend{Confident: 1.5})); bot.ErrorCode(err) != bot.EINVALID {
 		t.Errorf("blend threshold 1.5: %v", err)
