@@ -228,7 +228,8 @@ func (s *Server) pageRoutes() []Route {
 	}
 	routes = append(routes, s.campaignPageRoutes()...)
 	routes = append(routes, s.cataloguePageRoutes()...)
-	return append(routes, s.followerPageRoutes()...)
+	routes = append(routes, s.followerPageRoutes()...)
+	return append(routes, s.calendarPageRoutes()...)
 }
 
 // denyPage is a page's refusal: to the sign-in form without a session,

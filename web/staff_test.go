@@ -589,6 +589,7 @@ var matrix = map[string][]string{
 	"POST /followers/{platform}/{user}/link":   {"admin", "moderator"},
 	"POST /followers/{platform}/{user}/unlink": {"admin", "moderator"},
 	"POST /followers/{platform}/{user}/tz":     {"admin", "pr", "moderator"},
+	"GET /calendar":                            {"admin", "pr", "moderator", "safety", "viewer"},
 }
 
 // forms are valid forms of the pages' POSTs.
