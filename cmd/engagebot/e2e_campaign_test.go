@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -115,16 +114,7 @@ accounts:
 	})
 	api := func(method, path, body string) (int, string) {
 		t.Helper()
-		req, _ := http.NewRequest(method, p.URL+path, strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		return apiAs(t, p, token, method, path, body)
 	}
 	status, body := api("POST", "/api/v1/segments", `{"name":"telegram","rule":{"platform":"telegram"}}`)
 	var seg struct {
