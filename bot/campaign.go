@@ -443,7 +443,7 @@ func (c *Campaign) derive() {
 	}
 }
 
-// platformOf lists the campaign's account for a platform.
+// accountFor is the campaign's account on a platform.
 func (c *Campaign) accountFor(platform string) (string, bool) {
 	i := slices.IndexFunc(c.Accounts, func(a string) bool {
 		p, _, _ := SplitAccountKey(a)

@@ -83,12 +83,14 @@ func (e *Engine) campaignStep(ctx context.Context) error {
 }
 
 func (e *Engine) stepCampaign(ctx context.Context, c *Campaign) error {
+	id := c.ID
 	deadline := time.Now().Add(200 * time.Millisecond)
 	for !c.Listed && time.Now().Before(deadline) {
-		var err error
-		if c, err = e.listRecipients(ctx, c.ID); err != nil {
-			return fmt.Errorf("campaign %s: list: %w", c.ID, err)
+		next, err := e.listRecipients(ctx, id)
+		if err != nil || next == nil {
+			return fmt.Errorf("campaign %s: list: %w", id, err)
 		}
+		c = next
 		if c.State != CampaignRunning {
 			return nil
 		}

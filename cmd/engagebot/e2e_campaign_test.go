@@ -112,11 +112,7 @@ accounts:
 			t.Logf("service log (last 4 KB):\n%s", logs[max(0, len(logs)-4096):])
 		}
 	})
-	api := func(method, path, body string) (int, string) {
-		t.Helper()
-		return apiAs(t, p, token, method, path, body)
-	}
-	status, body := api("POST", "/api/v1/segments", `{"name":"telegram","rule":{"platform":"telegram"}}`)
+	status, body := api(t, p, token, "POST", "/api/v1/segments", `{"name":"telegram","rule":{"platform":"telegram"}}`)
 	var seg struct {
 		ID    string
 		Count int
@@ -140,7 +136,7 @@ accounts:
 		t.Fatalf("start: %d %s %s", code, out, errOut)
 	}
 	if !wait.Until(20*time.Second, func() bool { return len(fake.Sent()) >= 2500 }) {
-		_, body := api("GET", "/api/v1/campaigns/"+c.ID, "")
+		_, body := api(t, p, token, "GET", "/api/v1/campaigns/"+c.ID, "")
 		calls := fake.Calls()
 		byStatus := map[string]int{}
 		for _, c := range calls {
@@ -164,7 +160,7 @@ accounts:
 	}
 	var got progress
 	wait.For(t, 3*time.Minute, "every recipient settled", func() bool {
-		_, body := api("GET", "/api/v1/campaigns/"+c.ID, "")
+		_, body := api(t, p, token, "GET", "/api/v1/campaigns/"+c.ID, "")
 		got = progress{}
 		_ = json.Unmarshal([]byte(body), &got)
 		return got.Progress.Sent+got.Progress.Failed == len(want)

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -32,24 +31,6 @@ func prToken(t *testing.T, cfg, data string, env []string) string {
 		t.Fatalf("token create: %d %s", code, errOut)
 	}
 	return strings.TrimSpace(out)
-}
-
-// apiAs calls the JSON API with a bearer token.
-func apiAs(t *testing.T, p *Proc, token, method, path, body string) (int, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, p.URL+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
 }
 
 // A survey to followers on Telegram, Rubika and the web chat: a native
@@ -100,7 +81,7 @@ accounts:
 	wait.For(t, 20*time.Second, "web chat greeting", func() bool { return len(chatReplies(t, p, session)) >= 1 })
 	p.WaitIdle(20 * time.Second)
 
-	status, body := apiAs(t, p, token, "POST", "/api/v1/segments", `{"name":"everyone","rule":{}}`)
+	status, body := api(t, p, token, "POST", "/api/v1/segments", `{"name":"everyone","rule":{}}`)
 	var seg struct{ ID string }
 	if status != http.StatusCreated || json.Unmarshal([]byte(body), &seg) != nil {
 		t.Fatalf("segment: %d %s", status, body)
@@ -165,7 +146,7 @@ accounts:
 	}
 	want := []int{2, 3, 1} // yes: tg2 + web; partly: tg1 + 2 rubika; no: tg0
 	wait.For(t, 30*time.Second, "the answers counted", func() bool {
-		_, body := apiAs(t, p, token, "GET", "/api/v1/campaigns/"+c.ID, "")
+		_, body := api(t, p, token, "GET", "/api/v1/campaigns/"+c.ID, "")
 		got.Answers = nil
 		_ = json.Unmarshal([]byte(body), &got)
 		if len(got.Answers) != 3 {
