@@ -92,6 +92,10 @@ type Engine struct {
 
 	queue      InboxQueue
 	inboxDepth atomic.Int64
+	// depthMu orders Run's count of the stored inbox with Accept's
+	// additions: Accept holds it shared from its commit to its addition,
+	// so Run's count never includes an item that is then added again.
+	depthMu sync.RWMutex
 	disp       *dispatcher
 	posts      PostPolicy // SetPostPolicy
 	campWake   chan struct{}
@@ -242,7 +246,12 @@ func (e *Engine) Accept(ctx context.Context, events []Event, cursor *Cursor) err
 			return err
 		}
 	}
+	e.depthMu.RLock()
 	items, err := e.store.Accept(ctx, events, cursor)
+	if err == nil {
+		e.inboxDepth.Add(int64(len(items)))
+	}
+	e.depthMu.RUnlock()
 	if err != nil {
 		return fmt.Errorf("accept: %w", err)
 	}
@@ -262,7 +271,6 @@ func (e *Engine) Accept(ctx context.Context, events []Event, cursor *Cursor) err
 		e.obs.Received(p, c[0], c[1])
 	}
 	if len(items) > 0 {
-		e.inboxDepth.Add(int64(len(items)))
 		e.queue.Stored(items)
 	}
 	return nil
@@ -280,13 +288,18 @@ func (e *Engine) Run(ctx context.Context) error {
 		return errors.New("engine: already running")
 	}
 	var n int
-	if err := e.store.View(ctx, func(tx Tx) (err error) {
+	e.depthMu.Lock()
+	err := e.store.View(ctx, func(tx Tx) (err error) {
 		n, err = tx.InboxLen()
 		return err
-	}); err != nil {
+	})
+	if err == nil {
+		e.inboxDepth.Store(int64(n))
+	}
+	e.depthMu.Unlock()
+	if err != nil {
 		return fmt.Errorf("engine: inbox length: %w", err)
 	}
-	e.inboxDepth.Store(int64(n))
 	if err := e.disp.recover(ctx); err != nil {
 		return err
 	}
@@ -327,7 +340,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		e.runCampaigns(ctx)
 	}()
 
-	err := e.feedLoop(ctx, queues)
+	err = e.feedLoop(ctx, queues)
 	for _, q := range queues {
 		close(q)
 	}

@@ -325,11 +325,21 @@ func TestEngine_Policies(t *testing.T) {
 			if err := h.engine.Accept(context.Background(), []bot.Event{tc.ev}, nil); err != nil {
 				t.Fatal(err)
 			}
+			var last string
+			defer func() {
+				if t.Failed() {
+					t.Logf("last state: %s", last)
+				}
+			}()
 			// The inbox empties when the worker commits; the reply is sent
 			// after, by the dispatcher, so wait for it rather than for the inbox.
 			waitUntil(t, "processing", func() bool {
 				st := h.engine.Stats()
-				return st.Inbox == 0 && st.Pending == 0 && st.Sending == 0 && (!tc.wantReply || len(a.delivered()) > 0)
+				ok := st.Inbox == 0 && st.Pending == 0 && st.Sending == 0 && (!tc.wantReply || len(a.delivered()) > 0)
+				if !ok {
+					last = fmt.Sprintf("%+v delivered=%d", st, len(a.delivered()))
+				}
+				return ok
 			})
 			h.stop()
 			d := a.delivered()
