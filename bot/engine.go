@@ -95,10 +95,10 @@ type Engine struct {
 	// depthMu orders Run's count of the stored inbox with Accept's
 	// additions: Accept holds it shared from its commit to its addition,
 	// so Run's count never includes an item that is then added again.
-	depthMu sync.RWMutex
-	disp       *dispatcher
-	posts      PostPolicy // SetPostPolicy
-	campWake   chan struct{}
+	depthMu  sync.RWMutex
+	disp     *dispatcher
+	posts    PostPolicy // SetPostPolicy
+	campWake chan struct{}
 	// segs are the segments as the campaign runner last read them, for
 	// the templates written for a segment ("reply.greeting.<segment>").
 	segs    atomic.Pointer[[]*Segment]
