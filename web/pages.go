@@ -229,6 +229,7 @@ func (s *Server) pageRoutes() []Route {
 	routes = append(routes, s.campaignPageRoutes()...)
 	routes = append(routes, s.cataloguePageRoutes()...)
 	routes = append(routes, s.followerPageRoutes()...)
+	routes = append(routes, s.postPageRoutes()...)
 	return append(routes, s.calendarPageRoutes()...)
 }
 

@@ -22,7 +22,7 @@ import (
 // a recurring post's next fire times, read from its cron spec through
 // the engine's clocks when the server has them (else its next slot
 // only). Posts are read through the posts API in process. Each entry
-// links to the post's JSON, as there is no post page yet. Below the
+// links to the post's page (pages_post.go). Below the
 // month, the same entries as a list by day, for small screens.
 
 // calendarPageRoutes are the calendar's pages: anyone signed in sees
@@ -192,7 +192,7 @@ func postEntries(p postView, start, end, now time.Time, clocks bot.Clocks) ([]ca
 	in := func(t time.Time) bool { return !t.Before(start) && t.Before(end) }
 	entry := func(at time.Time, state string, planned bool) calEntry {
 		return calEntry{At: at, Post: p.ID, State: state, Planned: planned, Recurring: p.Cron != "", Text: shortText(p.Text, 60),
-			Link: "/api/v1/posts/" + strconv.FormatUint(p.ID, 10)}
+			Link: postPath(p.ID)}
 	}
 	var out []calEntry
 	had := map[int64]bool{}

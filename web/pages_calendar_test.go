@@ -90,8 +90,8 @@ func TestPages_Calendar(t *testing.T) {
 		// the 2nd (11 Azar), the daily post from the 16th (25 Azar) to
 		// the 21st (30 Azar), not before now.
 		{"/calendar", false, []string{`lang="fa" dir="rtl"`, "تقویم انتشار", `data-cal="jalali"`, "آذر ۱۴۰۵", "۲۲ نوامبر ۲۰۲۶ – ۲۱ دسامبر ۲۰۲۶",
-			`data-day="2026-12-02"`, `class="cal-entry st-failed"`, "flu season", `href="/api/v1/posts/1"`,
-			`class="cal-entry st-scheduled planned" href="/api/v1/posts/2"`, "۰۹:۰۰", "↻",
+			`data-day="2026-12-02"`, `class="cal-entry st-failed"`, "flu season", `href="/posts/1"`,
+			`class="cal-entry st-scheduled planned" href="/posts/2"`, "۰۹:۰۰", "↻",
 			`href="/calendar?cal=jalali&amp;m=8&amp;y=1405"`, `href="/calendar?cal=jalali&amp;m=10&amp;y=1405"`, `href="/calendar?cal=gregorian&amp;m=11&amp;y=2026"`,
 			"شنبه</th><th scope=\"col\">یکشنبه", `class="day today" data-day="2026-12-15"`, `id="calendar-list"`, "۱۱ آذر ۱۴۰۵"},
 			[]string{"cal_", `id="calendar-empty"`}},

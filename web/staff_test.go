@@ -590,6 +590,13 @@ var matrix = map[string][]string{
 	"POST /followers/{platform}/{user}/unlink": {"admin", "moderator"},
 	"POST /followers/{platform}/{user}/tz":     {"admin", "pr", "moderator"},
 	"GET /calendar":                            {"admin", "pr", "moderator", "safety", "viewer"},
+
+	// A post's page, with the posts API's roles.
+	"GET /posts/{id}":          {"admin", "pr", "moderator", "safety", "viewer"},
+	"POST /posts/{id}/submit":  {"admin", "pr"},
+	"POST /posts/{id}/approve": {"admin", "pr"},
+	"POST /posts/{id}/cancel":  {"admin", "pr"},
+	"POST /posts/{id}/retry":   {"admin", "pr"},
 }
 
 // forms are valid forms of the pages' POSTs.
@@ -614,6 +621,9 @@ var forms = map[string]url.Values{
 
 	"POST /followers/{platform}/{user}/link": {"platform": {"instagram"}, "user_id": {"9"}},
 	"POST /followers/{platform}/{user}/tz":   {"tz": {"Europe/Berlin"}},
+	"POST /posts/{id}/approve":               {"note": {"medical: ok"}},
+	"POST /posts/{id}/cancel":                {"note": {"withdrawn"}},
+	"POST /posts/{id}/retry":                 {"at": {"2026-12-02T06:00:00Z"}, "account": {"x.brand"}},
 }
 
 // bodies are valid bodies of the routes that take one.
@@ -657,7 +667,8 @@ func pathOf(rt web.Route) string {
 	case strings.HasPrefix(rt.Pattern, "/api/v1/catalogue/"), strings.HasPrefix(rt.Pattern, "/catalogue/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "diabetes-guide")
 	case strings.Contains(rt.Pattern, "/cases/"), strings.HasPrefix(rt.Pattern, "/api/v1/posts/"), strings.HasPrefix(rt.Pattern, "/api/v1/segments/"),
-		strings.HasPrefix(rt.Pattern, "/api/v1/campaigns/"), strings.HasPrefix(rt.Pattern, "/segments/"), strings.HasPrefix(rt.Pattern, "/campaigns/"):
+		strings.HasPrefix(rt.Pattern, "/api/v1/campaigns/"), strings.HasPrefix(rt.Pattern, "/segments/"), strings.HasPrefix(rt.Pattern, "/campaigns/"),
+		strings.HasPrefix(rt.Pattern, "/posts/"):
 		return strings.ReplaceAll(rt.Pattern, "{id}", "1")
 	case strings.HasPrefix(rt.Pattern, "/api/v1/followers/"), strings.HasPrefix(rt.Pattern, "/followers/"):
 		return strings.NewReplacer("{platform}", "telegram", "{user}", "u1").Replace(rt.Pattern)
