@@ -456,8 +456,29 @@ func recipientState(s OutState) RecipientState {
 		return RecipientSent
 	case OutFailed, OutUnknown:
 		return RecipientFailed
+	case OutWithdrawn:
+		return RecipientSkipped
 	}
 	return RecipientQueued
+}
+
+// withdrawCancelled takes back a pending item of a cancelled campaign, in
+// the transaction that would have claimed it: cancelling stops what was
+// already queued too, not only the recipients not yet reached.
+func (e *Engine) withdrawCancelled(tx Tx, o *Outbound) (bool, error) {
+	id, ok := campaignOf(o.Source)
+	if !ok {
+		return false, nil
+	}
+	c, err := tx.Campaign(id)
+	if ErrorCode(err) == ENOTFOUND {
+		return false, nil
+	} else if err != nil || c.State != CampaignCancelled {
+		return false, err
+	}
+	now := e.now()
+	o.State, o.LastError, o.Updated = OutWithdrawn, "campaign cancelled", now
+	return true, e.putOutbound(tx, o, now)
 }
 
 // finishIfDone ends a running campaign whose recipients are all listed and
@@ -501,8 +522,11 @@ func (e *Engine) campaignSettled(tx Tx, o *Outbound, now time.Time) error {
 	}
 	old := *r
 	r.State, r.Reason = st, ""
-	if st == RecipientFailed {
+	switch st {
+	case RecipientFailed:
 		r.Reason = o.LastError
+	case RecipientSkipped:
+		r.Reason = SkipCancelled
 	}
 	if st == RecipientSent {
 		r.SentAt = now

@@ -433,3 +433,73 @@ func TestCampaign_BlockedBotWithdrawsConsent(t *testing.T) {
 		t.Errorf("follower consent %q via %q, want revoked via telegram.test", f.Consent, f.ConsentVia)
 	}
 }
+
+// Cancelling a campaign stops what was already queued too: items waiting
+// for their rate-limit slot are withdrawn, never sent, and their
+// recipients count as skipped "cancelled"; only a request already on its
+// way may still land.
+func TestCampaign_CancelWithdrawsQueued(t *testing.T) {
+	ctx := context.Background()
+	// 10:00 in Tehran, moving with the real clock so that the rate
+	// limit's waits end.
+	base, start := time.Date(2026, 12, 2, 6, 30, 0, 0, time.UTC), time.Now()
+	clock := &fakeClock{t: base}
+	stopClock := make(chan struct{})
+	defer close(stopClock)
+	go func() {
+		for {
+			select {
+			case <-stopClock:
+				return
+			case <-time.After(5 * time.Millisecond):
+				clock.set(base.Add(time.Since(start)))
+			}
+		}
+	}()
+	a := newAdapter("telegram")
+	a.limits = bot.Limits{Account: bot.Rate{Count: 1, Per: 150 * time.Millisecond}, Burst: 1}
+	h := startCampaignEngine(t, filepath.Join(t.TempDir(), "c.db"), clock, a)
+	const n = 20
+	var seeds []seed
+	for i := range n {
+		seeds = append(seeds, seed{id: fmt.Sprint(100 + i), consent: bot.ConsentGiven})
+	}
+	seedFollowers(t, h.db, clock.now(), seeds)
+	act := h.engine.Actions()
+	seg, err := act.CreateSegment(ctx, pr, &bot.Segment{Name: "all", Rule: bot.Rule{Platform: "telegram"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := act.CreateCampaign(ctx, pr, &bot.Campaign{Name: "oops", Segment: seg.ID, Accounts: []string{"telegram.test"}, Text: "hello"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := act.StartCampaign(ctx, pr, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "all queued and two sent", func() bool {
+		c := campaignOf(t, h, c.ID)
+		return c.Queued+c.Progress.Sent >= n && len(a.delivered()) >= 2
+	})
+	if _, err := act.CancelCampaign(ctx, pr, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	atCancel := len(a.delivered())
+	waitUntil(t, "nothing left pending", func() bool {
+		st := h.engine.Stats()
+		return campaignOf(t, h, c.ID).Progress.Pending == 0 && st.Pending == 0 && st.Sending == 0
+	})
+	got := campaignOf(t, h, c.ID)
+	sent := len(a.delivered())
+	// One request leaves every 150 ms, so one, two under a loaded
+	// machine's slow commits, may have been claimed before the cancel.
+	if sent > atCancel+2 {
+		t.Errorf("%d sent after the cancel, want at most those on their way", sent-atCancel)
+	}
+	if got.Progress.Sent != sent || got.Progress.Sent+got.Progress.Skipped[bot.SkipCancelled] != n || got.Progress.Failed != 0 {
+		t.Errorf("progress %+v with %d delivered, want sent = delivered and the rest skipped as cancelled", got.Progress, sent)
+	}
+	if st := h.engine.Stats(); st.Failed != 0 || st.Unknown != 0 {
+		t.Errorf("withdrawn items count as failed %d / unknown %d, want none waiting for a person", st.Failed, st.Unknown)
+	}
+}

@@ -600,16 +600,21 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []
 			return time.Time{}, errStopped
 		}
 	}
-	claimed := false
+	claimed, withdrawn := false, false
 	err := e.store.Update(ctx, func(tx Tx) error {
 		cur, err := tx.Outbound(o.ID)
 		if err != nil {
 			return err
 		}
 		claimed = cur.State == OutPending
+		if claimed {
+			if withdrawn, err = e.withdrawCancelled(tx, cur); err != nil || withdrawn {
+				claimed = false
+			}
+		}
 		if !claimed {
 			*o = *cur
-			return nil
+			return err
 		}
 		cur.State, cur.Updated = OutSending, e.now()
 		if err := tx.PutOutbound(cur); err != nil {
@@ -623,8 +628,11 @@ func (d *dispatcher) send(ctx context.Context, a Adapter, o *Outbound, limits []
 		o.State, o.NotBefore = OutPending, e.now().Add(d.opts.RetryBase)
 		return time.Time{}, &SendError{Kind: SendTemporary, Err: fmt.Errorf("claim: %w", err)}
 	}
+	if withdrawn {
+		e.wakeCampaigns() // the campaign may be done now
+	}
 	if !claimed {
-		return time.Time{}, errSkipped // a person resolved it, or a duplicate in a lane
+		return time.Time{}, errSkipped // a person resolved it, a duplicate in a lane, or withdrawn
 	}
 	// The claim's latency varies; when a slow one bunched requests beyond
 	// what the margins absorb, the count of requests as they leave holds

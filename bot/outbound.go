@@ -23,7 +23,8 @@ const (
 // OutState is the outbox state machine:
 // pending -> sending -> sent | failed; pending again after a retryable
 // failure; sending -> unknown when a crash interrupted a send, which a
-// person resolves (resend or drop) because it may have been delivered.
+// person resolves (resend or drop) because it may have been delivered;
+// pending -> withdrawn when the campaign it belongs to was cancelled.
 type OutState string
 
 const (
@@ -32,6 +33,9 @@ const (
 	OutSent    OutState = "sent"
 	OutFailed  OutState = "failed"
 	OutUnknown OutState = "unknown"
+	// OutWithdrawn: taken back before it was sent, because the campaign
+	// it belonged to was cancelled after it was queued. It is never sent.
+	OutWithdrawn OutState = "withdrawn"
 )
 
 // Button is a quick answer under a message: a callback with Data, or a link.

@@ -103,10 +103,11 @@ func (t *Tx) putOutbound(o *bot.Outbound, oldState bot.OutState) error {
 }
 
 // indexedState is whether outbox_by_state lists items in the state. Sent
-// items, nearly all of the outbox, are not indexed: an entry each would
+// items, nearly all of the outbox, and withdrawn ones, which are ended
+// too, are not indexed: an entry each would
 // cost more than the trimmed item, and listing them scans the outbox,
 // where they are the bulk anyway.
-func indexedState(s bot.OutState) bool { return s != bot.OutSent }
+func indexedState(s bot.OutState) bool { return s != bot.OutSent && s != bot.OutWithdrawn }
 
 // Outbox lists items in a state with ID > after, oldest first, scanning
 // only that state's range of outbox_by_state (the outbox itself for sent
