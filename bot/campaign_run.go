@@ -58,18 +58,16 @@ func (e *Engine) runCampaigns(ctx context.Context) {
 
 // campaignStep does one round over the campaigns that have work.
 func (e *Engine) campaignStep(ctx context.Context) error {
+	if err := e.loadSegments(ctx); err != nil {
+		return err
+	}
 	var cs []*Campaign
-	var segs []*Segment
 	if err := e.store.View(ctx, func(tx Tx) (err error) {
-		if segs, err = tx.Segments(); err != nil {
-			return err
-		}
 		cs, err = tx.Campaigns()
 		return err
 	}); err != nil {
 		return err
 	}
-	e.segs.Store(&segs)
 	var errs []error
 	for _, c := range cs {
 		switch {

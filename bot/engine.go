@@ -101,7 +101,10 @@ type Engine struct {
 	campWake chan struct{}
 	// segs are the segments as the campaign runner last read them, for
 	// the templates written for a segment ("reply.greeting.<segment>").
-	segs    atomic.Pointer[[]*Segment]
+	segs atomic.Pointer[[]*Segment]
+	// segsMu holds each read of the segments until it is in segs, so a
+	// read from before a segment's change never replaces one from after.
+	segsMu  sync.Mutex
 	running atomic.Bool
 }
 

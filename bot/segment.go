@@ -278,15 +278,25 @@ func (e *Engine) EachReachable(ctx context.Context, r Rule, now time.Time, fn fu
 // refreshSegments reads the segments for segmentsOf now, after a change;
 // the campaign runner reads them every second too.
 func (e *Engine) refreshSegments(ctx context.Context) {
+	if err := e.loadSegments(ctx); err != nil {
+		e.log.Warn("segments: read", "err", err)
+	}
+}
+
+// loadSegments reads the segments into segs. Reads and stores take
+// turns, so the last stored is the last read.
+func (e *Engine) loadSegments(ctx context.Context) error {
+	e.segsMu.Lock()
+	defer e.segsMu.Unlock()
 	var segs []*Segment
 	if err := e.store.View(ctx, func(tx Tx) (err error) {
 		segs, err = tx.Segments()
 		return err
 	}); err != nil {
-		e.log.Warn("segments: read", "err", err)
-		return
+		return err
 	}
 	e.segs.Store(&segs)
+	return nil
 }
 
 // segmentsOf names the segments a follower is in now, for templates
@@ -381,11 +391,18 @@ func (s *Actions) EditSegment(ctx context.Context, actor Actor, id string, name 
 	return SegmentView{Segment: seg, SegmentCount: c}, err
 }
 
-// DeleteSegment removes a segment.
+// DeleteSegment removes a segment. A segment that a campaign still
+// targets (draft, running or paused) is refused with ECONFLICT naming the
+// campaigns: a draft could no longer start, and staff reading a running
+// campaign would find its segment gone. Cancelling the campaign, or its
+// ending, frees the segment.
 func (s *Actions) DeleteSegment(ctx context.Context, actor Actor, id string) error {
 	err := s.do(ctx, actor, "segment.delete", segmentTarget(id), []Role{RolePR}, func(tx *actTx) (change, error) {
 		old, err := tx.Segment(id)
 		if err != nil {
+			return change{}, err
+		}
+		if err := segmentInUse(tx, old); err != nil {
 			return change{}, err
 		}
 		return change{before: old}, tx.DeleteSegment(id)
@@ -394,6 +411,30 @@ func (s *Actions) DeleteSegment(ctx context.Context, actor Actor, id string) err
 		s.e.refreshSegments(ctx) // the replies' segments
 	}
 	return err
+}
+
+// segmentInUse refuses a segment that a draft, running or paused
+// campaign targets, naming each such campaign.
+func segmentInUse(tx Tx, seg *Segment) error {
+	cs, err := tx.Campaigns()
+	if err != nil {
+		return err
+	}
+	var users []string
+	for _, c := range cs {
+		if c.Segment == seg.ID && slices.Contains([]CampaignState{CampaignDraft, CampaignRunning, CampaignPaused}, c.State) {
+			users = append(users, fmt.Sprintf("%s %q (%s)", c.ID, c.Name, c.State))
+		}
+	}
+	switch len(users) {
+	case 0:
+		return nil
+	case 1:
+		return Errorf(ECONFLICT, "segment %s %q: campaign %s targets it; cancel the campaign or let it finish first",
+			seg.ID, seg.Name, users[0])
+	}
+	return Errorf(ECONFLICT, "segment %s %q: campaigns %s target it; cancel them or let them finish first",
+		seg.ID, seg.Name, strings.Join(users, ", "))
 }
 
 // Segments lists the segments, each with its count now.

@@ -78,12 +78,34 @@ func (a *Actions) CreateSegment(_ context.Context, actor bot.Actor, seg *bot.Seg
 	return bot.SegmentView{Segment: seg, SegmentCount: bot.SegmentCount{Count: 5}}, nil
 }
 
+// The fake keeps segments "1" and "4"; "4" is the segment of the draft
+// campaign 9, which a delete is refused for, as the service refuses it.
+func knownSegment(id string) error {
+	if id != "1" && id != "4" {
+		return bot.Errorf(bot.ENOTFOUND, "segment %q not found", id)
+	}
+	return nil
+}
+
 func (a *Actions) EditSegment(_ context.Context, actor bot.Actor, id, name string, r bot.Rule) (bot.SegmentView, error) {
-	a.record(actor, "segment.edit("+id+")", bot.ThreadKey{})
-	return bot.SegmentView{Segment: &bot.Segment{ID: id, Name: name, Rule: r}}, nil
+	seg := &bot.Segment{ID: id, Name: strings.TrimSpace(name), Rule: r}
+	if err := seg.Validate(); err != nil {
+		return bot.SegmentView{}, err
+	}
+	if err := knownSegment(id); err != nil {
+		return bot.SegmentView{}, err
+	}
+	a.record(actor, fmt.Sprintf("segment.edit(%s %s %s/%s)", id, seg.Name, r.Platform, r.Lang), bot.ThreadKey{})
+	return bot.SegmentView{Segment: seg, SegmentCount: bot.SegmentCount{Count: 2}}, nil
 }
 
 func (a *Actions) DeleteSegment(_ context.Context, actor bot.Actor, id string) error {
+	if err := knownSegment(id); err != nil {
+		return err
+	}
+	if id == "4" {
+		return bot.Errorf(bot.ECONFLICT, `segment 4 "fa": campaign 9 "spring" (draft) targets it; cancel the campaign or let it finish first`)
+	}
 	a.record(actor, "segment.delete("+id+")", bot.ThreadKey{})
 	return nil
 }

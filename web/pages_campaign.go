@@ -36,6 +36,7 @@ func (s *Server) campaignPageRoutes() []Route {
 		page("POST", "/segments/preview", pr, s.postSegmentPreview),
 		page("GET", "/segments/{id}", anyRole, s.pageSegment),
 		page("POST", "/segments/{id}/delete", pr, s.postSegmentDelete),
+		page("POST", "/segments/{id}/edit", pr, s.postSegmentEdit),
 		page("GET", "/campaigns", anyRole, s.pageCampaigns),
 		page("POST", "/campaigns", pr, s.postCampaignCreate),
 		page("GET", "/campaigns/{id}", anyRole, s.pageCampaign),

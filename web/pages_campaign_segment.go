@@ -12,7 +12,8 @@ import (
 
 // The segments' pages: the segments with their rules and live counts, a
 // form that previews a rule (count and sample) before keeping it, and one
-// segment with a sample of the followers it matches. Reads go through the
+// segment with a sample of the followers it matches, a form to change its
+// name and rule, and a delete that asks first. Reads go through the
 // segments API in process; changes through SegmentActions, as the API's.
 
 // segmentSample is how many followers a segment's page and a preview
@@ -31,6 +32,8 @@ type ruleForm struct {
 	OpenCase    string
 	MinMessages string
 	MaxMessages string
+	MinMood     string
+	MaxMood     string
 	Within      string
 	Inactive    string
 }
@@ -39,7 +42,48 @@ func readRuleForm(r *http.Request) ruleForm {
 	f := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	return ruleForm{Name: f("name"), Platform: f("platform"), Lang: f("lang"), Interests: f("interests"), Trend: f("trend"),
 		Consent: f("consent"), OpenCase: f("open_case"), MinMessages: f("min_messages"), MaxMessages: f("max_messages"),
-		Within: f("last_contact_within"), Inactive: f("inactive_for")}
+		MinMood: f("min_mood"), MaxMood: f("max_mood"), Within: f("last_contact_within"), Inactive: f("inactive_for")}
+}
+
+// formOf is a kept segment as the form's fields hold it, so the edit form
+// opens with the segment as it is.
+func formOf(name string, r bot.Rule) ruleForm {
+	f := ruleForm{Name: name, Platform: r.Platform, Lang: r.Lang, Interests: strings.Join(r.Interests, ", "), Trend: r.Trend,
+		Within: formSpan(r.LastContactWithin), Inactive: formSpan(r.InactiveFor)}
+	if r.Consent != nil {
+		f.Consent = string(*r.Consent)
+	}
+	if r.OpenCase != nil {
+		f.OpenCase = map[bool]string{true: "yes", false: "no"}[*r.OpenCase]
+	}
+	if r.MinMessages > 0 {
+		f.MinMessages = strconv.Itoa(r.MinMessages)
+	}
+	if r.MaxMessages > 0 {
+		f.MaxMessages = strconv.Itoa(r.MaxMessages)
+	}
+	if r.MinMood != nil {
+		f.MinMood = strconv.FormatFloat(*r.MinMood, 'f', -1, 64)
+	}
+	if r.MaxMood != nil {
+		f.MaxMood = strconv.FormatFloat(*r.MaxMood, 'f', -1, 64)
+	}
+	return f
+}
+
+// formSpan writes a rule's duration as the form reads it back: "30d",
+// "72h", else Go's form; empty for none.
+func formSpan(d bot.Duration) string {
+	t := time.Duration(d)
+	switch {
+	case t <= 0:
+		return ""
+	case t%(24*time.Hour) == 0:
+		return strconv.Itoa(int(t/(24*time.Hour))) + "d"
+	case t%time.Hour == 0:
+		return strconv.Itoa(int(t/time.Hour)) + "h"
+	}
+	return t.String()
 }
 
 // rule reads the form's rule, naming the field at fault.
@@ -62,6 +106,12 @@ func (f ruleForm) rule() (bot.Rule, error) {
 		return r, err
 	}
 	if r.MaxMessages, err = formCount("max_messages", f.MaxMessages); err != nil {
+		return r, err
+	}
+	if r.MinMood, err = formMood("min_mood", f.MinMood); err != nil {
+		return r, err
+	}
+	if r.MaxMood, err = formMood("max_mood", f.MaxMood); err != nil {
 		return r, err
 	}
 	for _, d := range []struct {
@@ -90,6 +140,19 @@ func formCount(field, v string) (int, error) {
 		return 0, bot.Errorf(bot.EINVALID, "%s: a whole number from 0, got %q", field, v)
 	}
 	return n, nil
+}
+
+// formMood reads a form's mood bound, a number in [-1, 1] (a Persian
+// decimal point too); empty is none.
+func formMood(field, v string) (*float64, error) {
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseFloat(strings.ReplaceAll(v, "٫", "."), 64)
+	if err != nil || n < -1 || n > 1 {
+		return nil, bot.Errorf(bot.EINVALID, "%s: a number from -1 to 1, got %q", field, v)
+	}
+	return &n, nil
 }
 
 // splitList splits a field written as a list: by commas (Latin or
@@ -176,16 +239,37 @@ func (s *Server) postSegmentPreview(w http.ResponseWriter, r *http.Request, acto
 	s.showSegments(w, r, actor, ErrorStatus(err), f, nil, err)
 }
 
+// postSegmentDelete deletes a segment and goes to the segments; a refusal
+// (a campaign still targets it) goes back to the page it came from
+// (the form's back), to say why there.
 func (s *Server) postSegmentDelete(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
 	sa, err := s.segments()
 	if err == nil {
 		err = sa.DeleteSegment(r.Context(), actor, r.PathValue("id"))
 	}
 	s.logPageError("segment.delete", err)
-	back(w, r, "/segments", "done_segment_delete", err)
+	to := "/segments"
+	if err != nil {
+		to = cmp.Or(r.PostFormValue("back"), to)
+	}
+	back(w, r, to, "done_segment_delete", err)
+}
+
+// segmentPage is what the segment's template gets: the segment as the
+// API answers it and, for pr, the edit form.
+type segmentPage struct {
+	segmentView
+	Form      ruleForm
+	Platforms []string
 }
 
 func (s *Server) pageSegment(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	s.showSegment(w, r, actor, http.StatusOK, nil, nil)
+}
+
+// showSegment draws a segment's page, its edit form holding the segment
+// as kept, or f as typed when a change was refused for problem.
+func (s *Server) showSegment(w http.ResponseWriter, r *http.Request, actor bot.Actor, status int, f *ruleForm, problem error) {
 	id := r.PathValue("id")
 	var seg segmentView
 	path := "/api/v1/segments/" + id + "?sample=" + strconv.Itoa(segmentSample)
@@ -193,7 +277,34 @@ func (s *Server) pageSegment(w http.ResponseWriter, r *http.Request, actor bot.A
 		s.pageError(w, r, actor, err)
 		return
 	}
-	s.render(w, r, actor, http.StatusOK, "segment", "segment", seg)
+	d := segmentPage{segmentView: seg, Form: formOf(seg.Name, seg.Rule), Platforms: platforms}
+	if f != nil {
+		d.Form = *f
+	}
+	s.renderProblem(w, r, actor, status, "segment", "segment", d, problem)
+}
+
+// postSegmentEdit changes a segment's name and rule from the edit form
+// and shows it; a refused form comes back as typed with its problem.
+func (s *Server) postSegmentEdit(w http.ResponseWriter, r *http.Request, actor bot.Actor) {
+	id := r.PathValue("id")
+	f := readRuleForm(r)
+	sa, err := s.segments()
+	if err == nil {
+		var rule bot.Rule
+		if rule, err = f.rule(); err == nil {
+			if _, err = sa.EditSegment(r.Context(), actor, id, f.Name, rule); err == nil {
+				back(w, r, "/segments/"+id, "done_segment_edit", nil)
+				return
+			}
+		}
+	}
+	s.logPageError("segment.edit", err)
+	if bot.ErrorCode(err) == bot.ENOTFOUND {
+		s.pageError(w, r, actor, err)
+		return
+	}
+	s.showSegment(w, r, actor, ErrorStatus(err), &f, err)
 }
 
 // renderProblem is render with the problem of a refused form said on the

@@ -225,8 +225,8 @@ var (
 	docCreateSegment  = &OpDoc{Summary: "define a segment by a rule over profile fields; answers it with id and count", Body: "NewSegment", Status: http.StatusCreated, Response: "Segment"}
 	docPreviewSegment = &OpDoc{Summary: "count a rule (and show a sample) without keeping it", Body: "RuleBody", Query: map[string]string{"sample": "show up to this many matching followers, 0-100"}, Response: "Segment"}
 	docSegment        = &OpDoc{Summary: "a segment with its count now and a sample of the followers it matches (pr, moderator)", Query: map[string]string{"sample": "show up to this many matching followers, 0-100"}, Response: "Segment"}
-	docEditSegment    = &OpDoc{Summary: "change a segment's name and rule", Body: "NewSegment", Response: "Segment"}
-	docDeleteSegment  = &OpDoc{Summary: "remove a segment", Response: "Removed"}
+	docEditSegment    = &OpDoc{Summary: "change a segment's name and rule, checked as create checks them; answers it with its count now", Body: "NewSegment", Response: "Segment"}
+	docDeleteSegment  = &OpDoc{Summary: "remove a segment; refused (409, naming the campaign) while a draft, running or paused campaign targets it", Response: "Removed"}
 )
 
 var segmentSchemas = map[string]any{
