@@ -61,12 +61,19 @@ func loadPages() (*pages, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Files named _*.html hold parts that several pages share; every
+	// page's set holds them, since each page is a set of its own.
+	parts, err := fs.Glob(templateFS, "templates/_*.html")
+	if err != nil {
+		return nil, err
+	}
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFS, "templates/layout.html", n)
+		files := append([]string{"templates/layout.html"}, parts...)
+		t, err := template.New("layout.html").Funcs(pageFuncs).ParseFS(templateFS, append(files, n)...)
 		if err != nil {
 			return nil, fmt.Errorf("page %s: %w", base, err)
 		}
@@ -190,9 +197,7 @@ func (s *Server) pageRoutes() []Route {
 	safety := []bot.Role{bot.RoleSafety}
 	pr := []bot.Role{bot.RolePR, bot.RoleModerator, bot.RoleViewer}
 	admin := []bot.Role{bot.RoleAdmin}
-	page := func(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
-		return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
-	}
+	page := s.pageRoute
 	routes := []Route{
 		{Method: "GET", Pattern: "/login", Public: true, Handle: s.pageLogin},
 		page("GET", "/dashboard", anyRole, s.pageHome),
@@ -539,3 +544,9 @@ func (s *Server) mountPages() {
 
 // Interface guard: the dashboard is served with the engine's actions.
 var _ PageActions = (*bot.Actions)(nil)
+
+// pageRoute is a page's row of the route table: a page refuses with a
+// page (denyPage), where the API answers JSON.
+func (s *Server) pageRoute(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
+	return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
+}

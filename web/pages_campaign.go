@@ -27,9 +27,7 @@ import (
 // signed in sees them (as the API's GET routes); pr writes and drives.
 func (s *Server) campaignPageRoutes() []Route {
 	pr := []bot.Role{bot.RolePR}
-	page := func(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
-		return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
-	}
+	page := s.pageRoute
 	return []Route{
 		page("GET", "/segments", anyRole, s.pageSegments),
 		page("POST", "/segments", pr, s.postSegment),

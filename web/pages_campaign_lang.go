@@ -32,6 +32,14 @@ func init() {
 			Terms []ruleTerm
 		}{v, v.Terms(r)}
 	}
+	pageFuncs["fieldsOf"] = func(v *view, f ruleForm, platforms []string, required bool) any {
+		return struct {
+			V         *view
+			F         ruleForm
+			Platforms []string
+			Required  bool
+		}{v, f, platforms, required}
+	}
 	pageFuncs["sampleOf"] = func(v *view, sample []profileView, count int) any {
 		return struct {
 			V      *view

@@ -31,9 +31,7 @@ import (
 // it (as the API's GET); pr changes it.
 func (s *Server) cataloguePageRoutes() []Route {
 	pr := []bot.Role{bot.RolePR}
-	page := func(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
-		return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
-	}
+	page := s.pageRoute
 	return []Route{
 		page("GET", "/catalogue", anyRole, s.pageCatalogue),
 		page("POST", "/catalogue", pr, s.postCatalogueItem),

@@ -25,9 +25,7 @@ import (
 func (s *Server) followerPageRoutes() []Route {
 	people := []bot.Role{bot.RoleModerator, bot.RolePR, bot.RoleSafety}
 	moderate := []bot.Role{bot.RoleModerator}
-	page := func(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
-		return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
-	}
+	page := s.pageRoute
 	return []Route{
 		page("GET", "/followers/{platform}/{user}", people, s.pageFollowerProfile),
 		page("POST", "/followers/{platform}/{user}/link", moderate, s.postFollower("link")),

@@ -30,9 +30,7 @@ import (
 // retries.
 func (s *Server) postPageRoutes() []Route {
 	pr := []bot.Role{bot.RolePR}
-	page := func(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
-		return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
-	}
+	page := s.pageRoute
 	return []Route{
 		page("GET", "/posts/{id}", anyRole, s.pagePost),
 		page("POST", "/posts/{id}/submit", pr, s.postPost("submit")),
