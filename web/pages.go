@@ -154,7 +154,7 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, status int, 
 		v.Dir = "ltr"
 	}
 	v.Title = tr(v.Lang, v.Title)
-	v.Path = r.URL.RequestURI()
+	v.Path = pagePath(r)
 	v.Notice = tr(v.Lang, r.URL.Query().Get("done"))
 	if v.Problem == "" {
 		v.Problem = r.URL.Query().Get("problem")
@@ -549,4 +549,18 @@ var _ PageActions = (*bot.Actions)(nil)
 // page (denyPage), where the API answers JSON.
 func (s *Server) pageRoute(method, pattern string, roles []bot.Role, h func(http.ResponseWriter, *http.Request, bot.Actor)) Route {
 	return Route{Method: method, Pattern: pattern, Roles: roles, Handle: h, Deny: s.denyPage}
+}
+
+// pagePath is the address of the page drawn, for the links back to it
+// (the language switch). A page drawn in answer to a form, its refusal,
+// is at the form's POST-only address, so those links go to the page the
+// form was on, as the browser names it, when it is one of ours.
+func pagePath(r *http.Request) string {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return r.URL.RequestURI()
+	}
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && u.Path != "" {
+		return localPath(u.RequestURI())
+	}
+	return r.URL.RequestURI()
 }

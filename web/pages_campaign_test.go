@@ -386,7 +386,7 @@ func TestPages_Segments(t *testing.T) {
 		t.Fatalf("segments = %d:\n%s", a.status, a.body)
 	}
 	wantAll(t, "the segments", a.body, `<tr data-segment="1">`, `<a href="/segments/1"><bdi>fa</bdi></a>`, `data-count="3">۳<`,
-		"همهٔ دنبال‌کنندگان", `action="/segments/1/delete"`, `id="new-segment"`, `formaction="/segments/preview"`, `href="/segments" id="nav-segments"`)
+		"همهٔ دنبال‌کنندگان", `action="/segments/1/delete"`, `<details class="confirm"><summary>حذف</summary>`, "این بخش برای همیشه حذف شود؟", `id="new-segment"`, `formaction="/segments/preview"`, `href="/segments" id="nav-segments"`)
 
 	a = st.do(t, request{method: "POST", path: "/segments/preview", token: "ebt_pr",
 		form: url.Values{"name": {"diabetes"}, "lang": {"fa"}, "interests": {"diabetes، پوست"}, "open_case": {"no"}, "min_messages": {"2"}, "last_contact_within": {"30d"}}})

@@ -89,3 +89,16 @@ func TestPages_SegmentEditAndDelete(t *testing.T) {
 		t.Errorf("the refused delete's problem is not on the page:\n%s", a.body)
 	}
 }
+
+// A refused edit form is drawn at its POST-only address; the language
+// switch on it goes back to the segment's page the form was on.
+func TestPages_SegmentRefusedFormLinksBack(t *testing.T) {
+	st := newCampaignStaff(t, campaignActions{Actions: &Actions{}})
+	a := st.do(t, request{method: "POST", path: "/segments/1/edit", token: "ebt_pr", form: url.Values{"lang": {"fa"}},
+		header: map[string]string{"Referer": st.ts.URL + "/segments/1"}})
+	if a.status != http.StatusBadRequest {
+		t.Fatalf("refused edit = %d, want 400", a.status)
+	}
+	wantAll(t, "the refused form", a.body, `name="back" value="/segments/1"`)
+	wantNone(t, "the refused form", a.body, `name="back" value="/segments/1/edit"`)
+}
