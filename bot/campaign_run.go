@@ -85,7 +85,7 @@ func (e *Engine) stepCampaign(ctx context.Context, c *Campaign) error {
 	deadline := time.Now().Add(200 * time.Millisecond)
 	for !c.Listed && time.Now().Before(deadline) {
 		next, err := e.listRecipients(ctx, id)
-		if err != nil || next == nil {
+		if err != nil {
 			return fmt.Errorf("campaign %s: list: %w", id, err)
 		}
 		c = next

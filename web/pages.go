@@ -554,10 +554,14 @@ func (s *Server) pageRoute(method, pattern string, roles []bot.Role, h func(http
 // pagePath is the address of the page drawn, for the links back to it
 // (the language switch). A page drawn in answer to a form, its refusal,
 // is at the form's POST-only address, so those links go to the page the
-// form was on, as the browser names it, when it is one of ours.
+// form was on: the form's own back field, as back() reads it, else the
+// page the browser names, when it is one of ours.
 func pagePath(r *http.Request) string {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return r.URL.RequestURI()
+	}
+	if b := r.PostFormValue("back"); b != "" {
+		return localPath(b)
 	}
 	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host && u.Path != "" {
 		return localPath(u.RequestURI())

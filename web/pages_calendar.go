@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"net/http"
 	"net/url"
 	"slices"
@@ -195,37 +196,10 @@ func postEntries(p postView, start, end, now time.Time, clocks bot.Clocks) ([]ca
 			Link: postPath(p.ID)}
 	}
 	var out []calEntry
-	had := map[int64]bool{}
 	for _, sl := range p.Slots {
 		if in(sl.At) {
 			out = append(out, entry(sl.At, string(sl.State), false))
 		}
-		had[sl.At.Unix()] = true
-	}
-	if p.State.Ended() {
-		return out, 0
-	}
-	planned := func(t time.Time) {
-		if in(t) && !had[t.Unix()] {
-			had[t.Unix()] = true
-			out = append(out, entry(t, string(p.State), true))
-		}
-	}
-	if p.Cron == "" {
-		if p.At != nil {
-			planned(*p.At)
-		}
-		return out, 0
-	}
-	if p.Next != nil {
-		planned(*p.Next)
-	}
-	if clocks == nil {
-		return out, 0
-	}
-	loc, err := time.LoadLocation(cmp.Or(p.TZ, defaultTZ))
-	if err != nil {
-		return out, 0
 	}
 	// From the later of the month's start and now: what is past has its
 	// slot, or was never made.
@@ -234,26 +208,63 @@ func postEntries(p postView, start, end, now time.Time, clocks bot.Clocks) ([]ca
 		after = now
 	}
 	n, more := 0, 0
-	for {
-		t, err := clocks.Next(p.Cron, loc, after)
-		if err != nil || t.IsZero() || !t.Before(end) || !t.After(after) {
-			break
-		}
-		after = t
-		if had[t.Unix()] {
-			continue
-		}
-		if n == maxPerPost {
-			more++
-			if more > 10_000 {
-				break
+	for t := range comingTimes(p, after, end, clocks) {
+		switch {
+		case !in(t):
+		case n < maxPerPost:
+			out = append(out, entry(t, string(p.State), true))
+			n++
+		default:
+			if more++; more > 10_000 {
+				return out, more
 			}
-			continue
 		}
-		planned(t)
-		n++
 	}
 	return out, more
+}
+
+// comingTimes are a post's slots still to come, none for an ended post: a
+// one-off's time, or a recurring post's next slot and then the fire times
+// of its cron spec after after and before until (none without clocks),
+// leaving out the times it has a slot for already. The calendar and the
+// post's page both list them so.
+func comingTimes(p postView, after, until time.Time, clocks bot.Clocks) iter.Seq[time.Time] {
+	return func(yield func(time.Time) bool) {
+		if p.State.Ended() {
+			return
+		}
+		had := map[int64]bool{}
+		for _, sl := range p.Slots {
+			had[sl.At.Unix()] = true
+		}
+		emit := func(t time.Time) bool {
+			if had[t.Unix()] {
+				return true
+			}
+			had[t.Unix()] = true
+			return yield(t)
+		}
+		if p.Cron == "" {
+			if p.At != nil {
+				emit(*p.At)
+			}
+			return
+		}
+		if p.Next != nil && !emit(*p.Next) || clocks == nil {
+			return
+		}
+		loc := postLoc(p.TZ)
+		for {
+			t, err := clocks.Next(p.Cron, loc, after)
+			if err != nil || t.IsZero() || !t.Before(until) || !t.After(after) {
+				return
+			}
+			after = t
+			if !emit(t) {
+				return
+			}
+		}
+	}
 }
 
 // shortText is s cut to n characters.

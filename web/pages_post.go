@@ -87,10 +87,7 @@ func (s *Server) pagePost(w http.ResponseWriter, r *http.Request, actor bot.Acto
 		s.pageError(w, r, actor, err)
 		return
 	}
-	d := postPage{P: p, Loc: time.UTC}
-	if loc, err := time.LoadLocation(p.TZ); err == nil {
-		d.Loc = loc
-	}
+	d := postPage{P: p, Loc: postLoc(p.TZ)}
 	for _, k := range slices.Sorted(maps.Keys(p.Variants)) {
 		d.Variants = append(d.Variants, platformText{k, p.Variants[k]})
 	}
@@ -101,7 +98,12 @@ func (s *Server) pagePost(w http.ResponseWriter, r *http.Request, actor bot.Acto
 		pol = pr.PostPolicy()
 	}
 	d.NoClocks, d.NoteRequired = pol.Clocks == nil, pol.NoteRequired
-	d.Coming = comingSlots(p, d.Loc, s.opts.Now(), pol.Clocks, maxComing)
+	for t := range comingTimes(p, s.opts.Now(), time.Unix(1<<40, 0), pol.Clocks) {
+		if len(d.Coming) == maxComing {
+			break
+		}
+		d.Coming = append(d.Coming, t)
+	}
 	for _, b := range postButtons[p.State] {
 		if b == "approve" && (p.Author == actor.Name || slices.ContainsFunc(p.Approvals, func(a bot.Approval) bool { return a.By == actor.Name })) {
 			continue
@@ -109,58 +111,6 @@ func (s *Server) pagePost(w http.ResponseWriter, r *http.Request, actor bot.Acto
 		d.Buttons = append(d.Buttons, b)
 	}
 	s.render(w, r, actor, http.StatusOK, "post", "post_title", d)
-}
-
-// comingSlots are up to n slots of a post still to come: a one-off's
-// time, or a recurring post's next slot and the fire times after it,
-// read through the engine's clocks (without them, the next slot only).
-// A time the post has a slot for already is not to come; an ended post
-// has none.
-func comingSlots(p postView, loc *time.Location, now time.Time, clocks bot.Clocks, n int) []time.Time {
-	if p.State.Ended() {
-		return nil
-	}
-	had := map[int64]bool{}
-	for _, sl := range p.Slots {
-		had[sl.At.Unix()] = true
-	}
-	var out []time.Time
-	add := func(t time.Time) {
-		if !had[t.Unix()] && len(out) < n {
-			had[t.Unix()] = true
-			out = append(out, t)
-		}
-	}
-	if p.Cron == "" {
-		if p.At != nil {
-			add(*p.At)
-		}
-		return out
-	}
-	after := now
-	if p.Next != nil {
-		add(*p.Next)
-		if p.Next.After(after) {
-			after = *p.Next
-		}
-	}
-	if clocks == nil {
-		return out
-	}
-	// Bounded: a spec whose times the post has slots for already is
-	// skipped past, not followed for ever.
-	for range 10 * n {
-		if len(out) == n {
-			break
-		}
-		t, err := clocks.Next(p.Cron, loc, after)
-		if err != nil || t.IsZero() || !t.After(after) {
-			break
-		}
-		after = t
-		add(t)
-	}
-	return out
 }
 
 // postPost serves a post's Submit, Approve, Cancel and a slot's Retry,

@@ -101,4 +101,12 @@ func TestPages_SegmentRefusedFormLinksBack(t *testing.T) {
 	}
 	wantAll(t, "the refused form", a.body, `name="back" value="/segments/1"`)
 	wantNone(t, "the refused form", a.body, `name="back" value="/segments/1/edit"`)
+
+	// A form that names its page in a back field needs no Referer.
+	a = st.do(t, request{method: "POST", path: "/segments/1/edit", token: "ebt_pr", form: url.Values{"lang": {"fa"}, "back": {"/segments/1"}}})
+	if a.status != http.StatusBadRequest {
+		t.Fatalf("refused edit = %d, want 400", a.status)
+	}
+	wantAll(t, "the refused form with its back", a.body, `name="back" value="/segments/1"`)
+	wantNone(t, "the refused form with its back", a.body, `name="back" value="/segments/1/edit"`)
 }

@@ -142,8 +142,10 @@ func wallClock(t time.Time, loc *time.Location) (gregorian, solar string) {
 	return l.Format("2006-01-02 15:04"), strings.ReplaceAll(d.String(), "/", "-") + " " + l.Format("15:04")
 }
 
-func postLoc(p *bot.Post) *time.Location {
-	loc, err := time.LoadLocation(cmp.Or(p.TZ, defaultTZ))
+// postLoc is a post's zone (its TZ, defaultTZ when it names none), where
+// its cron spec is read and its times are shown at their wall clock.
+func postLoc(tz string) *time.Location {
+	loc, err := time.LoadLocation(cmp.Or(tz, defaultTZ))
 	if err != nil {
 		return time.UTC
 	}
@@ -170,7 +172,7 @@ func viewSlot(sl *bot.Slot, loc *time.Location) slotView {
 }
 
 func viewPost(p *bot.Post, slots []*bot.Slot) postView {
-	loc := postLoc(p)
+	loc := postLoc(p.TZ)
 	v := postView{ID: p.ID, State: p.State, Text: p.Text, ImageURL: p.ImageURL, Variants: p.Variants, Targets: nonNil(p.Targets),
 		Cron: p.Cron, TZ: cmp.Or(p.TZ, loc.String()), Version: p.Version, Author: p.Author, Approvals: nonNil(p.Approvals),
 		Notices: nonNil(p.Notices), Created: p.Created, Updated: p.Updated, Slots: []slotView{}}
