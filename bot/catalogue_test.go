@@ -142,6 +142,23 @@ func (c *captured) Render(ctx context.Context, r bot.RenderRequest) (bot.Reply, 
 	return c.Renderer.Render(ctx, r)
 }
 
+// runCapturing runs an engine on db with an, over the "fake" adapter,
+// keeping every render request, until the test ends.
+func runCapturing(t *testing.T, db *bolt.DB, an *Analyzer, workers int) (*bot.Engine, *captured) {
+	t.Helper()
+	rd := &captured{}
+	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: an, Renderer: rd, Workers: workers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.AddAdapter(newAdapter("fake"))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return e, rd
+}
+
 // of returns the request of the reply to the message with id.
 func (c *captured) of(id string) (bot.RenderRequest, bool) {
 	c.mu.Lock()
@@ -178,16 +195,7 @@ func TestEngine_PersonalProfile(t *testing.T) {
 		}
 		return a
 	}
-	rd := &captured{}
-	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: an, Renderer: rd, Workers: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.AddAdapter(newAdapter("fake"))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	e, rd := runCapturing(t, db, an, 2)
 
 	say := func(id, chat, text string) bot.RenderRequest {
 		t.Helper()

@@ -240,16 +240,7 @@ func TestActions_SegmentChangeReachesReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	rd := &captured{}
-	e, err := bot.NewEngine(bot.Options{Store: db, Analyzer: keywordAnalyzer(), Renderer: rd, Workers: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.AddAdapter(newAdapter("fake"))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- e.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	e, rd := runCapturing(t, db, keywordAnalyzer(), 1)
 	acts := e.Actions()
 
 	say := func(id string) []string {
