@@ -71,7 +71,7 @@ func newDispatcher(e *Engine, o SendOptions) *dispatcher {
 		o.Timeout = 30 * time.Second
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 64
+		o.Concurrency = DefaultSendConcurrency
 	}
 	return &dispatcher{
 		e: e, opts: o,

@@ -56,6 +56,10 @@ type Options struct {
 	Queue InboxQueue
 }
 
+// DefaultSendConcurrency is how many sends are in flight at most unless
+// SendOptions say otherwise.
+const DefaultSendConcurrency = 64
+
 // SendOptions tune retries of failed sends.
 type SendOptions struct {
 	// RetryBase is the first back-off after a temporary failure, doubled
@@ -66,7 +70,7 @@ type SendOptions struct {
 	MaxAttempts int
 	// Timeout bounds one Send call (default 30s).
 	Timeout time.Duration
-	// Concurrency bounds sends in flight (default 64).
+	// Concurrency bounds sends in flight (default DefaultSendConcurrency).
 	Concurrency int
 	// Limiter spaces requests per account and chat as they leave; replicas
 	// that share accounts share one. Default: NewLimiter at Run, for one

@@ -220,7 +220,7 @@ func observe(f *Follower, th *Thread, ev *Event, x analyzed, now time.Time) (log
 // apply writes one analysed item in tx and returns the reply it enqueued.
 // pre, when not nil, is its reply rendered beforehand.
 func (e *Engine) apply(ctx context.Context, tx Tx, x analyzed, now time.Time, pre *prerendered) (*Outbound, error) {
-	if has, err := inboxHas(tx, x.it.Seq); err != nil || !has {
+	if has, err := tx.InboxHas(x.it.Seq); err != nil || !has {
 		return nil, err // processed already, by a claim that ran out
 	}
 	ev, a := x.it.Event, x.a
@@ -401,7 +401,7 @@ func (e *Engine) deadLetter(ctx context.Context, it InboxItem, cause error) erro
 	ev := it.Event
 	now := e.now()
 	err := e.store.Update(ctx, func(tx Tx) error {
-		if has, err := inboxHas(tx, it.Seq); err != nil || !has {
+		if has, err := tx.InboxHas(it.Seq); err != nil || !has {
 			return err
 		}
 		th, err := loadThread(tx, &ev, now)

@@ -73,13 +73,3 @@ func (q *storeQueue) Stored([]InboxItem) {
 	default:
 	}
 }
-
-// inboxHas reports whether the inbox still holds seq: not yet processed
-// by this or another process.
-func inboxHas(tx InboxStore, seq uint64) (bool, error) {
-	items, err := tx.Inbox(seq-1, 1)
-	if err != nil {
-		return false, err
-	}
-	return len(items) == 1 && items[0].Seq == seq, nil
-}

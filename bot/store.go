@@ -82,6 +82,9 @@ type Tx interface {
 type InboxStore interface {
 	// Inbox lists unprocessed items with Seq > after.
 	Inbox(after uint64, limit int) ([]InboxItem, error)
+	// InboxHas reports whether the item is still unprocessed, without
+	// reading it.
+	InboxHas(seq uint64) (bool, error)
 	// DeleteInbox removes a processed item. Deleting a missing one is not
 	// an error.
 	DeleteInbox(seq uint64) error

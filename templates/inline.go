@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"text/template"
 
 	"engagebot/bot"
 )
@@ -19,17 +18,17 @@ const maxInline = 256
 
 type inlineCache struct {
 	mu  sync.Mutex
-	set map[[2]string]*template.Template
+	set map[[2]string]*execPool
 }
 
 // parsed returns the language's set with text parsed as InlineName.
-func (r *Renderer) parsedInline(lang, text string) (*template.Template, error) {
+func (r *Renderer) parsedInline(lang, text string) (*execPool, error) {
 	c := &r.inline
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := [2]string{lang, text}
-	if t := c.set[k]; t != nil {
-		return t, nil
+	if p := c.set[k]; p != nil {
+		return p, nil
 	}
 	t, err := r.sets[lang].Clone()
 	if err != nil {
@@ -39,10 +38,11 @@ func (r *Renderer) parsedInline(lang, text string) (*template.Template, error) {
 		return nil, bot.Errorf(bot.EINVALID, "text: %v", strings.TrimPrefix(err.Error(), "template: "))
 	}
 	if c.set == nil || len(c.set) >= maxInline {
-		c.set = map[[2]string]*template.Template{}
+		c.set = map[[2]string]*execPool{}
 	}
-	c.set[k] = t
-	return t, nil
+	p := newExecPool(t, lang)
+	c.set[k] = p
+	return p, nil
 }
 
 // renderInline renders req.Text, a template written by staff, in req.Lang
@@ -53,19 +53,19 @@ func (r *Renderer) renderInline(req bot.RenderRequest) (bot.Reply, error) {
 	if r.sets[lang] == nil {
 		lang = r.cfg.defaultLang
 	}
-	base, err := r.parsedInline(lang, req.Text)
+	pool, err := r.parsedInline(lang, req.Text)
 	if err != nil {
 		return bot.Reply{}, err
 	}
 	c := r.cat()
-	st := &render{cfg: &r.cfg, products: c.products, cat: c, r: r, view: r.view(req, lang, InlineName), seed: seed(req, InlineName)}
-	t, err := base.Clone()
+	x, err := pool.get(render{cfg: &r.cfg, products: c.products, cat: c, r: r, view: r.view(req, lang, InlineName), seed: seed(req, InlineName)})
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("templates: inline: %w", err)
 	}
-	t.Funcs(funcMap(lang, st))
+	defer pool.put(x)
+	st := x.st
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, InlineName, st.view); err != nil {
+	if err := x.t.ExecuteTemplate(&buf, InlineName, st.view); err != nil {
 		return bot.Reply{}, bot.Errorf(bot.EINVALID, "text: %v", strings.TrimPrefix(err.Error(), "template: "))
 	}
 	st.endRow()

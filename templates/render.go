@@ -124,15 +124,16 @@ func (r *Renderer) Render(ctx context.Context, req bot.RenderRequest) (bot.Reply
 		return bot.Reply{}, bot.Errorf(bot.ENOTFOUND, "templates: no template %q", names[len(names)-1])
 	}
 	c := r.cat()
-	st := &render{cfg: &r.cfg, products: c.products, cat: c, r: r, view: r.view(req, lang, name), seed: seed(req, name)}
-	t, err := r.sets[lang].Clone()
+	pool := r.pools[lang]
+	x, err := pool.get(render{cfg: &r.cfg, products: c.products, cat: c, r: r, view: r.view(req, lang, name), seed: seed(req, name)})
 	if err != nil {
 		return bot.Reply{}, fmt.Errorf("templates: %s: %w", name, err)
 	}
-	t.Funcs(funcMap(lang, st))
+	defer pool.put(x)
+	st := x.st
 	var buf bytes.Buffer
 	file := r.files[lang][name]
-	if err := t.ExecuteTemplate(&buf, name, st.view); err != nil {
+	if err := x.t.ExecuteTemplate(&buf, name, st.view); err != nil {
 		return bot.Reply{}, fmt.Errorf("templates: %s: %w", file, err)
 	}
 	st.endRow()

@@ -112,6 +112,8 @@ type Renderer struct {
 	// sets holds one parsed template set per language; never executed
 	// directly, only cloned, so per-render functions can be bound.
 	sets map[string]*template.Template
+	// pools hand out those clones (pool.go), by language.
+	pools map[string]*execPool
 	// files names the file each template came from, for error messages.
 	files map[string]map[string]string
 	// live is the content catalogue (SetCatalogue).
@@ -160,7 +162,7 @@ func New(opts ...Option) (*Renderer, error) {
 			}
 		}
 	}
-	r := &Renderer{cfg: cfg, sets: map[string]*template.Template{}, files: map[string]map[string]string{}}
+	r := &Renderer{cfg: cfg, sets: map[string]*template.Template{}, pools: map[string]*execPool{}, files: map[string]map[string]string{}}
 	for lang, files := range srcs {
 		set := template.New(lang).Option("missingkey=error").Funcs(funcMap(lang, &render{cfg: &r.cfg}))
 		r.files[lang] = map[string]string{}
@@ -172,6 +174,7 @@ func New(opts ...Option) (*Renderer, error) {
 			r.files[lang][name] = s.file
 		}
 		r.sets[lang] = set
+		r.pools[lang] = newExecPool(set, lang)
 	}
 	if r.sets[cfg.defaultLang] == nil {
 		return nil, fmt.Errorf("templates: default language %q has no templates", cfg.defaultLang)

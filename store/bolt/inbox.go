@@ -111,6 +111,11 @@ func (t *Tx) Inbox(after uint64, limit int) ([]bot.InboxItem, error) {
 	return items, nil
 }
 
+// InboxHas reports whether the item is still in the inbox.
+func (t *Tx) InboxHas(seq uint64) (bool, error) {
+	return t.bucket(bucketInbox).Get(u64(seq)) != nil, nil
+}
+
 // DeleteInbox removes a processed item; a missing one is not an error.
 func (t *Tx) DeleteInbox(seq uint64) error {
 	if err := t.writable("delete inbox"); err != nil {

@@ -301,6 +301,15 @@ func testInbox(t *testing.T, open func(t *testing.T) bot.Store) {
 			equal(t, "inbox", itemIDs(got), []string{"0", "2"})
 			n, _ := tx.InboxLen()
 			equal(t, "InboxLen", n, 2)
+			for i, want := range []bool{true, false, true} {
+				has, err := tx.InboxHas(items[i].Seq)
+				if err != nil {
+					return err
+				}
+				equal(t, fmt.Sprintf("InboxHas(item %d)", i), has, want)
+			}
+			has, _ := tx.InboxHas(items[2].Seq + 100)
+			equal(t, "InboxHas(never stored)", has, false)
 			return err
 		})
 		// Deleted items stay deduplicated.

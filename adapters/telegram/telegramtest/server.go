@@ -521,6 +521,13 @@ func (s *Server) Sent() []Sent {
 	return slices.Clone(s.sent)
 }
 
+// SentCount is len(Sent()) without the copy, for a caller that polls.
+func (s *Server) SentCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.sent)
+}
+
 // WaitSent waits up to d for at least n accepted messages.
 func (s *Server) WaitSent(t testing.TB, n int, d time.Duration) []Sent {
 	t.Helper()
