@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,17 +33,23 @@ import (
 //
 //	go test -run '^$' -bench WebhookIngest -benchtime 20000x ./cmd/engagebot/
 //
+// With -args -ingest.busy=C the bare handler runs beside goroutines that
+// keep C cores busy, the CPU the service's pipeline takes beside its own
+// ingest, to show what that load alone does to the bare handler's p99.
+//
 // Reported: req/s and p99 of each, their ratio, the service's replies per
 // second while the load lasted and as a share of the bare handler's rate,
 // how long the backlog took to drain after it, and the CPU cores the
 // process used during each load (load generator and fake included).
 func BenchmarkWebhookIngest(b *testing.B) {
 	const conns = 64
+	stopBusy := keepBusy(*ingestBusy)
 	cpu0, t0 := cpuTime(), time.Now()
 	bareRate, bareP99 := runLoad(b, conns, b.N, bareBatchServer(b), func(i int) []byte {
 		return fmt.Appendf(nil, `{"update_id":%d,"message":{"message_id":%d,"text":"hello"}}`, i, i)
 	}, nil)
 	bareCores := (cpuTime() - cpu0).Seconds() / time.Since(t0).Seconds()
+	stopBusy()
 
 	fake := telegramtest.NewServer(b, telegramtest.WithLimits(telegramtest.Limits{}))
 	m, url := startBenchService(b, fake)
@@ -83,6 +90,32 @@ func BenchmarkWebhookIngest(b *testing.B) {
 	b.ReportMetric(drain.Seconds(), "drain_s")
 	b.ReportMetric(bareCores, "bare_cores")
 	b.ReportMetric(cores, "cores")
+}
+
+var ingestBusy = flag.Float64("ingest.busy", 0, "cores kept busy beside BenchmarkWebhookIngest's bare handler")
+
+// keepBusy keeps about cores CPU cores busy, in slices of a millisecond,
+// until the returned function is called.
+func keepBusy(cores float64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for n := cores; n > 0; n-- {
+		duty := min(n, 1)
+		wg.Go(func() {
+			spin, rest := time.Millisecond, time.Duration(float64(time.Millisecond)*(1-duty)/duty)
+			for {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				for t := time.Now(); time.Since(t) < spin; {
+				}
+				time.Sleep(rest)
+			}
+		})
+	}
+	return func() { close(done); wg.Wait() }
 }
 
 // cpuTime is the CPU time this process has used, user and system.
