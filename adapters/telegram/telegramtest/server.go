@@ -157,6 +157,11 @@ func WithLimits(l Limits) Option { return func(s *Server) { s.limits = l } }
 // WithoutEnforcement records limit violations without answering 429.
 func WithoutEnforcement() Option { return func(s *Server) { s.enforce = false } }
 
+// WithoutHistory keeps no calls and no sent messages, only their count
+// (SentCount), for a benchmark whose process should hold the service's
+// memory, not a copy of every message the fake was sent.
+func WithoutHistory() Option { return func(s *Server) { s.noHistory = true } }
+
 // WithSpec checks every call against the spec file at path. When the file
 // is absent the check is skipped and the test log says why.
 func WithSpec(path string) Option { return func(s *Server) { s.specPath = path } }
@@ -173,8 +178,10 @@ type Server struct {
 	spec     *Spec
 	limits   Limits
 	enforce  bool
-	hooks    *http.Client
-	closed   chan struct{}
+	// noHistory: WithoutHistory.
+	noHistory bool
+	hooks     *http.Client
+	closed    chan struct{}
 
 	mu         sync.Mutex
 	nextUpdate int
@@ -187,6 +194,7 @@ type Server struct {
 	webhook    Webhook
 	calls      []Call
 	sent       []Sent
+	sentN      int // messages sent, kept also WithoutHistory
 	polls      []SentPoll
 	pollByID   map[string]int // index in polls
 	nextPoll   int64
@@ -525,7 +533,7 @@ func (s *Server) Sent() []Sent {
 func (s *Server) SentCount() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return len(s.sent)
+	return s.sentN
 }
 
 // WaitSent waits up to d for at least n accepted messages.
@@ -631,6 +639,9 @@ func (s *Server) handle(ctx context.Context, method string, params map[string]an
 }
 
 func (s *Server) record(c Call) {
+	if s.noHistory {
+		return
+	}
 	if c.At.IsZero() {
 		c.At = time.Now()
 	}
@@ -793,10 +804,13 @@ func (s *Server) sendMessage(p map[string]any, call *Call) (int, []byte) {
 	if rp.MessageID != 0 {
 		msg.ReplyToMessage = &Message{MessageID: rp.MessageID, Chat: chat, Date: now.Unix()}
 	}
-	s.sent = append(s.sent, Sent{
-		ChatRef: ref, ChatID: chat.ID, ChatType: chat.Type, Text: text, ReplyTo: rp.MessageID,
-		AllowWithoutReply: rp.AllowWithoutReply, Keyboard: kb, MessageID: msg.MessageID, At: now,
-	})
+	s.sentN++
+	if !s.noHistory {
+		s.sent = append(s.sent, Sent{
+			ChatRef: ref, ChatID: chat.ID, ChatType: chat.Type, Text: text, ReplyTo: rp.MessageID,
+			AllowWithoutReply: rp.AllowWithoutReply, Keyboard: kb, MessageID: msg.MessageID, At: now,
+		})
+	}
 	return http.StatusOK, mustJSON(apiResponse{OK: true, Result: msg})
 }
 
