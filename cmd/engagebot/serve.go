@@ -354,7 +354,7 @@ func platformClient() *http.Client {
 // gcPercent is the collector's target unless GOGC says otherwise. The
 // service's live heap is small (tens of MB) while under load it allocates
 // fast (bbolt builds a node for every page a write touches), so at Go's
-// default of 100 it collected about ten times a second in
+// default of 100 it collected about 17 times a second in
 // BenchmarkWebhookIngest; at 200 it collects half as often, for a heap
 // goal of three times the live heap instead of two, and the benchmark's
 // ingest rose by about a tenth and its replies by about a sixth.
