@@ -171,6 +171,18 @@ func (c *captured) of(id string) (bot.RenderRequest, bool) {
 	return bot.RenderRequest{}, false
 }
 
+// waitFor waits for the request of the reply to the message with id.
+func (c *captured) waitFor(t *testing.T, id string) bot.RenderRequest {
+	t.Helper()
+	var r bot.RenderRequest
+	waitUntil(t, "the reply to "+id, func() bool {
+		var ok bool
+		r, ok = c.of(id)
+		return ok
+	})
+	return r
+}
+
 // The engine tells the renderer of an open side-effect case, records the
 // channel consent came through, flags a dose question, and segments count
 // the followers the messages made.
@@ -202,13 +214,7 @@ func TestEngine_PersonalProfile(t *testing.T) {
 		if err := e.Accept(context.Background(), []bot.Event{msg(id, chat, text)}, nil); err != nil {
 			t.Fatal(err)
 		}
-		var r bot.RenderRequest
-		waitUntil(t, "the reply to "+id, func() bool {
-			var ok bool
-			r, ok = rd.of(id)
-			return ok
-		})
-		return r
+		return rd.waitFor(t, id)
 	}
 	if r := say("m1", "c1", "about diabetes"); r.OpenCase {
 		t.Error("OpenCase before any side-effect report")

@@ -248,13 +248,7 @@ func TestActions_SegmentChangeReachesReplies(t *testing.T) {
 		if err := e.Accept(context.Background(), []bot.Event{msg(id, "c1", "hello")}, nil); err != nil {
 			t.Fatal(err)
 		}
-		var r bot.RenderRequest
-		waitUntil(t, "the reply to "+id, func() bool {
-			var ok bool
-			r, ok = rd.of(id)
-			return ok
-		})
-		return r.Segments
+		return rd.waitFor(t, id).Segments
 	}
 	seg, err := acts.CreateSegment(context.Background(), pr, &bot.Segment{Name: "everyone"})
 	if err != nil {

@@ -289,3 +289,27 @@ func TestSendPoll(t *testing.T) {
 		t.Errorf("withdrawn vote = %v, want option_ids []", got)
 	}
 }
+
+// WithoutHistory counts what was sent, refused sends not included, and
+// keeps no copy of it; by default both agree.
+func TestSentCountWithoutHistory(t *testing.T) {
+	for _, keep := range []bool{true, false} {
+		opts := []telegramtest.Option{telegramtest.WithLimits(telegramtest.Limits{Private: bot.Rate{Count: 2, Per: time.Minute}})}
+		if !keep {
+			opts = append(opts, telegramtest.WithoutHistory())
+		}
+		s := newServer(t, opts...)
+		for i, want := range []int{200, 200, 429} {
+			if status, _ := post(t, s, "sendMessage", url.Values{"chat_id": {"5"}, "text": {"m" + itoa(i)}}); status != want {
+				t.Fatalf("history %v, send %d: %d, want %d", keep, i, status, want)
+			}
+		}
+		if n := s.SentCount(); n != 2 {
+			t.Errorf("history %v: SentCount %d, want 2", keep, n)
+		}
+		want := map[bool]int{true: 2, false: 0}[keep]
+		if n := len(s.Sent()); n != want {
+			t.Errorf("history %v: %d kept, want %d", keep, n, want)
+		}
+	}
+}
